@@ -1,0 +1,199 @@
+/**
+ * JSON as Zaqar (Python) sees it.
+ *
+ * Python's json module keeps information that JavaScript's JSON.parse drops:
+ * `60.0` is a float (and fails Zaqar's "must be a int" checks), integers are
+ * exact at any size (Zaqar rejects those outside signed 64 bits), and
+ * `json.dumps` writes `", "` / `": "` separators. This module is the one
+ * place that reproduces those rules, so every transport and driver agrees.
+ *
+ * - `parseJson` returns plain JS values, except that a number literal which a
+ *   JS number cannot represent faithfully (a float literal, or an integer
+ *   outside the safe range) becomes a `JsonNumber` that keeps its text.
+ * - `RawJson` wraps already-serialised JSON text so stored message bodies can
+ *   be spliced into responses without a parse/serialise round trip.
+ * - `dumpJson` serialises like Python's `json.dumps(obj, ensure_ascii=False)`;
+ *   `dumpJsonAscii` like `json.dumps(obj)` (used for checksums).
+ */
+import { parse as losslessParse } from 'lossless-json';
+
+/** A JSON number kept as its literal text (floats and big integers). */
+export class JsonNumber {
+  constructor(public readonly text: string) {}
+  /** True when the literal is an integer (no fraction, no exponent). */
+  get isInteger(): boolean {
+    return /^-?\d+$/.test(this.text);
+  }
+  valueOf(): number {
+    return Number(this.text);
+  }
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+/** Serialised JSON text, embedded verbatim by `dumpJson`. */
+export class RawJson {
+  constructor(public readonly text: string) {}
+  /** The parsed value (for code that needs to look inside). */
+  value(): unknown {
+    return parseJsonText(this.text);
+  }
+}
+
+/** Raised when a request body is not acceptable JSON. */
+export class JsonParseError extends Error {
+  constructor(
+    message: string,
+    /** True when the only problem is an integer outside signed 64 bits. */
+    public readonly integerTooLarge = false,
+  ) {
+    super(message);
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** Text that may hold a number JSON.parse would change: a fraction, an exponent or 16+ digits. */
+const NEEDS_LOSSLESS = /[.eE]|\d{16}/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseNumberLiteral(text: string): number | JsonNumber {
+  if (/^-?\d+$/.test(text)) {
+    const n = Number(text);
+    if (Number.isSafeInteger(n)) return n;
+    const big = BigInt(text);
+    if (big < INT64_MIN || big > INT64_MAX) {
+      throw new JsonParseError('JSON contains integer that is too large.', true);
+    }
+  }
+  return new JsonNumber(text);
+}
+
+/** Parse JSON text (any top-level value). Throws JsonParseError. */
+export function parseJsonText(text: string): unknown {
+  try {
+    if (!NEEDS_LOSSLESS.test(text)) return JSON.parse(text);
+    return losslessParse(text, null, parseNumberLiteral);
+  } catch (err) {
+    if (err instanceof JsonParseError) throw err;
+    throw new JsonParseError('Request body could not be parsed.');
+  }
+}
+
+/**
+ * Parse a request body the way Zaqar's transport does: UTF-8, and the top
+ * level must be an object or an array.
+ */
+export function parseJsonBody(body: Buffer | string): unknown {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8.decode(body);
+  } catch {
+    throw new JsonParseError('Request body could not be parsed.');
+  }
+  const value = parseJsonText(text);
+  if (value === null || typeof value !== 'object') {
+    throw new JsonParseError('Request body could not be parsed.');
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Serialisation
+
+// Python's ensure_ascii escapes every non-ASCII code unit as \uXXXX.
+const NON_ASCII = /[\u0080-\uffff]/g;
+function asciiEscape(s: string): string {
+  return s.replace(NON_ASCII, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function dumpString(s: string, ascii: boolean): string {
+  const quoted = JSON.stringify(s);
+  return ascii ? asciiEscape(quoted) : quoted;
+}
+
+function dumpValue(value: unknown, ascii: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      return dumpString(value, ascii);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      return 'null';
+  }
+  if (value === null) return 'null';
+  if (value instanceof RawJson) return ascii ? asciiEscape(value.text) : value.text;
+  if (value instanceof JsonNumber) return value.text;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ', ';
+      out += dumpValue(value[i], ascii);
+    }
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(value as object)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (!first) out += ', ';
+    first = false;
+    out += dumpString(key, ascii) + ': ' + dumpValue(v, ascii);
+  }
+  return out + '}';
+}
+
+/** Python `json.dumps(value, ensure_ascii=False)`. */
+export function dumpJson(value: unknown): string {
+  return dumpValue(value, false);
+}
+
+/** Python `json.dumps(value)` (ASCII-escaped); used for message checksums. */
+export function dumpJsonAscii(value: unknown): string {
+  return dumpValue(value, true);
+}
+
+/** Python-style truthiness of a JSON value (0, "", [], {}, null, false are falsy). */
+export function isTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (value === 0 || value === '') return false;
+  if (value instanceof JsonNumber) return Number(value.text) !== 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof RawJson) return isTruthy(value.value());
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+/** Python `isinstance(v, int)`: integers and booleans, never floats. */
+export function isPyInt(value: unknown): boolean {
+  if (typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isInteger(value);
+  return value instanceof JsonNumber && value.isInteger;
+}
+
+/** The numeric value of a Python int-like JSON value (booleans are 0/1). */
+export function pyIntValue(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return Number(value);
+}
+
+/** A plain JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof JsonNumber) &&
+    !(value instanceof RawJson)
+  );
+}

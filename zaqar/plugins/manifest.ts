@@ -1,0 +1,38 @@
+/**
+ * What a plugin declares about itself.
+ *
+ * A plugin is one folder (plugins/<kind>/<name>/ for built-in ones, any npm
+ * package or folder for third-party ones) whose index exports `manifest`.
+ * The manifest is cheap to import; the implementation is only required by
+ * `load()`, once the operator's zaqar.conf selects the plugin.
+ */
+import type { ContainerModule } from 'inversify';
+import type { OptionGroup } from '../config/options';
+
+export type PluginKind =
+  /** `[drivers] message_store` */
+  | 'storage.data'
+  /** `[drivers] management_store` */
+  | 'storage.control'
+  /** `[drivers] transport` */
+  | 'transport'
+  /** `[DEFAULT] auth_strategy` */
+  | 'auth'
+  /** subscriber URI scheme */
+  | 'notifier';
+
+export interface PluginManifest {
+  kind: PluginKind;
+  /** The name operators write in zaqar.conf (`sqlite`, `sqlalchemy`, `wsgi`, ...). */
+  name: string;
+  description: string;
+  /** The plugin's own option groups, e.g. `[drivers:message_store:sqlite]`. */
+  optionGroups?: readonly OptionGroup[];
+  /** Requires the implementation and returns its DI module (bindings keyed by TYPES and `name`). */
+  load(): ContainerModule | Promise<ContainerModule>;
+}
+
+/** What a plugin module's index exports. */
+export interface PluginModule {
+  manifest: PluginManifest | PluginManifest[];
+}

@@ -1,0 +1,286 @@
+/**
+ * Storage controller contracts (Zaqar's `zaqar.storage.base`,
+ * spec/architecture.md §4-5, semantics in spec/storage-semantics.md).
+ *
+ * Two roles:
+ * - the management store (`ControlDriver`): queue metadata, pools, flavors,
+ *   the queue -> pool catalogue;
+ * - the message store (`DataDriver`): messages and claims (and later
+ *   subscriptions). A data driver never owns queue metadata.
+ *
+ * Every method is scoped by (queue, project). `project` is `null` for the
+ * global namespace (only reachable through API v1). Times are milliseconds
+ * since the UNIX epoch unless a name says otherwise; `ttl`, `grace`, `delay`
+ * and `age` are whole seconds as on the wire.
+ *
+ * Conformance: tests/conformance/ holds one contract suite per controller,
+ * run against every driver.
+ */
+
+export type Project = string | null;
+
+/** Zaqar's `Capabilities` enum; values as in the reference. */
+export enum Capability {
+  FIFO = 1,
+  CLAIMS = 2,
+  DURABILITY = 3,
+  AOD = 4,
+  HIGH_THROUGHPUT = 5,
+}
+
+/** One page of a listing; `next` is the marker of the last item (absent on an empty page). */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** Queue metadata: an arbitrary JSON object (values may be JsonNumber/RawJson, see common/json). */
+export type QueueMetadata = Record<string, unknown>;
+
+export interface QueueListing {
+  name: string;
+  /** Present only when listed with `detailed`. */
+  metadata?: QueueMetadata;
+}
+
+export interface QueueListOptions {
+  marker?: string;
+  limit?: number;
+  detailed?: boolean;
+  /** Substring filter on the name. */
+  name?: string;
+  /** Exact-match filters on metadata keys. */
+  filters?: Record<string, unknown>;
+}
+
+/** `{id, age, created}` of the oldest/newest message; `created` is ISO `YYYY-MM-DDTHH:MM:SSZ`. */
+export interface MessageStatsEntry {
+  id: string;
+  age: number;
+  created: string;
+}
+
+export interface QueueStats {
+  messages: {
+    claimed: number;
+    free: number;
+    total: number;
+    oldest?: MessageStatsEntry;
+    newest?: MessageStatsEntry;
+  };
+}
+
+/** Management-store queue controller (spec/architecture.md §5.1). */
+export interface QueueController {
+  list(project: Project, options?: QueueListOptions): Promise<Page<QueueListing>>;
+  /** Metadata, or `{}` when the queue does not exist (never throws not-found). */
+  get(name: string, project: Project): Promise<QueueMetadata>;
+  /** Throws QueueDoesNotExist. */
+  getMetadata(name: string, project: Project): Promise<QueueMetadata>;
+  /** Replaces the whole metadata object. Throws QueueDoesNotExist. */
+  setMetadata(name: string, metadata: QueueMetadata, project: Project): Promise<void>;
+  /** True if created, false if it already existed (metadata then untouched). */
+  create(name: string, metadata: QueueMetadata, project: Project): Promise<boolean>;
+  exists(name: string, project: Project): Promise<boolean>;
+  /** Idempotent. */
+  delete(name: string, project: Project): Promise<void>;
+  /** Number of queues in the project (`with_count`). */
+  count(project: Project): Promise<number>;
+}
+
+/** A message as the API layer hands it to `post`. */
+export interface NewMessage {
+  ttl: number;
+  /** Seconds; 0 = not delayed. */
+  delay: number;
+  /** Any JSON value (see common/json for JsonNumber and RawJson). */
+  body: unknown;
+  /** `MD5:<hex>` when `[DEFAULT] enable_checksum` is on. */
+  checksum?: string;
+}
+
+/** A message as controllers return it ("basic message" in Zaqar). */
+export interface StoredMessage {
+  id: string;
+  /** Seconds since creation. */
+  age: number;
+  /** Current ttl (a claim may have extended it). */
+  ttl: number;
+  /** Any JSON value; drivers usually return a RawJson holding the stored text. */
+  body: unknown;
+  /** The current claim id, or null when unclaimed. */
+  claimId: string | null;
+  claimCount: number;
+  checksum?: string;
+  /** Creation time in ms (used for stats `created`). */
+  created: number;
+}
+
+export interface MessageListOptions {
+  /** Opaque marker from a previous page's `next`; exclusive. */
+  marker?: string;
+  limit?: number;
+  /** Include messages posted by `clientId`. */
+  echo?: boolean;
+  clientId?: string;
+  includeClaimed?: boolean;
+  includeDelayed?: boolean;
+}
+
+/** Data-plane message controller (spec/architecture.md §5.2, storage-semantics §3-8). */
+export interface MessageController {
+  list(queue: string, project: Project, options?: MessageListOptions): Promise<Page<StoredMessage>>;
+  /** Oldest (sort 1) or newest (sort -1) message, claimed ones included. Throws QueueIsEmpty. */
+  first(queue: string, project: Project, sort?: 1 | -1): Promise<StoredMessage>;
+  /** Throws MessageDoesNotExist (also for malformed ids). */
+  get(queue: string, messageId: string, project: Project): Promise<StoredMessage>;
+  /** Unknown or malformed ids are skipped; order follows `messageIds`. */
+  bulkGet(queue: string, messageIds: string[], project: Project): Promise<StoredMessage[]>;
+  /** Stores the batch atomically; returns new ids in input order. */
+  post(queue: string, messages: NewMessage[], clientId: string, project: Project): Promise<string[]>;
+  /**
+   * Deletes one message. Unknown message: silent success. Throws
+   * MessageIsClaimed, MessageNotClaimed, MessageNotClaimedBy, ClaimDoesNotExist
+   * as storage-semantics §8.1 describes.
+   */
+  delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void>;
+  /** Deletes the listed messages; claim checks only when `claimIds` is given (§8.2). */
+  bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void>;
+  /** Atomically removes and returns up to `limit` claimable messages, oldest first. */
+  pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]>;
+}
+
+/** Dead-letter settings taken from the queue metadata (storage-semantics §6.6). */
+export interface DeadLetterOptions {
+  maxClaimCount: number;
+  queue: string;
+  /** TTL for moved messages; undefined keeps the message's ttl. */
+  ttl?: number;
+}
+
+export interface ClaimOptions {
+  ttl: number;
+  grace: number;
+  limit: number;
+  deadLetter?: DeadLetterOptions;
+}
+
+export interface ClaimInfo {
+  id: string;
+  ttl: number;
+  /** Seconds since the claim was created or last renewed. */
+  age: number;
+  messages: StoredMessage[];
+}
+
+/** Data-plane claim controller (spec/architecture.md §5.3, storage-semantics §6). */
+export interface ClaimController {
+  /** `claimId` is null (and messages empty) when nothing could be claimed. */
+  create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }>;
+  /** Throws ClaimDoesNotExist (unknown, expired or malformed id). */
+  get(queue: string, claimId: string, project: Project): Promise<ClaimInfo>;
+  /** Throws ClaimDoesNotExist. */
+  update(queue: string, claimId: string, options: { ttl: number; grace: number }, project: Project): Promise<void>;
+  /** Release; idempotent. */
+  delete(queue: string, claimId: string, project: Project): Promise<void>;
+}
+
+/**
+ * What the data plane contributes to queue operations (Zaqar's built-in
+ * "MessageQueueHandler" stage): stats, and dropping the messages and claims
+ * of a deleted queue.
+ */
+export interface QueueDataController {
+  /**
+   * Message counts; `oldest`/`newest` present whenever total > 0. Never
+   * throws not-found: whether the queue exists is the management store's
+   * business (the storage facade asks it).
+   */
+  stats(queue: string, project: Project): Promise<QueueStats>;
+  /** Removes all messages and claims of the queue. */
+  purge(queue: string, project: Project): Promise<void>;
+}
+
+export interface DataDriver {
+  readonly capabilities: readonly Capability[];
+  readonly messageController: MessageController;
+  readonly claimController: ClaimController;
+  readonly queueDataController: QueueDataController;
+  isAlive(): Promise<boolean>;
+  /** Driver KPIs for the detailed health endpoint. */
+  health(): Promise<Record<string, unknown>>;
+  /** Removes what the backend does not expire by itself; returns the number of items removed. */
+  gc(): Promise<number>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// Management store: pools, flavors, catalogue (used by pooling)
+
+export interface PoolRecord {
+  name: string;
+  uri: string;
+  weight: number;
+  flavor: string | null;
+  options?: Record<string, unknown>;
+}
+
+export interface PoolsController {
+  list(options?: { marker?: string; limit?: number; detailed?: boolean }): Promise<Page<PoolRecord>>;
+  /** Upsert by name. */
+  create(name: string, weight: number, uri: string, flavor: string | null, options: Record<string, unknown>): Promise<void>;
+  /** Throws PoolDoesNotExist. */
+  get(name: string, detailed?: boolean): Promise<PoolRecord>;
+  getPoolsByFlavor(flavor: string | null, detailed?: boolean): Promise<PoolRecord[]>;
+  exists(name: string): Promise<boolean>;
+  /** Throws PoolDoesNotExist. */
+  update(name: string, fields: Partial<Omit<PoolRecord, 'name'>>): Promise<void>;
+  delete(name: string): Promise<void>;
+  dropAll(): Promise<void>;
+}
+
+export interface FlavorRecord {
+  name: string;
+  project: Project;
+  capabilities?: unknown;
+}
+
+export interface FlavorsController {
+  list(project: Project, options?: { marker?: string; limit?: number; detailed?: boolean }): Promise<Page<FlavorRecord>>;
+  create(name: string, project: Project, capabilities?: unknown): Promise<void>;
+  /** Throws FlavorDoesNotExist. */
+  get(name: string, project: Project, detailed?: boolean): Promise<FlavorRecord>;
+  exists(name: string, project: Project): Promise<boolean>;
+  /** Throws FlavorDoesNotExist. */
+  update(name: string, project: Project, capabilities?: unknown): Promise<void>;
+  delete(name: string, project: Project): Promise<void>;
+  dropAll(): Promise<void>;
+}
+
+export interface CatalogueEntry {
+  queue: string;
+  project: Project;
+  pool: string;
+}
+
+export interface CatalogueController {
+  list(project: Project): Promise<CatalogueEntry[]>;
+  /** Throws QueueNotMapped. */
+  get(project: Project, queue: string): Promise<CatalogueEntry>;
+  exists(project: Project, queue: string): Promise<boolean>;
+  /** Upsert. */
+  insert(project: Project, queue: string, pool: string): Promise<void>;
+  delete(project: Project, queue: string): Promise<void>;
+  /** Throws QueueNotMapped. */
+  update(project: Project, queue: string, pool: string): Promise<void>;
+  dropAll(): Promise<void>;
+}
+
+export interface ControlDriver {
+  readonly queueController: QueueController;
+  readonly poolsController: PoolsController;
+  readonly flavorsController: FlavorsController;
+  readonly catalogueController: CatalogueController;
+  isAlive(): Promise<boolean>;
+  close(): Promise<void>;
+}
