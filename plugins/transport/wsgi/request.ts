@@ -1,0 +1,46 @@
+/**
+ * restify request → core ApiRequest. Reads the body (bounded: a body larger
+ * than any limit is drained, not kept, and the handler rejects it from its
+ * Content-Length), parses the query string, exposes headers.
+ */
+import type { Request } from 'restify';
+import { QueryParams } from '../../../zaqar/api/query';
+import type { ApiRequest, RequestContext } from '../../../zaqar/api/request';
+
+export async function readBody(req: Request, maxBytes: number): Promise<Buffer | undefined> {
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= maxBytes) chunks.push(chunk);
+  }
+  return size <= maxBytes ? Buffer.concat(chunks, size) : undefined;
+}
+
+function contentLengthOf(req: Request): number | undefined {
+  const raw = req.headers['content-length'];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export function toApiRequest(req: Request, body: Buffer | undefined, requestId: string): ApiRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const context: RequestContext = { projectId: null, clientId: undefined, roles: [], requestId };
+  return {
+    method: req.method ?? 'GET',
+    path: q < 0 ? url : url.slice(0, q),
+    params: (req.params ?? {}) as Record<string, string>,
+    query: QueryParams.parse(q < 0 ? '' : url.slice(q + 1)),
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    contentLength: contentLengthOf(req),
+    body,
+    context,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The restify server: registers every core route for every method (the core
+ * answers 405/OPTIONS itself, after Zaqar's hooks), turns unrouted paths
+ * into Zaqar's 404, and shuts down gracefully.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import * as restify from 'restify';
+import type { ApiV2, Route } from '../../../zaqar/api/v2/api';
+import type { Logger } from '../../../zaqar/common/logger';
+import type { ListeningAddress, Transport, TransportContext } from '../../../zaqar/transport/transport';
+import { readBody, toApiRequest } from './request';
+import { writeResponse } from './response';
+
+interface WsgiOptions {
+  bind: string;
+  port: number;
+}
+
+interface BodyLimits {
+  max_messages_post_size: number;
+  max_queue_metadata: number;
+}
+
+/** Slack over the largest configured body so size errors come from Content-Length, as in Zaqar. */
+const BODY_SLACK = 64 * 1024;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export class RestifyTransport implements Transport {
+  private readonly server: restify.Server;
+  private readonly options: WsgiOptions;
+  private readonly api: ApiV2;
+  private readonly logger: Logger;
+  private readonly maxBody: number;
+  private inFlight = 0;
+  private closing = false;
+
+  constructor(context: TransportContext) {
+    this.api = context.api;
+    this.logger = context.logger;
+    this.options = context.config.group<WsgiOptions>('drivers:transport:wsgi');
+    const limits = context.config.group<BodyLimits>('transport');
+    this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
+
+    this.server = restify.createServer({ name: 'zaqar', handleUncaughtExceptions: false });
+    for (const route of this.api.routes) this.register(route);
+    this.server.on('NotFound', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
+      const requestId = `req-${randomUUID()}`;
+      req.resume(); // drain any body so the connection stays usable
+      writeResponse(res, this.api.notFound(), requestId);
+      done();
+    });
+    // Methods outside the registered set (e.g. TRACE) on a known path.
+    this.server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
+      req.resume();
+      writeResponse(res, { status: 405, body: { title: '405 Method Not Allowed' } }, `req-${randomUUID()}`);
+      done();
+    });
+  }
+
+  private register(route: Route): void {
+    const handler = (req: restify.Request, res: restify.Response) => this.serve(route, req, res);
+    const s = this.server;
+    const registrars: Record<(typeof METHODS)[number], (path: string, h: typeof handler) => unknown> = {
+      GET: (p, h) => s.get(p, h),
+      HEAD: (p, h) => s.head(p, h),
+      POST: (p, h) => s.post(p, h),
+      PUT: (p, h) => s.put(p, h),
+      PATCH: (p, h) => s.patch(p, h),
+      DELETE: (p, h) => s.del(p, h),
+      OPTIONS: (p, h) => s.opts(p, h),
+    };
+    for (const method of METHODS) registrars[method](route.path, handler);
+  }
+
+  private async serve(route: Route, req: restify.Request, res: restify.Response): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = `req-${randomUUID()}`;
+    this.inFlight++;
+    try {
+      const body = await readBody(req, this.maxBody);
+      const apiRequest = toApiRequest(req, body, requestId);
+      const response = await this.api.handle(route, apiRequest);
+      writeResponse(res, response, requestId);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const entry = { requestId, method: apiRequest.method, path: apiRequest.path, status: response.status, ms };
+      if (response.status >= 500) this.logger.error(entry, 'request failed');
+      else this.logger.debug(entry, 'request');
+    } catch (err) {
+      // Only transport failures land here (the API never throws): e.g. the client went away mid-body.
+      this.logger.warn({ err, requestId }, 'request aborted');
+      if (!res.headersSent) writeResponse(res, { status: 400, body: { title: 'Bad request' } }, requestId);
+    } finally {
+      this.inFlight--;
+      if (this.closing) this.httpServer.closeIdleConnections();
+    }
+  }
+
+  private get httpServer(): HttpServer {
+    return (this.server as unknown as { server: HttpServer }).server;
+  }
+
+  listen(): Promise<ListeningAddress> {
+    return new Promise((resolve, reject) => {
+      this.httpServer.once('error', reject);
+      this.server.listen(this.options.port, this.options.bind, () => {
+        this.httpServer.off('error', reject);
+        const address = this.httpServer.address();
+        const port = typeof address === 'object' && address ? address.port : this.options.port;
+        resolve({ host: this.options.bind, port });
+      });
+    });
+  }
+
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    this.httpServer.closeIdleConnections();
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.httpServer.closeAllConnections();
+    await closed;
+  }
+}
+

@@ -1,0 +1,186 @@
+/**
+ * The HTTP v2 API, transport-neutral: the route table and one dispatch
+ * function that runs Zaqar's request hooks, the policy check and the
+ * resource handler, and maps every failure to Zaqar's error format.
+ * A transport only has to register `routes` with its router and call
+ * `handle` (or `notFound` for unrouted paths).
+ */
+import type { PolicyCredentials } from '../../auth/policy';
+import type { Logger } from '../../common/logger';
+import type { Storage } from '../../storage/facade';
+import { forbidden, HttpError, routeNotFound } from '../errors';
+import type { ApiRequest, ApiResponse, Handler } from '../request';
+import { Validator } from '../validation';
+import { ClaimsResource } from './claims';
+import type { ApiSettings, ResourceContext } from './common';
+import { MessageCipher } from './encryption';
+import { runRequestHooks } from './hooks';
+import { MessagesResource } from './messages';
+import { QueuesResource } from './queues';
+import { ShareResource } from './share';
+import { SystemResource } from './system';
+
+/** The policy engine as the API uses it (zaqar/auth/policy implements it). */
+export interface PolicyChecker {
+  enforce(rule: string, credentials: PolicyCredentials, target?: Record<string, unknown>): boolean;
+}
+
+export interface Operation {
+  /** Policy rule checked before the handler; undefined = no policy check. */
+  rule?: string;
+  handler: Handler;
+}
+
+export interface Route {
+  /** Router syntax: `/v2/queues/:queue_name`. */
+  path: string;
+  operations: Partial<Record<string, Operation>>;
+}
+
+export interface ApiV2Options {
+  storage: Storage;
+  settings: ApiSettings;
+  policy: PolicyChecker;
+  logger: Logger;
+  /** `[transport] message_encryption_key` */
+  encryptionKey: string;
+}
+
+/** The request context as Zaqar's `RequestContext.to_dict()` spells it (architecture.md §10.3). */
+function credentialsOf(req: ApiRequest): PolicyCredentials {
+  const c = req.context;
+  return {
+    project_id: c.projectId,
+    project: c.projectId,
+    user: c.userId ?? null,
+    domain: c.domainId ?? null,
+    user_domain: c.userDomainId ?? null,
+    project_domain: c.projectDomainId ?? null,
+    roles: c.roles,
+    is_admin: false,
+    read_only: false,
+    client_id: c.clientId ?? null,
+    auth_token: c.authToken ?? null,
+    request_id: c.requestId,
+    global_request_id: c.globalRequestId ?? null,
+  };
+}
+
+export class ApiV2 {
+  readonly routes: Route[];
+  private readonly validator: Validator;
+
+  constructor(private readonly options: ApiV2Options) {
+    this.validator = new Validator(options.settings.limits);
+    const ctx: ResourceContext = {
+      storage: options.storage,
+      validator: this.validator,
+      settings: options.settings,
+      cipher: new MessageCipher(options.encryptionKey),
+      logger: options.logger,
+    };
+    this.routes = buildRoutes(ctx);
+  }
+
+  /** Methods a route implements, sorted (for `Allow`). */
+  static allowedMethods(route: Route): string[] {
+    return Object.keys(route.operations).sort();
+  }
+
+  /** Dispatch a request whose path matched `route`. Never throws. */
+  async handle(route: Route, req: ApiRequest): Promise<ApiResponse> {
+    try {
+      runRequestHooks(req, { validator: this.validator, secretKey: this.options.settings.secretKey });
+      if (req.method === 'OPTIONS') {
+        return { status: 200, headers: { Allow: ApiV2.allowedMethods(route).join(', ') } };
+      }
+      const operation = route.operations[req.method];
+      if (!operation) {
+        return {
+          status: 405,
+          headers: { Allow: [...ApiV2.allowedMethods(route), 'OPTIONS'].join(', ') },
+          body: { title: '405 Method Not Allowed' },
+        };
+      }
+      if (operation.rule && !this.options.policy.enforce(operation.rule, credentialsOf(req), {})) {
+        throw forbidden();
+      }
+      return await operation.handler(req);
+    } catch (err) {
+      // The CORS layer of the reference turns any failed OPTIONS into a bare 200 (api-v2.md §1.1).
+      if (req.method === 'OPTIONS') return { status: 200 };
+      return this.errorResponse(err);
+    }
+  }
+
+  /** The answer for a path no route matches. */
+  notFound(): ApiResponse {
+    return routeNotFound().toResponse();
+  }
+
+  private errorResponse(err: unknown): ApiResponse {
+    if (err instanceof HttpError) return err.toResponse();
+    this.options.logger.error({ err }, 'Internal server error');
+    const description = err instanceof Error ? err.message : String(err);
+    return new HttpError(500, 'Internal server error', description).toResponse();
+  }
+}
+
+function buildRoutes(ctx: ResourceContext): Route[] {
+  const system = new SystemResource(ctx);
+  const queues = new QueuesResource(ctx);
+  const messages = new MessagesResource(ctx);
+  const claims = new ClaimsResource(ctx);
+  const share = new ShareResource(ctx);
+  const q = '/v2/queues/:queue_name';
+
+  const routes: Route[] = [
+    { path: '/', operations: { GET: { handler: system.versions } } },
+    { path: '/v2/', operations: { GET: { handler: system.home } } },
+    {
+      path: '/v2/ping',
+      operations: { GET: { rule: 'ping:get', handler: system.ping }, HEAD: { rule: 'ping:get', handler: system.pingHead } },
+    },
+    { path: '/v2/queues', operations: { GET: { rule: 'queues:get_all', handler: queues.list } } },
+    {
+      path: q,
+      operations: {
+        GET: { rule: 'queues:get', handler: queues.get },
+        PUT: { rule: 'queues:create', handler: queues.create },
+        PATCH: { rule: 'queues:update', handler: queues.update },
+        DELETE: { rule: 'queues:delete', handler: queues.delete },
+      },
+    },
+    { path: `${q}/stats`, operations: { GET: { rule: 'queues:stats', handler: queues.stats } } },
+    { path: `${q}/purge`, operations: { POST: { rule: 'queues:purge', handler: queues.purge } } },
+    { path: `${q}/share`, operations: { POST: { rule: 'queues:share', handler: share.create } } },
+    {
+      path: `${q}/messages`,
+      operations: {
+        GET: { rule: 'messages:get_all', handler: messages.list },
+        POST: { rule: 'messages:create', handler: messages.post },
+        DELETE: { rule: 'messages:delete_all', handler: messages.deleteMany },
+      },
+    },
+    {
+      path: `${q}/messages/:message_id`,
+      operations: {
+        GET: { rule: 'messages:get', handler: messages.getOne },
+        DELETE: { rule: 'messages:delete', handler: messages.deleteOne },
+      },
+    },
+    { path: `${q}/claims`, operations: { POST: { rule: 'claims:create', handler: claims.create } } },
+    {
+      path: `${q}/claims/:claim_id`,
+      operations: {
+        GET: { rule: 'claims:get', handler: claims.get },
+        PATCH: { rule: 'claims:update', handler: claims.update },
+        DELETE: { rule: 'claims:delete', handler: claims.release },
+      },
+    },
+  ];
+  if (ctx.settings.adminMode) {
+    routes.push({ path: '/v2/health', operations: { GET: { rule: 'health:get', handler: system.health } } });
+  }
+  return routes;
+}

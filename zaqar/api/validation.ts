@@ -1,0 +1,401 @@
+/**
+ * Input limits and rules shared by every transport (Zaqar's
+ * `zaqar.transport.validation.Validator`). Each check throws
+ * ValidationFailed with Zaqar's exact text; the HTTP layer decides the title
+ * (usually "Invalid API request"), the WebSocket layer wraps the text its
+ * own way.
+ */
+import { isJsonObject, isPyInt, isTruthy, JsonNumber, pyIntValue } from '../common/json';
+
+export const MIN_MESSAGE_TTL = 60;
+export const MIN_CLAIM_TTL = 60;
+export const MIN_CLAIM_GRACE = 60;
+export const MIN_DELAY_TTL = 0;
+export const MIN_SUBSCRIPTION_TTL = 60;
+export const QUEUE_NAME_MAX_LEN = 64;
+export const PROJECT_ID_MAX_LEN = 256;
+const QUEUE_NAME_REGEX = /^[a-zA-Z0-9_\-.]+$/;
+const PURGEABLE_RESOURCE_TYPES = ['messages', 'subscriptions'];
+/** Retry-policy defaults and the back-off step (zaqar.common.consts). */
+const MINIMUM_DELAY = 5;
+const MAXIMUM_DELAY = 30;
+const LINEAR_INTERVAL = 5;
+
+/** The `[transport]` options the validator reads (keys are the oslo option names). */
+export interface ValidationLimits {
+  max_queues_per_page: number;
+  max_messages_per_page: number;
+  max_subscriptions_per_page: number;
+  max_messages_per_claim_or_pop: number;
+  max_queue_metadata: number;
+  max_messages_post_size: number;
+  max_message_ttl: number;
+  max_message_delay: number;
+  max_claim_ttl: number;
+  max_claim_grace: number;
+  max_flavors_per_page: number;
+  max_pools_per_page: number;
+  subscriber_types: string[];
+  client_id_uuid_safe: string;
+  min_length_client_id: number;
+  max_length_client_id: number;
+  message_delete_with_claim_id: boolean;
+}
+
+export class ValidationFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationFailed';
+  }
+}
+
+/** A JSON-patch operation after validation: `path` is the decoded pointer segments. */
+export interface PatchChange {
+  op: 'add' | 'remove' | 'replace';
+  path: string[];
+  value?: unknown;
+}
+
+const SUPPORTED_PATCH_OPS = ['add', 'remove', 'replace'] as const;
+
+/** Python's numeric comparison for int-like JSON values (booleans are 0/1). */
+function num(value: unknown): number {
+  return value instanceof JsonNumber ? Number(value.text) : pyIntValue(value);
+}
+
+/** Python `uuid.UUID(text)` acceptance (hyphens optional, braces, `urn:uuid:` prefix). */
+export function parsePyUuid(text: string): string | undefined {
+  let hex = text.replace(/^urn:/i, '').replace(/^uuid:/i, '');
+  hex = hex.replace(/^\{|\}$/g, '').replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) return undefined;
+  return hex.toLowerCase();
+}
+
+/**
+ * The client id as Zaqar compares it (`helpers.get_client_uuid`): the
+ * canonical UUID when the header parses as one (so case and hyphens do not
+ * matter for `echo`), otherwise the header text.
+ */
+export function normalizeClientId(clientId: string): string {
+  const hex = parsePyUuid(clientId);
+  if (hex === undefined) return clientId;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class Validator {
+  constructor(public readonly limits: ValidationLimits) {}
+
+  queueIdentification(queue: string, project: string | null): void {
+    if (project !== null && project.length > PROJECT_ID_MAX_LEN) {
+      throw new ValidationFailed(`Project ids may not be more than ${PROJECT_ID_MAX_LEN} characters long.`);
+    }
+    if (queue.length > QUEUE_NAME_MAX_LEN) {
+      throw new ValidationFailed(`Queue names may not be more than ${QUEUE_NAME_MAX_LEN} characters long.`);
+    }
+    if (!QUEUE_NAME_REGEX.test(queue)) {
+      throw new ValidationFailed('Queue names may only contain ASCII letters, digits, underscores, and dashes.');
+    }
+  }
+
+  topicIdentification(topic: string, project: string | null): void {
+    if (project !== null && project.length > PROJECT_ID_MAX_LEN) {
+      throw new ValidationFailed(`Project ids may not be more than ${PROJECT_ID_MAX_LEN} characters long.`);
+    }
+    if (topic.length > QUEUE_NAME_MAX_LEN) {
+      throw new ValidationFailed(`Topic names may not be more than ${QUEUE_NAME_MAX_LEN} characters long.`);
+    }
+    if (!QUEUE_NAME_REGEX.test(topic)) {
+      throw new ValidationFailed('Topic names may only contain ASCII letters, digits, underscores, and dashes.');
+    }
+  }
+
+  /**
+   * Client-ID format per `client_id_uuid_safe`. Throws ValidationFailed; the
+   * HTTP layer reports every failure as "Wrong UUID value" (api-v2.md §1.3).
+   */
+  clientIdUuidSafe(clientId: string): void {
+    const { client_id_uuid_safe: mode, min_length_client_id: min, max_length_client_id: max } = this.limits;
+    if (mode === 'off') {
+      if (clientId.length < min || clientId.length > max) {
+        throw new ValidationFailed(`Length of client id must be at least ${min} and no greater than ${max}.`);
+      }
+    } else if (mode === 'strict' && parsePyUuid(clientId) === undefined) {
+      throw new ValidationFailed('badly formed hexadecimal UUID string');
+    }
+  }
+
+  queueListing(limit: number | undefined): void {
+    const max = this.limits.max_queues_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and no greater than ${max}.`);
+    }
+  }
+
+  queueMetadataLength(contentLength: number | undefined): void {
+    if (contentLength === undefined) return;
+    if (contentLength > this.limits.max_queue_metadata) {
+      throw new ValidationFailed(`Queue metadata is too large. Max size: ${this.limits.max_queue_metadata}`);
+    }
+  }
+
+  /**
+   * Reserved metadata keys (api-v2.md §5.2). Python truthiness applies: a
+   * falsy value skips the type check but not the range check.
+   */
+  queueMetadataPutting(metadata: Record<string, unknown> | undefined): void {
+    if (!metadata || Object.keys(metadata).length === 0) return;
+    const l = this.limits;
+
+    const ttl = metadata._default_message_ttl;
+    if (isTruthy(ttl) && !isPyInt(ttl)) throw new ValidationFailed('_default_message_ttl must be integer.');
+    if (ttl !== undefined && ttl !== null && !(MIN_MESSAGE_TTL <= num(ttl) && num(ttl) <= l.max_message_ttl)) {
+      throw new ValidationFailed(
+        `_default_message_ttl can not exceed ${l.max_message_ttl} seconds, and must be at least ${MIN_MESSAGE_TTL} seconds long.`,
+      );
+    }
+
+    const maxPost = metadata._max_messages_post_size;
+    if (isTruthy(maxPost) && !isPyInt(maxPost)) throw new ValidationFailed('_max_messages_post_size must be integer.');
+    if (maxPost !== undefined && maxPost !== null && !(0 < num(maxPost) && num(maxPost) <= l.max_messages_post_size)) {
+      throw new ValidationFailed(
+        `_max_messages_post_size can not exceed ${l.max_messages_post_size},  and must be at least greater than 0.`,
+      );
+    }
+
+    const maxClaimCount = metadata._max_claim_count;
+    if (isTruthy(maxClaimCount) && !isPyInt(maxClaimCount)) throw new ValidationFailed('_max_claim_count must be integer.');
+
+    const dlqTtl = metadata._dead_letter_queue_messages_ttl;
+    if (isTruthy(dlqTtl) && !isPyInt(dlqTtl)) {
+      throw new ValidationFailed('_dead_letter_queue_messages_ttl must be integer.');
+    }
+    if (dlqTtl !== undefined && dlqTtl !== null && !(MIN_MESSAGE_TTL <= num(dlqTtl) && num(dlqTtl) <= l.max_message_ttl)) {
+      throw new ValidationFailed(
+        `The TTL for a message may not exceed ${l.max_message_ttl} seconds, and must be at least ${MIN_MESSAGE_TTL} seconds long.`,
+      );
+    }
+
+    const delay = metadata._default_message_delay;
+    if (isTruthy(delay) && !isPyInt(delay)) throw new ValidationFailed('_default_message_delay must be integer.');
+    if (delay !== undefined && delay !== null && !(MIN_DELAY_TTL <= num(delay) && num(delay) <= l.max_message_delay)) {
+      throw new ValidationFailed(
+        `The TTL can not exceed ${l.max_message_delay} seconds, and must be at least ${MIN_DELAY_TTL} seconds long.`,
+      );
+    }
+
+    const encrypted = metadata._enable_encrypt_messages;
+    if (isTruthy(encrypted) && typeof encrypted !== 'boolean') {
+      throw new ValidationFailed('_enable_encrypt_messages must be boolean.');
+    }
+
+    this.retryPolicy(metadata._retry_policy);
+  }
+
+  /** `_retry_policy` of queue metadata or subscription options (api-v2.md §8.8). */
+  retryPolicy(policy: unknown): void {
+    if (!isTruthy(policy)) return;
+    if (!isJsonObject(policy)) throw new ValidationFailed('retry_policy must be a dict.');
+    const integerKeys = ['retries_with_no_delay', 'minimum_delay_retries', 'minimum_delay', 'maximum_delay', 'maximum_delay_retries'];
+    const backoff = policy.retry_backoff_function;
+    if (isTruthy(backoff) && typeof backoff !== 'string') {
+      throw new ValidationFailed('retry_backoff_function must be a string.');
+    }
+    if (isTruthy(backoff) && !['linear', 'arithmetic', 'exponential', 'geometric'].includes(backoff as string)) {
+      throw new ValidationFailed('invalid retry_backoff_function.');
+    }
+    const ignore = policy.ignore_subscription_override;
+    if (isTruthy(ignore) && typeof ignore !== 'boolean') {
+      throw new ValidationFailed('ignore_subscription_override must be a boolean.');
+    }
+    for (const key of integerKeys) {
+      const value = policy[key];
+      if (isTruthy(value) && !isPyInt(value)) throw new ValidationFailed(`Retry policy: ${key} must be a integer.`);
+    }
+    const minDelay = 'minimum_delay' in policy ? num(policy.minimum_delay) : MINIMUM_DELAY;
+    const maxDelay = 'maximum_delay' in policy ? num(policy.maximum_delay) : MAXIMUM_DELAY;
+    if (maxDelay < minDelay) throw new ValidationFailed('minimum_delay must less than maximum_delay.');
+    if (maxDelay - minDelay < 2 * LINEAR_INTERVAL) throw new ValidationFailed('invalid minimum_delay and maximum_delay.');
+  }
+
+  /** Queue PATCH documents (draft-10 JSON patch restricted to `/metadata/<key>`). */
+  queuePatching(changes: unknown): PatchChange[] {
+    if (!Array.isArray(changes)) {
+      throw new ValidationFailed('Request body must be a JSON array of operation objects.');
+    }
+    return changes.map((raw) => {
+      if (!isJsonObject(raw)) throw new ValidationFailed('Operations must be JSON objects.');
+      const op = raw.op;
+      const available = SUPPORTED_PATCH_OPS.join(', ');
+      if (op === undefined || op === null) {
+        throw new ValidationFailed(`Unable to find \`op\` in JSON Schema change. It must be one of the following: ${available}.`);
+      }
+      if (!SUPPORTED_PATCH_OPS.includes(op as PatchChange['op'])) {
+        throw new ValidationFailed(`Invalid operation: \`${String(op)}\`. It must be one of the following: ${available}.`);
+      }
+      if (!('path' in raw)) throw new ValidationFailed("Unable to find 'path' in JSON Schema change");
+      const path = decodeJsonPointer(String(raw.path));
+      if (path.length !== 2) {
+        throw new ValidationFailed(`Invalid JSON pointer for this resource: '/${path.join('/')}, e.g /metadata/key'`);
+      }
+      const change: PatchChange = { op: op as PatchChange['op'], path };
+      if (op !== 'remove') {
+        if (!('value' in raw)) throw new ValidationFailed(`Operation "${String(op)}" requires a member named "value".`);
+        change.value = raw.value;
+        if (path[0].toLowerCase() !== 'metadata') {
+          throw new ValidationFailed('The root of path must be metadata, e.g /metadata/key.');
+        }
+      }
+      return change;
+    });
+  }
+
+  queuePurging(document: unknown): string[] {
+    if (!isJsonObject(document) || !('resource_types' in document)) {
+      throw new ValidationFailed('Post body must contain key "resource_types".');
+    }
+    const types = document.resource_types;
+    // Python: set(value) — a string is a set of its characters, a dict a set of its keys.
+    let members: unknown[];
+    if (typeof types === 'string') members = [...types];
+    else if (Array.isArray(types)) members = types;
+    else if (isJsonObject(types)) members = Object.keys(types);
+    else members = [null];
+    if (!members.every((m) => typeof m === 'string' && PURGEABLE_RESOURCE_TYPES.includes(m))) {
+      throw new ValidationFailed("Resource types must be a sub set of {'messages', 'subscriptions'}.");
+    }
+    return members as string[];
+  }
+
+  messagePosting(messages: readonly { ttl: unknown; delay?: unknown }[]): void {
+    if (messages.length === 0) throw new ValidationFailed('No messages to enqueu.');
+    for (const message of messages) this.messageContent(message);
+  }
+
+  messageContent(message: { ttl: unknown; delay?: unknown }): void {
+    const l = this.limits;
+    const ttl = num(message.ttl);
+    if (!(MIN_MESSAGE_TTL <= ttl && ttl <= l.max_message_ttl)) {
+      throw new ValidationFailed(
+        `The TTL for a message may not exceed ${l.max_message_ttl} seconds, and must be at least ${MIN_MESSAGE_TTL} seconds long.`,
+      );
+    }
+    const delay = message.delay === undefined ? 0 : num(message.delay);
+    if (!(MIN_DELAY_TTL <= delay && delay <= l.max_message_delay)) {
+      throw new ValidationFailed(
+        `The Delay TTL for a message may not exceed ${l.max_message_delay} seconds,and must be at least ${MIN_DELAY_TTL} seconds long.`,
+      );
+    }
+  }
+
+  /** POST size check on Content-Length, with the queue's own cap (api-v2.md §6.2). */
+  messageLength(contentLength: number | undefined, queueMaxPostSize?: unknown): void {
+    if (contentLength === undefined) return;
+    const configMax = this.limits.max_messages_post_size;
+    if (isTruthy(queueMaxPostSize) && isPyInt(queueMaxPostSize)) {
+      const queueMax = num(queueMaxPostSize);
+      const effective = Math.min(queueMax, configMax);
+      if (contentLength > effective) {
+        throw new ValidationFailed(
+          `Message collection size is too large. The max size for current queue is ${effective}. ` +
+            `It is calculated by max size = min(max_messages_post_size_config: ${configMax}, ` +
+            `max_messages_post_size_queue: ${queueMax}).`,
+        );
+      }
+    }
+    if (contentLength > configMax) {
+      throw new ValidationFailed(`Message collection size is too large. Max size ${configMax}`);
+    }
+  }
+
+  messageListing(limit: number | undefined): void {
+    const max = this.limits.max_messages_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+  }
+
+  messageDeletion(ids: string[] | undefined, pop: number | undefined, claimIds: string[] | undefined): void {
+    if (pop !== undefined && ids !== undefined) {
+      throw new ValidationFailed('pop and id params cannot be present together in the delete request.');
+    }
+    if (pop === undefined && ids === undefined) {
+      throw new ValidationFailed(
+        'The request should have either "ids" or "pop" parameter in the request, to be able to delete.',
+      );
+    }
+    if (this.limits.message_delete_with_claim_id) {
+      if ((ids?.length && claimIds === undefined) || (ids === undefined && claimIds?.length)) {
+        throw new ValidationFailed(
+          'The request should have both "ids" and "claim_ids" parameter in the request when message_delete_with_claim_id is True.',
+        );
+      }
+    }
+    const popMax = this.limits.max_messages_per_claim_or_pop;
+    if (pop !== undefined && !(pop > 0 && pop <= popMax)) {
+      throw new ValidationFailed(`Pop value must be at least 1 and may not be greater than ${popMax}.`);
+    }
+    const idsMax = this.limits.max_messages_per_page;
+    if (ids !== undefined && !(ids.length > 0 && ids.length <= idsMax)) {
+      throw new ValidationFailed(`ids parameter should have at least 1 and not greater than ${idsMax} values.`);
+    }
+  }
+
+  claimCreation(metadata: { ttl: unknown; grace: unknown }, limit: number | undefined): void {
+    this.claimUpdating(metadata);
+    const max = this.limits.max_messages_per_claim_or_pop;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+    const grace = num(metadata.grace);
+    if (!(MIN_CLAIM_GRACE <= grace && grace <= this.limits.max_claim_grace)) {
+      throw new ValidationFailed(
+        `The grace for a claim may not exceed ${this.limits.max_claim_grace} seconds, and must be at least ${MIN_CLAIM_GRACE} seconds long.`,
+      );
+    }
+  }
+
+  claimUpdating(metadata: { ttl: unknown }): void {
+    const ttl = num(metadata.ttl);
+    if (!(MIN_CLAIM_TTL <= ttl && ttl <= this.limits.max_claim_ttl)) {
+      throw new ValidationFailed(
+        `The TTL for a claim may not exceed ${this.limits.max_claim_ttl} seconds, and must be at least ${MIN_CLAIM_TTL} seconds long.`,
+      );
+    }
+  }
+
+  subscriptionListing(limit: number | undefined): void {
+    const max = this.limits.max_subscriptions_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and may not be greater than ${max}.`);
+    }
+  }
+
+  flavorListing(limit: number | undefined): void {
+    const max = this.limits.max_flavors_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and no greater than ${max}.`);
+    }
+  }
+
+  poolListing(limit: number | undefined): void {
+    const max = this.limits.max_pools_per_page;
+    if (limit !== undefined && !(limit > 0 && limit <= max)) {
+      throw new ValidationFailed(`Limit must be at least 1 and no greater than ${max}.`);
+    }
+  }
+}
+
+/** Zaqar's restricted JSON-pointer decoding (validation.py `_decode_json_pointer`). */
+function decodeJsonPointer(pointer: string): string[] {
+  if (!pointer.startsWith('/')) throw new ValidationFailed(`Pointer \`${pointer}\` does not start with "/".`);
+  if (/\/\s*?\//.test(pointer.slice(1))) throw new ValidationFailed(`Pointer \`${pointer}\` contains adjacent "/".`);
+  if (pointer.length > 1 && pointer.endsWith('/')) throw new ValidationFailed(`Pointer \`${pointer}\` end with "/".`);
+  if (pointer.slice(1).trim() === '/') throw new ValidationFailed(`Pointer \`${pointer}\` does not contains valid token.`);
+  if (/~[^01]/.test(pointer) || pointer.endsWith('~')) {
+    throw new ValidationFailed(`Pointer \`${pointer}\` contains "~" not part of a recognized escape sequence.`);
+  }
+  return pointer
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~').trim());
+}
