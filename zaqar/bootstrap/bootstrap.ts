@@ -71,13 +71,17 @@ export function discoverPlugins(config: Config, logger: Logger): PluginRegistry 
   return registry;
 }
 
-function selectPlugin(registry: PluginRegistry, kind: PluginKind, name: string, option: string): PluginManifest {
+function selectPlugin(
+  config: Config,
+  registry: PluginRegistry,
+  kind: PluginKind,
+  name: string,
+  option: keyof DriversOptions,
+): PluginManifest {
   try {
     return registry.get(kind, name);
   } catch (err) {
-    if (err instanceof UnknownPluginError) {
-      throw new ConfigError(err.message, { group: 'drivers', option });
-    }
+    if (err instanceof UnknownPluginError) throw config.optionError('drivers', option, err.message);
     throw err;
   }
 }
@@ -106,9 +110,9 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   const registry = options.registry ?? discoverPlugins(config, logger);
   for (const manifest of registry.all()) for (const group of manifest.optionGroups ?? []) config.register(group);
 
-  const transportPlugin = selectPlugin(registry, 'transport', drivers.transport, 'transport');
-  const dataPlugin = selectPlugin(registry, 'storage.data', drivers.message_store, 'message_store');
-  const controlPlugin = selectPlugin(registry, 'storage.control', drivers.management_store, 'management_store');
+  const transportPlugin = selectPlugin(config, registry, 'transport', drivers.transport, 'transport');
+  const dataPlugin = selectPlugin(config, registry, 'storage.data', drivers.message_store, 'message_store');
+  const controlPlugin = selectPlugin(config, registry, 'storage.control', drivers.management_store, 'management_store');
   const controlOptions = pluginOptions(config, controlPlugin, `drivers:management_store:${controlPlugin.name}`);
   const dataOptions = pluginOptions(config, dataPlugin, `drivers:message_store:${dataPlugin.name}`);
 

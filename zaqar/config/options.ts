@@ -36,6 +36,8 @@ export interface OptionSpec {
   help: string;
   /** Allowed values (exact, case-sensitive) for string options and list items. */
   choices?: readonly string[];
+  /** Compare `choices` case-insensitively (oslo `ignore_case=True`, e.g. oslo.log's rotation options). */
+  ignoreCase?: boolean;
   min?: number;
   max?: number;
   /** Deprecated aliases, looked up after the current name (config.md §1.7). */
@@ -51,23 +53,33 @@ export interface OptionGroup {
   options: readonly OptionSpec[];
 }
 
+/** Where a configuration error was found; every part is optional. */
+export type ConfigErrorLocation = { file?: string; line?: number; group?: string; option?: string };
+
 /** A configuration error: start-up stops with exit code 2 and `toString()` on one line. */
 export class ConfigError extends Error {
   constructor(
     public readonly reason: string,
-    public readonly where: { file?: string; group?: string; option?: string } = {},
+    public readonly where: ConfigErrorLocation = {},
   ) {
-    super(reason);
+    // `message` carries the location too, so a plain `err.message` in a log is as useful as toString().
+    super(formatConfigError(reason, where));
     this.name = 'ConfigError';
   }
 
+  /** `file[:line] [group] option: reason`, always on one line (start-up prints it as is). */
   override toString(): string {
-    const parts: string[] = [];
-    if (this.where.file) parts.push(this.where.file);
-    if (this.where.group) parts.push(`[${this.where.group}]`);
-    if (this.where.option) parts.push(this.where.option);
-    return parts.length ? `${parts.join(' ')}: ${this.reason}` : this.reason;
+    return this.message;
   }
+}
+
+function formatConfigError(reason: string, where: ConfigErrorLocation): string {
+  const parts: string[] = [];
+  if (where.file) parts.push(where.line ? `${where.file}:${where.line}` : where.file);
+  if (where.group) parts.push(`[${where.group}]`);
+  if (where.option) parts.push(where.option);
+  const text = parts.length ? `${parts.join(' ')}: ${reason}` : reason;
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /** The resolved configuration of one process (zaqar/config implements it). */
@@ -85,4 +97,6 @@ export interface Config {
   withOverrides(group: string, values: Record<string, unknown>): Config;
   /** Section names present in the files, normalised as oslo does. */
   sections(): string[];
+  /** A ConfigError about an option's value, located at the file that set it (for checks made outside the config system). */
+  optionError(group: string, option: string, reason: string): ConfigError;
 }

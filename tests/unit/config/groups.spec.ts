@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import {
+  CORE_OPTION_GROUPS,
+  type CorsOptions,
+  type DefaultOptions,
+  type DriversOptions,
+  type NotificationOptions,
+  type OsloPolicyOptions,
+  type PluginsOptions,
+  type TransportOptions,
+  type WebsocketTransportOptions,
+  type WsgiTransportOptions,
+} from '../../../zaqar/config/groups';
+import { configFrom } from './helpers';
+
+function optionOf(group: string, name: string) {
+  return CORE_OPTION_GROUPS.find((candidate) => candidate.name === group)?.options.find((option) => option.name === name);
+}
+
+describe('config/groups: the core option groups (config.md Part 2)', () => {
+  it('declares each group once, each option once, each with a help text', () => {
+    const names = CORE_OPTION_GROUPS.map((group) => group.name);
+    expect(new Set(names).size).to.equal(names.length);
+    for (const group of CORE_OPTION_GROUPS) {
+      const options = group.options.map((option) => option.name);
+      expect(new Set(options).size, group.name).to.equal(options.length);
+      for (const option of group.options) expect(option.help, `${group.name} ${option.name}`).to.not.equal('');
+    }
+  });
+
+  it('has valid defaults: every group resolves without a config file', () => {
+    const config = configFrom([]);
+    expect(() => config.validateGroups()).not.to.throw();
+  });
+
+  it('has the reference defaults', () => {
+    const config = configFrom([]);
+    expect(config.group<DefaultOptions>('DEFAULT')).to.include({
+      admin_mode: false,
+      pooling: false,
+      unreliable: false,
+      enable_checksum: false,
+      auth_strategy: '',
+      debug: false,
+      log_date_format: '%Y-%m-%d %H:%M:%S',
+      log_file: null,
+      syslog_log_facility: 'LOG_USER',
+      rate_limit_except_level: 'CRITICAL',
+    });
+    expect(config.group<DefaultOptions>('DEFAULT').logging_context_format_string).to.include('[project_id:%(project_id)s]');
+    expect(config.group<DriversOptions>('drivers')).to.deep.equal({ transport: 'wsgi', message_store: 'mongodb', management_store: 'mongodb' });
+    expect(config.group<WsgiTransportOptions>('drivers:transport:wsgi')).to.deep.equal({ bind: '127.0.0.1', port: 8888 });
+    expect(config.group<WebsocketTransportOptions>('drivers:transport:websocket')).to.deep.equal({
+      bind: '127.0.0.1',
+      port: 9000,
+      external_port: null,
+      notification_bind: null,
+      notification_port: 0,
+    });
+    expect(config.group<TransportOptions>('transport')).to.include({
+      default_message_ttl: 3600,
+      default_claim_ttl: 300,
+      default_claim_grace: 60,
+      max_messages_post_size: 262144,
+      max_message_ttl: 1209600,
+      max_claim_ttl: 43200,
+      client_id_uuid_safe: 'strict',
+      message_encryption_key: 'AES256',
+    });
+    expect(config.group<NotificationOptions>('notification').subscription_confirmation_email_template).to.deep.equal({
+      topic: 'Zaqar Notification - Subscription Confirmation',
+      body:
+        'You have chosen to subscribe to the queue: {0}. This queue belongs to project: {1}. ' +
+        'To confirm this subscription, click or visit this link below: {2}',
+      sender: 'Zaqar Notifications <no-reply@openstack.org>',
+    });
+    expect(config.group<OsloPolicyOptions>('oslo_policy')).to.include({ policy_file: 'policy.yaml', policy_default_rule: 'default' });
+    expect(config.group<PluginsOptions>('plugins').paths).to.deep.equal([]);
+  });
+
+  it("uses Zaqar's run-time CORS defaults, not the library's", () => {
+    const cors = configFrom([]).group<CorsOptions>('cors');
+    expect(cors.allowed_origin).to.equal(null);
+    expect(cors.allow_methods).to.deep.equal(['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD']);
+    expect(cors.expose_headers).to.include('X-OpenStack-Request-ID');
+    expect(cors.allow_headers).to.include('Client-id');
+  });
+
+  it('declares every deprecated alias of §2.21', () => {
+    const aliases: Array<[string, string, string | undefined, string]> = [
+      ['DEFAULT', 'pooling', undefined, 'sharding'],
+      ['drivers', 'message_store', undefined, 'storage'],
+      ['transport', 'max_queues_per_page', 'limits:transport', 'queue_paging_uplimit'],
+      ['transport', 'max_messages_per_page', 'limits:transport', 'message_paging_uplimit'],
+      ['transport', 'max_subscriptions_per_page', 'limits:transport', 'subscription_paging_uplimit'],
+      ['transport', 'max_messages_per_claim_or_pop', undefined, 'max_messages_per_claim'],
+      ['transport', 'max_queue_metadata', 'limits:transport', 'metadata_size_uplimit'],
+      ['transport', 'max_messages_post_size', 'limits:transport', 'message_size_uplimit'],
+      ['transport', 'max_messages_post_size', undefined, 'max_message_size'],
+      ['transport', 'max_message_ttl', 'limits:transport', 'message_ttl_max'],
+      ['transport', 'max_claim_ttl', 'limits:transport', 'claim_ttl_max'],
+      ['transport', 'max_claim_grace', 'limits:transport', 'claim_grace_max'],
+      ['keystone_authtoken', 'www_authenticate_uri', undefined, 'auth_uri'],
+      ['keystone_authtoken', 'memcached_servers', undefined, 'memcache_servers'],
+      ['keystone_authtoken', 'auth_type', undefined, 'auth_plugin'],
+      ['DEFAULT', 'log_file', undefined, 'logfile'],
+      ['DEFAULT', 'log_dir', undefined, 'logdir'],
+    ];
+    for (const [group, name, aliasGroup, aliasName] of aliases) {
+      expect(optionOf(group, name)?.deprecated, `[${group}] ${name}`).to.deep.include(
+        aliasGroup ? { group: aliasGroup, name: aliasName } : { name: aliasName },
+      );
+    }
+    // oslo.log declares `log-config`; the file spelling log_config is derived from it.
+    expect(optionOf('DEFAULT', 'log_config_append')?.deprecated).to.deep.equal([{ name: 'log-config' }]);
+  });
+
+  it('does not restrict plugin names in [drivers]', () => {
+    const drivers = configFrom([`[drivers]\nmessage_store = sqlite\nmanagement_store = my-plugin\n`]).group<DriversOptions>('drivers');
+    expect(drivers).to.include({ message_store: 'sqlite', management_store: 'my-plugin' });
+  });
+
+  it('marks secrets as secret', () => {
+    for (const [group, name] of [
+      ['signed_url', 'secret_key'],
+      ['transport', 'message_encryption_key'],
+      ['notification', 'smtp_user_password'],
+      ['keystone_authtoken', 'password'],
+      ['keystone_authtoken', 'memcache_secret_key'],
+      ['trustee', 'password'],
+      ['cache', 'memcache_password'],
+    ] as const) {
+      expect(optionOf(group, name)?.secret, `[${group}] ${name}`).to.equal(true);
+    }
+  });
+});

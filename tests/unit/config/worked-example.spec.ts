@@ -1,0 +1,122 @@
+/**
+ * config.md Part 3, verbatim: the file written to disk and loaded the way
+ * zaqar-server loads it, then every resolved value listed in the spec.
+ */
+import { expect } from 'chai';
+import type { OsloConfig } from '../../../zaqar/config/config';
+import type {
+  DefaultOptions,
+  DriversOptions,
+  NotificationOptions,
+  SignedUrlOptions,
+  TransportOptions,
+  WebsocketTransportOptions,
+} from '../../../zaqar/config/groups';
+import { loadConfig } from '../../../zaqar/config/load';
+import { configErrorOf, TempDir } from './helpers';
+
+const WORKED_EXAMPLE = `[DEFAULT]
+pooling = Yes
+auth_strategy = keystone # not a comment
+admin_mode: true
+
+[Drivers]
+message_store = "redis"
+
+[transport]
+subscriber_types = http, https ,"mailto"
+max_messages_per_page = 15
+max_messages_per_page = 17
+max_message_ttl = \${max_claim_ttl}
+max_claim_ttl = 50000
+
+[limits:transport]
+queue_paging_uplimit = 33
+
+[notification]
+smtp_command = /usr/sbin/sendmail
+  -t -oi
+
+[drivers:transport:websocket]
+external_port = 1234
+notification-port = 99
+
+[signed_url]
+secret_key = abc$$def\\$x
+`;
+
+describe('config: the worked example of config.md Part 3', () => {
+  const dir = new TempDir();
+  let path: string;
+  let config: OsloConfig;
+  const warnings: string[] = [];
+
+  before(() => {
+    path = dir.write('zaqar.conf', WORKED_EXAMPLE);
+    // The server would refuse `auth_strategy = keystone # not a comment` at start-up,
+    // so the start-up checks are off to look at the resolved values.
+    config = loadConfig(['--config-file', path], { searchDirs: [], startupChecks: false, onWarning: (m) => warnings.push(m) }).config;
+  });
+  after(() => dir.cleanup());
+
+  it('has the file exactly as in the spec', () => {
+    expect(WORKED_EXAMPLE).to.include('max_message_ttl = ${max_claim_ttl}\n');
+    expect(WORKED_EXAMPLE).to.include('secret_key = abc$$def\\$x\n');
+  });
+
+  it('pooling = true (Yes, case-insensitive)', () => {
+    expect(config.group<DefaultOptions>('DEFAULT').pooling).to.equal(true);
+  });
+
+  it('auth_strategy = "keystone # not a comment" (no inline comments)', () => {
+    expect(config.group<DefaultOptions>('DEFAULT').auth_strategy).to.equal('keystone # not a comment');
+  });
+
+  it('admin_mode = true (":" separator)', () => {
+    expect(config.group<DefaultOptions>('DEFAULT').admin_mode).to.equal(true);
+  });
+
+  it('message_store = "redis" (quotes stripped, section name case-insensitive)', () => {
+    expect(config.group<DriversOptions>('drivers').message_store).to.equal('redis');
+  });
+
+  it('subscriber_types = ["http", "https", "\\"mailto\\""]', () => {
+    expect(config.group<TransportOptions>('transport').subscriber_types).to.deep.equal(['http', 'https', '"mailto"']);
+  });
+
+  it('max_messages_per_page = 17 (last wins)', () => {
+    expect(config.group<TransportOptions>('transport').max_messages_per_page).to.equal(17);
+  });
+
+  it('max_message_ttl = 50000 (interpolated)', () => {
+    expect(config.group<TransportOptions>('transport').max_message_ttl).to.equal(50000);
+  });
+
+  it('max_queues_per_page = 33 (deprecated group), with a deprecation warning', () => {
+    expect(config.group<TransportOptions>('transport').max_queues_per_page).to.equal(33);
+    expect(warnings).to.deep.equal([
+      'Option "queue_paging_uplimit" from group "limits:transport" is deprecated. Use option "max_queues_per_page" from group "transport".',
+    ]);
+  });
+
+  it('smtp_command = "/usr/sbin/sendmail\\n-t -oi" (continuation)', () => {
+    expect(config.group<NotificationOptions>('notification').smtp_command).to.equal('/usr/sbin/sendmail\n-t -oi');
+  });
+
+  it('external_port = 1234 and notification_port = 0 (dashed key ignored)', () => {
+    const websocket = config.group<WebsocketTransportOptions>('drivers:transport:websocket');
+    expect(websocket.external_port).to.equal(1234);
+    expect(websocket.notification_port).to.equal(0);
+  });
+
+  it('secret_key = "abc$def$x" ($$ and \\$ escapes)', () => {
+    expect(config.group<SignedUrlOptions>('signed_url').secret_key).to.equal('abc$def$x');
+  });
+
+  it('is refused at start-up because of its auth_strategy', () => {
+    const error = configErrorOf(() => loadConfig(['--config-file', path], { searchDirs: [] }));
+    expect(error.toString()).to.equal(
+      `${path} [DEFAULT] auth_strategy: unknown auth strategy 'keystone # not a comment' (allowed: '' or 'keystone')`,
+    );
+  });
+});
