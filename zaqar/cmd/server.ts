@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      // A second signal while stopping is ignored: in-flight requests still get to finish.
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
@@ -83,8 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         })
         .finally(() => logger.flush());
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }
 

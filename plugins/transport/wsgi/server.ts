@@ -59,7 +59,8 @@ export class RestifyTransport implements Transport {
   }
 
   private register(route: Route): void {
-    const handler = (req: restify.Request, res: restify.Response) => this.serve(route, req, res);
+    // restify requires a real async function (it checks the constructor) or a 3-argument callback.
+    const handler = async (req: restify.Request, res: restify.Response): Promise<void> => this.serve(route, req, res);
     const s = this.server;
     const registrars: Record<(typeof METHODS)[number], (path: string, h: typeof handler) => unknown> = {
       GET: (p, h) => s.get(p, h),

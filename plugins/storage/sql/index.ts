@@ -1,0 +1,18 @@
+/**
+ * Plugin manifest of the SQL management store (`[drivers] management_store
+ * = sqlalchemy`). Cheap to import: the driver is required by `load()` only.
+ */
+import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { sqlManagementStoreOptionGroup } from './options';
+
+export const manifest: PluginManifest = {
+  kind: 'storage.control',
+  name: 'sqlalchemy',
+  description: "Management store in SQLite, in Zaqar's SQLAlchemy table layout (queues, pools, flavors, catalogue).",
+  optionGroups: [sqlManagementStoreOptionGroup],
+  load() {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const implementation = require('./module') as typeof import('./module');
+    return implementation.createSqlControlModule();
+  },
+};

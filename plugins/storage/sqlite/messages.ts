@@ -1,0 +1,293 @@
+/**
+ * MessageController of the SQLite message store (storage-semantics §2-5, §8).
+ *
+ * Every statement is prepared once and scoped by (project, queue); every
+ * API call is one statement or one transaction. Writes that read first use
+ * IMMEDIATE transactions so another process sharing the file cannot change
+ * the rows between the check and the write.
+ */
+import type Database from 'better-sqlite3';
+import { dumpJson } from '../../../zaqar/common/json';
+import {
+  ClaimDoesNotExist,
+  ClaimDoesNotMatch,
+  MessageDoesNotExist,
+  MessageIsClaimed,
+  MessageNotClaimed,
+  MessageNotClaimedBy,
+  QueueIsEmpty,
+} from '../../../zaqar/storage/errors';
+import type {
+  MessageController,
+  MessageListOptions,
+  NewMessage,
+  Page,
+  Project,
+  StoredMessage,
+} from '../../../zaqar/storage/interfaces';
+import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
+import { isWellFormedId, newId } from './ids';
+import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, toStoredMessage } from './message-rows';
+
+const DEFAULT_PAGE_SIZE = 10;
+
+type Now = { now: number };
+
+interface InsertParams extends QueueScope {
+  id: string;
+  clientId: string;
+  ttl: number;
+  created: number;
+  expires: number;
+  delayExpires: number;
+  body: string;
+  checksum: string | null;
+}
+
+interface ListParams extends QueueScope, Now {
+  after: number;
+  limit: number;
+  includeClaimed: number;
+  includeDelayed: number;
+  excludeClient: string | null;
+}
+
+/** What delete needs to know about a message. */
+interface ClaimState {
+  marker: number;
+  id: string;
+  claim_id: string | null;
+  claim_expires: number;
+}
+
+export class SqliteMessageController implements MessageController {
+  private readonly insert: Database.Statement<InsertParams>;
+  private readonly listPage: Database.Statement<ListParams, MessageRow>;
+  private readonly oldest: Database.Statement<QueueScope & Now, MessageRow>;
+  private readonly newest: Database.Statement<QueueScope & Now, MessageRow>;
+  private readonly byId: Database.Statement<QueueScope & Now & { id: string }, MessageRow>;
+  private readonly byIds: Database.Statement<QueueScope & Now & { ids: string }, MessageRow>;
+  private readonly claimStateById: Database.Statement<QueueScope & Now & { id: string }, ClaimState>;
+  private readonly claimStateByIds: Database.Statement<QueueScope & Now & { ids: string }, ClaimState>;
+  private readonly liveClaim: Database.Statement<QueueScope & Now & { id: string }, { id: string }>;
+  private readonly deleteByMarker: Database.Statement<{ marker: number }>;
+  private readonly deleteByIds: Database.Statement<QueueScope & { ids: string }>;
+  private readonly popHead: Database.Statement<QueueScope & Now & { limit: number }, MessageRow>;
+  private readonly claimable: ClaimableHead;
+
+  private readonly postBatch: Database.Transaction<(rows: InsertParams[]) => void>;
+  private readonly deleteOne: Database.Transaction<
+    (scope: QueueScope, messageId: string, claimId: string | undefined, now: number) => void
+  >;
+  private readonly deleteListed: Database.Transaction<
+    (scope: QueueScope, messageIds: string[], claimIds: string[], now: number) => void
+  >;
+  private readonly popMessages: Database.Transaction<(scope: QueueScope, limit: number, now: number) => MessageRow[]>;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(`
+      INSERT INTO messages (id, project, queue, client_id, ttl, created, expires, delay_expires, body, checksum)
+      VALUES (@id, @project, @queue, @clientId, @ttl, @created, @expires, @delayExpires, @body, @checksum)`);
+
+    // Filters run inside the query (storage-semantics §4), so a page is full
+    // whenever enough matching messages exist. The 0/1 flags keep this one
+    // prepared statement for every filter combination.
+    this.listPage = db.prepare(`
+      SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE project IS @project AND queue = @queue AND marker > @after AND expires > @now
+        AND (@includeClaimed OR claim_id IS NULL OR claim_expires <= @now)
+        AND (@includeDelayed OR delay_expires <= @now)
+        AND (@excludeClient IS NULL OR client_id <> @excludeClient)
+      ORDER BY marker
+      LIMIT @limit`);
+
+    // first(): claimed and delayed messages included, expired ones not.
+    const live = 'project IS @project AND queue = @queue AND expires > @now';
+    this.oldest = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${live} ORDER BY marker LIMIT 1`);
+    this.newest = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${live} ORDER BY marker DESC LIMIT 1`);
+
+    this.byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = @id AND ${live}`);
+    // INDEXED BY: without statistics SQLite may prefer scanning the whole
+    // queue over one index probe per requested id.
+    this.byIds = db.prepare(`
+      SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_id
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND ${live}`);
+
+    const claimState = 'marker, id, claim_id, claim_expires';
+    this.claimStateById = db.prepare(`SELECT ${claimState} FROM messages WHERE id = @id AND ${live}`);
+    this.claimStateByIds = db.prepare(`
+      SELECT ${claimState} FROM messages INDEXED BY messages_by_id
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND ${live}`);
+    this.liveClaim = db.prepare(`
+      SELECT id FROM claims
+      WHERE id = @id AND project IS @project AND queue = @queue AND expires > @now`);
+
+    this.deleteByMarker = db.prepare('DELETE FROM messages WHERE marker = @marker');
+    this.deleteByIds = db.prepare(`
+      DELETE FROM messages INDEXED BY messages_by_id
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND project IS @project AND queue = @queue`);
+    this.popHead = db.prepare(`DELETE FROM messages WHERE marker IN (${CLAIMABLE_HEAD_SQL}) RETURNING ${MESSAGE_COLUMNS}`);
+    this.claimable = new ClaimableHead(db);
+
+    this.postBatch = db.transaction((rows: InsertParams[]) => {
+      for (const row of rows) this.insert.run(row);
+    });
+    this.deleteOne = db.transaction(this.deleteOneChecked.bind(this));
+    this.deleteListed = db.transaction(this.deleteListedChecked.bind(this));
+    this.popMessages = db.transaction((scope: QueueScope, limit: number, now: number) => {
+      this.claimable.clearExpiredClaims(scope, now);
+      return byMarker(this.popHead.all({ ...scope, now, limit }));
+    });
+  }
+
+  async list(queue: string, project: Project, options: MessageListOptions = {}): Promise<Page<StoredMessage>> {
+    const after = parseMarker(options.marker);
+    if (after === null) return { items: [] };
+    const now = Date.now();
+    const rows = this.listPage.all({
+      project,
+      queue,
+      now,
+      after,
+      limit: options.limit ?? DEFAULT_PAGE_SIZE,
+      includeClaimed: options.includeClaimed ? 1 : 0,
+      includeDelayed: options.includeDelayed ? 1 : 0,
+      excludeClient: options.echo ? null : (options.clientId ?? null),
+    });
+    if (rows.length === 0) return { items: [] };
+    return { items: rows.map((row) => toStoredMessage(row, now)), next: String(rows[rows.length - 1].marker) };
+  }
+
+  async first(queue: string, project: Project, sort: 1 | -1 = 1): Promise<StoredMessage> {
+    if (sort !== 1 && sort !== -1) throw new RangeError('sort must be either 1 (ascending) or -1 (descending)');
+    const now = Date.now();
+    const row = (sort === 1 ? this.oldest : this.newest).get({ project, queue, now });
+    if (row === undefined) throw new QueueIsEmpty(queue, project);
+    return toStoredMessage(row, now);
+  }
+
+  async get(queue: string, messageId: string, project: Project): Promise<StoredMessage> {
+    const now = Date.now();
+    const row = this.byId.get({ project, queue, now, id: messageId });
+    if (row === undefined) throw new MessageDoesNotExist(messageId, queue, project);
+    return toStoredMessage(row, now);
+  }
+
+  async bulkGet(queue: string, messageIds: string[], project: Project): Promise<StoredMessage[]> {
+    if (messageIds.length === 0) return [];
+    const now = Date.now();
+    const found = new Map<string, MessageRow>();
+    for (const row of this.byIds.all({ project, queue, now, ids: JSON.stringify(messageIds) })) found.set(row.id, row);
+    // Requested order; each message once, however often it was asked for.
+    const result: StoredMessage[] = [];
+    for (const id of new Set(messageIds)) {
+      const row = found.get(id);
+      if (row !== undefined) result.push(toStoredMessage(row, now));
+    }
+    return result;
+  }
+
+  async post(queue: string, messages: NewMessage[], clientId: string, project: Project): Promise<string[]> {
+    const created = Date.now();
+    const rows = messages.map(
+      (message): InsertParams => ({
+        id: newId(),
+        project,
+        queue,
+        clientId,
+        ttl: message.ttl,
+        created,
+        expires: created + message.ttl * 1000,
+        delayExpires: created + message.delay * 1000,
+        // Zaqar stores {} for a message without body (storage-semantics §2).
+        body: message.body === undefined ? '{}' : dumpJson(message.body),
+        checksum: message.checksum ?? null,
+      }),
+    );
+    // One transaction: the batch becomes visible all at once, and its
+    // AUTOINCREMENT markers are consecutive and in input order.
+    this.postBatch.immediate(rows);
+    return rows.map((row) => row.id);
+  }
+
+  async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
+    // `?? undefined`: a null claim id from a JavaScript caller means "no claim id".
+    this.deleteOne.immediate({ project, queue }, messageId, claimId ?? undefined, Date.now());
+  }
+
+  async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    if (claimIds === undefined) {
+      // §8.2: without claim ids, listed messages go regardless of claims.
+      this.deleteByIds.run({ project, queue, ids: JSON.stringify(messageIds) });
+      return;
+    }
+    this.deleteListed.immediate({ project, queue }, messageIds, claimIds, Date.now());
+  }
+
+  async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
+    const now = Date.now();
+    return this.popMessages.immediate({ project, queue }, limit, now).map((row) => toStoredMessage(row, now));
+  }
+
+  /** The storage-semantics §8.1 decision table, checked in the reference's order. */
+  private deleteOneChecked(scope: QueueScope, messageId: string, claimId: string | undefined, now: number): void {
+    const message = this.claimStateById.get({ ...scope, now, id: messageId });
+    // Unknown, malformed, expired or another queue's/project's id: already gone.
+    if (message === undefined) return;
+
+    const heldBy = liveClaimOf(message, now);
+    if (claimId === undefined) {
+      if (heldBy !== null) throw new MessageIsClaimed(messageId);
+    } else {
+      if (!isWellFormedId(claimId)) throw new ClaimDoesNotExist(claimId, scope.queue, scope.project);
+      // An expired claim is no claim, whatever id the message still carries.
+      if (heldBy === null) throw new MessageNotClaimed(messageId);
+      if (heldBy !== claimId) {
+        if (this.liveClaim.get({ ...scope, now, id: claimId }) === undefined) {
+          throw new ClaimDoesNotExist(claimId, scope.queue, scope.project);
+        }
+        throw new MessageNotClaimedBy(messageId, claimId);
+      }
+    }
+    // Claims find their messages by claim id, so this also drops the
+    // message from its claim's bookkeeping.
+    this.deleteByMarker.run({ marker: message.marker });
+  }
+
+  /**
+   * §8.2 with claim ids (Redis/Swift rule): every listed message that exists
+   * must be under a live claim, and that claim must be one of `claimIds`.
+   * All checks pass before anything is deleted.
+   */
+  private deleteListedChecked(scope: QueueScope, messageIds: string[], claimIds: string[], now: number): void {
+    const ids = JSON.stringify(messageIds);
+    const found = new Map<string, ClaimState>();
+    for (const row of this.claimStateByIds.all({ ...scope, now, ids })) found.set(row.id, row);
+    const allowed = new Set(claimIds);
+    for (const id of messageIds) {
+      const message = found.get(id);
+      if (message === undefined) continue;
+      const heldBy = liveClaimOf(message, now);
+      if (heldBy === null) throw new MessageNotClaimed(id);
+      if (!allowed.has(heldBy)) throw new ClaimDoesNotMatch(heldBy, scope.queue, scope.project);
+    }
+    this.deleteByIds.run({ ...scope, ids });
+  }
+}
+
+/** The id of the live claim holding the message, or null. */
+function liveClaimOf(message: ClaimState, now: number): string | null {
+  return message.claim_id !== null && message.claim_expires > now ? message.claim_id : null;
+}
+
+/**
+ * Decodes a paging marker: the decimal marker of the last message seen.
+ * No marker (or '', which Zaqar treats as none) → start at the head.
+ * Anything that is not a decimal integer → null: an empty page (§4); so is
+ * a number too long to be one of ours (nothing can follow it anyway).
+ */
+function parseMarker(marker: string | undefined): number | null {
+  if (marker === undefined || marker === '') return 0;
+  return /^\d{1,16}$/.test(marker) ? Number(marker) : null;
+}

@@ -1,0 +1,142 @@
+/**
+ * Opening the message database: connection pragmas, tables and indexes.
+ *
+ * Conventions every statement of this plugin relies on:
+ * - Times are milliseconds since the UNIX epoch, always taken from the
+ *   server's `Date.now()`, never from SQLite's clock.
+ * - Scope (storage-semantics §1): `project` is NULL for the global namespace
+ *   and compared with `project IS @project`, so null and every real project
+ *   id (even '') stay distinct; SQLite uses indexes for `IS` like for `=`.
+ * - A message is *claimed* iff `claim_id IS NOT NULL AND claim_expires > now`.
+ *   A message whose claim expired may keep its stale claim id until it is
+ *   normalised (see `messages_claimable` below); it counts as unclaimed.
+ */
+import Database from 'better-sqlite3';
+import type { SynchronousLevel } from './options';
+
+/** Bump together with a new entry in MIGRATIONS. */
+export const SCHEMA_VERSION = 1;
+
+const CREATE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS schema_version (
+  version INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS messages (
+  -- Ordering key and paging marker (storage-semantics §4): assigned at post
+  -- time in input order, strictly increasing. AUTOINCREMENT guarantees a
+  -- value is never handed out twice, even after the newest row was deleted,
+  -- so an old marker can never come to denote a newer message.
+  marker        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id            TEXT    NOT NULL,           -- public id, random UUID4
+  project       TEXT,                       -- NULL = global namespace
+  queue         TEXT    NOT NULL,
+  client_id     TEXT    NOT NULL,           -- any string (client_id_uuid_safe = off)
+  ttl           INTEGER NOT NULL,           -- seconds, as reported
+  created       INTEGER NOT NULL,
+  expires       INTEGER NOT NULL,           -- invisible once expires <= now
+  delay_expires INTEGER NOT NULL,           -- created + delay
+  claim_id      TEXT,
+  claim_expires INTEGER NOT NULL DEFAULT 0,
+  claim_count   INTEGER NOT NULL DEFAULT 0, -- kept across release, renew and expiry (§6.6)
+  body          TEXT    NOT NULL,           -- JSON text, returned verbatim as RawJson
+  checksum      TEXT
+);
+
+-- Listing, first/newest and per-queue counting: a range scan in marker
+-- order. "expires" rides along so counting live messages (stats) and
+-- skipping expired ones never touches the table.
+CREATE INDEX IF NOT EXISTS messages_by_queue
+  ON messages (project, queue, marker, expires);
+
+-- Claim and pop candidates: messages without a claim id, in FIFO order.
+-- Claims first normalise expired claims (claim_id := NULL) in the queue,
+-- so this partial index then holds exactly the claimable-by-claim-state
+-- messages, and the head of the queue is found without stepping over
+-- messages that are still being processed.
+CREATE INDEX IF NOT EXISTS messages_claimable
+  ON messages (project, queue, marker) WHERE claim_id IS NULL;
+
+-- Messages carrying a claim id: claim get/renew/release look up by claim,
+-- stats count claimed messages, normalisation finds expired claims.
+CREATE INDEX IF NOT EXISTS messages_claimed
+  ON messages (project, queue, claim_id, claim_expires) WHERE claim_id IS NOT NULL;
+
+-- Get/delete by id (always filtered by scope too).
+CREATE INDEX IF NOT EXISTS messages_by_id ON messages (id);
+
+-- Garbage collection and the driver-wide health counts.
+CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (expires);
+
+CREATE TABLE IF NOT EXISTS claims (
+  id      TEXT    PRIMARY KEY,              -- random UUID4
+  project TEXT,
+  queue   TEXT    NOT NULL,
+  ttl     INTEGER NOT NULL,                 -- seconds
+  expires INTEGER NOT NULL,
+  updated INTEGER NOT NULL                  -- creation or last renewal; claim age counts from here
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS claims_by_queue ON claims (project, queue);
+CREATE INDEX IF NOT EXISTS claims_by_expiry ON claims (expires);
+`;
+
+/**
+ * Upgrades from version N-1 to N, keyed by N. Empty while version 1 is the
+ * only one; a schema change updates CREATE_SCHEMA (fresh databases) and adds
+ * its ALTER statements here (existing ones).
+ */
+const MIGRATIONS: Readonly<Record<number, string>> = {};
+
+export interface MessageDatabaseOptions {
+  synchronous: SynchronousLevel;
+  busyTimeoutMs: number;
+}
+
+/** Opens (creating if needed) the message database at `filename` (`:memory:` allowed). */
+export function openMessageDatabase(filename: string, options: MessageDatabaseOptions): Database.Database {
+  const db = new Database(filename, { timeout: options.busyTimeoutMs });
+  try {
+    // WAL: readers never block the writer and vice versa, which is what lets
+    // several API processes share one file (in-memory databases report "memory").
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+    // IMMEDIATE: two processes starting on a fresh file must not both
+    // create the schema and record a version.
+    db.transaction(() => ensureSchema(db)).immediate();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Creates the latest schema on a fresh database, or migrates an older one. */
+function ensureSchema(db: Database.Database): void {
+  const versioned = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    .get();
+  const row = versioned
+    ? (db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined)
+    : undefined;
+  if (row === undefined) {
+    // CREATE_SCHEMA always describes the latest version.
+    db.exec(CREATE_SCHEMA);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+    return;
+  }
+  if (row.version > SCHEMA_VERSION) {
+    throw new Error(
+      `message database schema version ${row.version} is newer than this server understands (${SCHEMA_VERSION}); ` +
+        'upgrade the server instead of downgrading it',
+    );
+  }
+  for (let version = row.version + 1; version <= SCHEMA_VERSION; version++) {
+    const migration = MIGRATIONS[version];
+    if (migration === undefined) throw new Error(`no migration to message database schema version ${version}`);
+    db.exec(migration);
+  }
+  db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
+}

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import {
+  dumpJson,
+  dumpJsonAscii,
+  isPyInt,
+  isTruthy,
+  JsonNumber,
+  JsonParseError,
+  parseJsonBody,
+  parseJsonText,
+  RawJson,
+} from '../../../zaqar/common/json';
+
+describe('common/json', () => {
+  describe('parseJsonText', () => {
+    it('keeps safe integers as numbers', () => {
+      expect(parseJsonText('{"a": 1, "b": [2, -3]}')).to.deep.equal({ a: 1, b: [2, -3] });
+    });
+    it('keeps floats as JsonNumber so 60.0 is not an int', () => {
+      const v = parseJsonText('{"ttl": 60.0}') as { ttl: JsonNumber };
+      expect(v.ttl).to.be.instanceOf(JsonNumber);
+      expect(v.ttl.text).to.equal('60.0');
+      expect(isPyInt(v.ttl)).to.equal(false);
+    });
+    it('keeps big integers exactly, within signed 64 bits', () => {
+      const v = parseJsonText('[9223372036854775807, -9223372036854775808]') as JsonNumber[];
+      expect(v.map((n) => n.text)).to.deep.equal(['9223372036854775807', '-9223372036854775808']);
+      expect(isPyInt(v[0])).to.equal(true);
+    });
+    it('rejects integers outside signed 64 bits with Zaqar\'s text', () => {
+      expect(() => parseJsonText('[9223372036854775808]')).to.throw(JsonParseError, 'JSON contains integer that is too large.');
+    });
+    it('rejects malformed text', () => {
+      expect(() => parseJsonText('{')).to.throw(JsonParseError, 'Request body could not be parsed.');
+      expect(() => parseJsonText('{"a": 1.5,}')).to.throw(JsonParseError, 'Request body could not be parsed.');
+    });
+  });
+
+  describe('parseJsonBody', () => {
+    it('requires an object or array at the top', () => {
+      expect(() => parseJsonBody('"x"')).to.throw(JsonParseError);
+      expect(() => parseJsonBody('null')).to.throw(JsonParseError);
+      expect(parseJsonBody('[]')).to.deep.equal([]);
+    });
+    it('rejects invalid UTF-8', () => {
+      expect(() => parseJsonBody(Buffer.from([0x5b, 0xc3, 0x28, 0x5d]))).to.throw(JsonParseError);
+    });
+  });
+
+  describe('dumpJson', () => {
+    it('writes Python separators and raw UTF-8', () => {
+      expect(dumpJson({ a: [1, 'é'], b: null, c: true })).to.equal('{"a": [1, "é"], "b": null, "c": true}');
+    });
+    it('splices RawJson and JsonNumber verbatim', () => {
+      expect(dumpJson({ body: new RawJson('{"x": 1.0}'), n: new JsonNumber('1e400') })).to.equal('{"body": {"x": 1.0}, "n": 1e400}');
+    });
+    it('skips undefined members like JSON.stringify', () => {
+      expect(dumpJson({ a: undefined, b: 1 })).to.equal('{"b": 1}');
+    });
+  });
+
+  describe('dumpJsonAscii (checksums)', () => {
+    it('escapes non-ASCII like Python json.dumps, surrogate pairs included', () => {
+      expect(dumpJsonAscii('héllo')).to.equal('"h\\u00e9llo"');
+      expect(dumpJsonAscii('😀')).to.equal('"\\ud83d\\ude00"');
+    });
+  });
+
+  describe('isTruthy', () => {
+    it('follows Python truthiness', () => {
+      for (const v of [0, '', [], {}, null, false, undefined, new JsonNumber('0.0')]) expect(isTruthy(v), String(v)).to.equal(false);
+      for (const v of [1, 'a', [0], { a: 0 }, true, new JsonNumber('0.5')]) expect(isTruthy(v)).to.equal(true);
+    });
+  });
+});

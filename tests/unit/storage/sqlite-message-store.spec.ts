@@ -1,0 +1,290 @@
+/**
+ * What is particular to the SQLite message store — its plugin surface,
+ * database settings, schema, and the choices the shared contract leaves
+ * open (claim/dead-letter details, gc, health). The shared behaviour is in
+ * tests/conformance/.
+ */
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import * as path from 'node:path';
+import * as sinon from 'sinon';
+import { manifest } from '../../../plugins/storage/sqlite';
+import { GC_INTERVAL_MS } from '../../../plugins/storage/sqlite/driver';
+import { readSqliteMessageStoreOptions } from '../../../plugins/storage/sqlite/options';
+import { openMessageDatabase, SCHEMA_VERSION } from '../../../plugins/storage/sqlite/schema';
+import { RawJson } from '../../../zaqar/common/json';
+import { ConfigError } from '../../../zaqar/config/options';
+import { Capability, type ControlDriver, type DataDriver } from '../../../zaqar/storage/interfaces';
+import { makeTempDir, openSqlControlDriver, openSqliteDataDriver, sqliteUri } from '../../helpers/storage-sqlite';
+
+const QUEUE = 'fizbit';
+const PROJECT = 'tenant-a';
+const message = (body: unknown, ttl = 300) => ({ ttl, delay: 0, body });
+
+describe('sqlite message store', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let file: string;
+  const toClose: { close(): Promise<void> | unknown }[] = [];
+
+  beforeEach(() => {
+    temp = makeTempDir('zaqar-sqlite-unit-');
+    file = path.join(temp.dir, 'messages.sqlite');
+  });
+  afterEach(async () => {
+    for (const item of toClose.splice(0).reverse()) await item.close();
+    temp.remove();
+  });
+
+  async function open(options: Record<string, unknown> = {}): Promise<DataDriver> {
+    const control: ControlDriver = await openSqlControlDriver({ uri: 'sqlite://' });
+    const data = await openSqliteDataDriver({ uri: sqliteUri(file), ...options }, control);
+    toClose.push(control, data);
+    return data;
+  }
+
+  /** A second, raw connection to the same file, to look at what the driver stored. */
+  function inspect(): Database.Database {
+    const db = new Database(file, { readonly: true });
+    toClose.push(db);
+    return db;
+  }
+
+  describe('plugin surface', () => {
+    it('declares a storage.data plugin named sqlite with its option group', () => {
+      expect(manifest).to.include({ kind: 'storage.data', name: 'sqlite' });
+      const [group] = manifest.optionGroups!;
+      expect(group.name).to.equal('drivers:message_store:sqlite');
+      expect(group.options.map((o) => [o.name, o.type, o.default])).to.deep.equal([
+        ['uri', 'string', 'sqlite:///data/zaqar-messages.sqlite'],
+        ['synchronous', 'string', 'FULL'],
+        ['busy_timeout', 'integer', 5000],
+      ]);
+      expect(group.options[1].choices).to.deep.equal(['OFF', 'NORMAL', 'FULL']);
+      expect(group.options[1].help).to.match(/NORMAL.*crash.*power/s);
+    });
+
+    it('fills missing options with their defaults and rejects invalid ones', () => {
+      expect(readSqliteMessageStoreOptions({})).to.deep.equal({
+        uri: 'sqlite:///data/zaqar-messages.sqlite',
+        synchronous: 'FULL',
+        busyTimeoutMs: 5000,
+      });
+      expect(() => readSqliteMessageStoreOptions({ synchronous: 'normal' })).to.throw(ConfigError, /one of OFF, NORMAL, FULL/);
+      expect(() => readSqliteMessageStoreOptions({ busy_timeout: -1 })).to.throw(ConfigError);
+      expect(() => readSqliteMessageStoreOptions({ uri: 42 })).to.throw(ConfigError);
+    });
+
+    it('reports its capabilities', async () => {
+      const data = await open();
+      expect(data.capabilities).to.deep.equal([Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD]);
+    });
+
+    it('refuses a server database URI through the factory', async () => {
+      const control = await openSqlControlDriver({ uri: 'sqlite://' });
+      toClose.push(control);
+      let error: unknown;
+      await openSqliteDataDriver({ uri: 'mysql+pymysql://root@db/zaqar' }, control).catch((err: unknown) => (error = err));
+      expect(error).to.be.instanceOf(ConfigError);
+      expect(String(error)).to.contain('[drivers:message_store:sqlite] uri');
+    });
+
+    it('works in memory', async () => {
+      const control = await openSqlControlDriver({ uri: 'sqlite://' });
+      const data = await openSqliteDataDriver({ uri: 'sqlite://' }, control);
+      toClose.push(control, data);
+      const [id] = await data.messageController.post(QUEUE, [message({ a: 1 })], 'client', PROJECT);
+      expect((await data.messageController.get(QUEUE, id, PROJECT)).id).to.equal(id);
+    });
+  });
+
+  describe('database', () => {
+    it('opens in WAL mode with the configured synchronous level, foreign keys and busy timeout', () => {
+      const db = openMessageDatabase(file, { synchronous: 'NORMAL', busyTimeoutMs: 1234 });
+      toClose.push(db);
+      expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+      expect(db.pragma('synchronous', { simple: true })).to.equal(1); // NORMAL
+      expect(db.pragma('foreign_keys', { simple: true })).to.equal(1);
+      expect(db.pragma('busy_timeout', { simple: true })).to.equal(1234);
+    });
+
+    it('defaults to synchronous FULL', () => {
+      const defaults = readSqliteMessageStoreOptions({});
+      const db = openMessageDatabase(file, defaults);
+      toClose.push(db);
+      expect(db.pragma('synchronous', { simple: true })).to.equal(2); // FULL
+    });
+
+    it('records the schema version and reopens an existing file with its messages', async () => {
+      const first = await open();
+      const [id] = await first.messageController.post(QUEUE, [message({ kept: true })], 'client', PROJECT);
+      await first.close();
+      const second = await open();
+      expect((await second.messageController.get(QUEUE, id, PROJECT)).id).to.equal(id);
+      expect(inspect().prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: SCHEMA_VERSION }]);
+    });
+
+    it('refuses a database written by a newer schema version', () => {
+      openMessageDatabase(file, { synchronous: 'FULL', busyTimeoutMs: 100 }).close();
+      const raw = new Database(file);
+      raw.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
+      raw.close();
+      expect(() => openMessageDatabase(file, { synchronous: 'FULL', busyTimeoutMs: 100 })).to.throw(/newer than this server/);
+    });
+
+    it('creates the parent directory of the database file', async () => {
+      file = path.join(temp.dir, 'data', 'nested', 'messages.sqlite');
+      await open();
+      expect(inspect().prepare('SELECT COUNT(*) AS n FROM messages').get()).to.deep.equal({ n: 0 });
+    });
+  });
+
+  describe('messages', () => {
+    it('returns bodies as RawJson holding the stored text', async () => {
+      const data = await open();
+      const [id] = await data.messageController.post(QUEUE, [message({ b: [1, 2] })], 'client', PROJECT);
+      const { body } = await data.messageController.get(QUEUE, id, PROJECT);
+      expect(body).to.be.instanceOf(RawJson);
+      expect((body as RawJson).text).to.equal('{"b": [1, 2]}');
+      expect(inspect().prepare('SELECT body FROM messages').get()).to.deep.equal({ body: '{"b": [1, 2]}' });
+    });
+
+    it('stores {} for a message without body', async () => {
+      const data = await open();
+      const [id] = await data.messageController.post(QUEUE, [{ ttl: 60, delay: 0, body: undefined }], 'client', PROJECT);
+      expect(((await data.messageController.get(QUEUE, id, PROJECT)).body as RawJson).text).to.equal('{}');
+    });
+
+    it('never reuses a marker, even after the newest message was deleted', async () => {
+      const data = await open();
+      const [, newest] = await data.messageController.post(QUEUE, [message(1), message(2)], 'client', PROJECT);
+      const page = await data.messageController.list(QUEUE, PROJECT, { echo: true });
+      await data.messageController.delete(QUEUE, newest, PROJECT);
+      const [later] = await data.messageController.post(QUEUE, [message(3)], 'client', PROJECT);
+      const after = await data.messageController.list(QUEUE, PROJECT, { echo: true, marker: page.next });
+      expect(after.items.map((m) => m.id)).to.deep.equal([later]);
+    });
+
+    it('treats a marker beyond any message as the end of the queue', async () => {
+      const data = await open();
+      await data.messageController.post(QUEUE, [message(1)], 'client', PROJECT);
+      for (const marker of ['99999', '12345678901234567890']) {
+        expect(await data.messageController.list(QUEUE, PROJECT, { marker, echo: true })).to.deep.equal({ items: [] });
+      }
+    });
+
+    it("keeps project '' apart from the global namespace", async () => {
+      const data = await open();
+      await data.messageController.post(QUEUE, [message('empty-string project')], 'client', '');
+      expect((await data.messageController.list(QUEUE, null, { echo: true })).items).to.deep.equal([]);
+      expect(await data.queueDataController.stats(QUEUE, null)).to.deep.equal({ messages: { claimed: 0, free: 0, total: 0 } });
+    });
+  });
+
+  describe('claims', () => {
+    it('keeps a claim whose messages were all deleted until it expires or is released', async () => {
+      const data = await open();
+      const [id] = await data.messageController.post(QUEUE, [message(1)], 'client', PROJECT);
+      const { claimId } = await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1 }, PROJECT);
+      await data.messageController.delete(QUEUE, id, PROJECT, claimId!);
+      const claim = await data.claimController.get(QUEUE, claimId!, PROJECT);
+      expect(claim.messages).to.deep.equal([]);
+      await data.claimController.update(QUEUE, claimId!, { ttl: 120, grace: 60 }, PROJECT);
+      expect((await data.claimController.get(QUEUE, claimId!, PROJECT)).ttl).to.equal(120);
+    });
+
+    it('treats a null dead-letter limit as dead-lettering off', async () => {
+      const data = await open();
+      const [id] = await data.messageController.post(QUEUE, [message(1)], 'client', PROJECT);
+      const deadLetter = { maxClaimCount: null as unknown as number, queue: 'dlq' };
+      const { messages } = await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1, deadLetter }, PROJECT);
+      expect(messages.map((m) => [m.id, m.claimCount])).to.deep.equal([[id, 0]]);
+    });
+
+    it('issues UUID4 claim and message ids', async () => {
+      const data = await open();
+      const [id] = await data.messageController.post(QUEUE, [message(1)], 'client', PROJECT);
+      const { claimId } = await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1 }, PROJECT);
+      const uuid4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      expect(id).to.match(uuid4);
+      expect(claimId).to.match(uuid4);
+    });
+
+    it('delivers dead-lettered messages to the tail of the DLQ, unclaimed, with their claim count', async () => {
+      const data = await open();
+      const [waiting] = await data.messageController.post('dlq', [message('already there')], 'client', PROJECT);
+      const [exhausted] = await data.messageController.post(QUEUE, [message('exhausted')], 'client', PROJECT);
+      const deadLetter = { maxClaimCount: 1, queue: 'dlq' };
+      const first = await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1, deadLetter }, PROJECT);
+      await data.claimController.delete(QUEUE, first.claimId!, PROJECT);
+      await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1, deadLetter }, PROJECT);
+
+      const dlq = await data.messageController.list('dlq', PROJECT, { echo: true });
+      expect(dlq.items.map((m) => [m.id, m.claimId, m.claimCount])).to.deep.equal([
+        [waiting, null, 0],
+        [exhausted, null, 1],
+      ]);
+      const claimed = await data.claimController.create('dlq', { ttl: 60, grace: 60, limit: 10 }, PROJECT);
+      expect(claimed.messages.map((m) => m.id)).to.deep.equal([waiting, exhausted]);
+    });
+  });
+
+  describe('garbage collection and health', () => {
+    const EPOCH = Date.UTC(2030, 0, 1);
+
+    it('gc deletes expired messages and claims and counts them', async () => {
+      const clock = sinon.useFakeTimers({ now: EPOCH, toFake: ['Date'] });
+      try {
+        const data = await open();
+        await data.messageController.post(QUEUE, [message(1, 60), message(2, 60), message(3, 600)], 'client', PROJECT);
+        await data.claimController.create(QUEUE, { ttl: 90, grace: 60, limit: 1 }, PROJECT);
+        expect(await data.gc()).to.equal(0);
+        clock.tick(120_000);
+        // The claim (90 s) and the unclaimed 60 s message expired; the claimed
+        // one lives until claim expiry + grace (150 s).
+        expect(await data.gc()).to.equal(2);
+        clock.tick(30_000);
+        expect(await data.gc()).to.equal(1);
+        const db = inspect();
+        expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).to.deep.equal({ n: 1 });
+        expect(db.prepare('SELECT COUNT(*) AS n FROM claims').get()).to.deep.equal({ n: 0 });
+        expect(await data.gc()).to.equal(0);
+      } finally {
+        clock.restore();
+      }
+    });
+
+    it('runs gc every minute until closed', async () => {
+      const clock = sinon.useFakeTimers({ now: EPOCH, toFake: ['Date', 'setInterval', 'clearInterval'] });
+      try {
+        const data = await open();
+        await data.messageController.post(QUEUE, [message(1, 60)], 'client', PROJECT);
+        clock.tick(GC_INTERVAL_MS);
+        expect(inspect().prepare('SELECT COUNT(*) AS n FROM messages').get()).to.deep.equal({ n: 0 });
+        expect(clock.countTimers()).to.equal(1);
+        await data.close();
+        expect(clock.countTimers()).to.equal(0);
+      } finally {
+        clock.restore();
+      }
+    });
+
+    it('reports reachability and the message volume over all queues', async () => {
+      const data = await open();
+      await data.messageController.post('a', [message(1), message(2)], 'client', PROJECT);
+      await data.messageController.post('b', [message(3)], 'client', null);
+      await data.claimController.create('a', { ttl: 60, grace: 60, limit: 1 }, PROJECT);
+      expect(await data.isAlive()).to.equal(true);
+      expect(await data.health()).to.deep.equal({
+        storage_reachable: true,
+        message_volume: { free: 2, claimed: 1, total: 3 },
+      });
+    });
+
+    it('is not alive once closed; closing twice is harmless', async () => {
+      const data = await open();
+      await data.close();
+      await data.close();
+      expect(await data.isAlive()).to.equal(false);
+    });
+  });
+});
