@@ -30,6 +30,7 @@ export interface DefaultOptions {
   pooling: boolean;
   enable_checksum: boolean;
   auth_strategy: string;
+  enable_deprecated_api_versions: string[];
 }
 
 export interface TransportLimits extends ValidationLimits {
@@ -148,7 +149,12 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
     adminMode: defaults.admin_mode,
     enableChecksum: defaults.enable_checksum,
     secretKey: config.group<{ secret_key: string | null }>('signed_url').secret_key ?? undefined,
+    deprecatedVersions: defaults.enable_deprecated_api_versions,
   };
+  if (settings.deprecatedVersions.includes('1')) {
+    logger.warn('API v1 is not served by this release; /v1 answers 404 (v1.1 and v2 are served)');
+  }
+  if (settings.deprecatedVersions.includes('1.1')) logger.warn('API v1.1 is DEPRECATED');
   const api = new ApiV2({
     storage,
     settings,

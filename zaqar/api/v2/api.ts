@@ -19,6 +19,7 @@ import { MessagesResource } from './messages';
 import { QueuesResource } from './queues';
 import { ShareResource } from './share';
 import { SystemResource } from './system';
+import { V1_1, V2, type ApiVersion } from './versions';
 
 /** The policy engine as the API uses it (zaqar/auth/policy implements it). */
 export interface PolicyChecker {
@@ -79,7 +80,7 @@ export class ApiV2 {
       cipher: new MessageCipher(options.encryptionKey),
       logger: options.logger,
     };
-    this.routes = buildRoutes(ctx);
+    this.routes = buildAllRoutes(ctx);
   }
 
   /** Methods a route implements, sorted (for `Allow`). */
@@ -126,61 +127,70 @@ export class ApiV2 {
   }
 }
 
-function buildRoutes(ctx: ResourceContext): Route[] {
-  const system = new SystemResource(ctx);
-  const queues = new QueuesResource(ctx);
-  const messages = new MessagesResource(ctx);
+/** The routes of one API version (v1.1 is a profile of v2: fewer routes, no policy). */
+function buildRoutes(ctx: ResourceContext, version: ApiVersion): Route[] {
+  const system = new SystemResource(ctx, version);
+  const queues = new QueuesResource(ctx, version);
+  const messages = new MessagesResource(ctx, version);
   const claims = new ClaimsResource(ctx);
   const share = new ShareResource(ctx);
-  const q = '/v2/queues/:queue_name';
+  const v = version.prefix;
+  const q = `${v}/queues/:queue_name`;
+  const op = (rule: string, handler: Handler): Operation => ({ rule: version.policy ? rule : undefined, handler });
 
   const routes: Route[] = [
-    { path: '/', operations: { GET: { handler: system.versions } } },
-    { path: '/v2/', operations: { GET: { handler: system.home } } },
-    {
-      path: '/v2/ping',
-      operations: { GET: { rule: 'ping:get', handler: system.ping }, HEAD: { rule: 'ping:get', handler: system.pingHead } },
-    },
-    { path: '/v2/queues', operations: { GET: { rule: 'queues:get_all', handler: queues.list } } },
+    { path: `${v}/`, operations: { GET: { handler: system.home } } },
+    { path: `${v}/ping`, operations: { GET: op('ping:get', system.ping), HEAD: op('ping:get', system.pingHead) } },
+    { path: `${v}/queues`, operations: { GET: op('queues:get_all', queues.list) } },
     {
       path: q,
       operations: {
-        GET: { rule: 'queues:get', handler: queues.get },
-        PUT: { rule: 'queues:create', handler: queues.create },
-        PATCH: { rule: 'queues:update', handler: queues.update },
-        DELETE: { rule: 'queues:delete', handler: queues.delete },
+        GET: op('queues:get', queues.get),
+        PUT: op('queues:create', queues.create),
+        ...(version.queueExtras ? { PATCH: op('queues:update', queues.update) } : {}),
+        DELETE: op('queues:delete', queues.delete),
       },
     },
-    { path: `${q}/stats`, operations: { GET: { rule: 'queues:stats', handler: queues.stats } } },
-    { path: `${q}/purge`, operations: { POST: { rule: 'queues:purge', handler: queues.purge } } },
-    { path: `${q}/share`, operations: { POST: { rule: 'queues:share', handler: share.create } } },
+    { path: `${q}/stats`, operations: { GET: op('queues:stats', queues.stats) } },
     {
       path: `${q}/messages`,
       operations: {
-        GET: { rule: 'messages:get_all', handler: messages.list },
-        POST: { rule: 'messages:create', handler: messages.post },
-        DELETE: { rule: 'messages:delete_all', handler: messages.deleteMany },
+        GET: op('messages:get_all', messages.list),
+        POST: op('messages:create', messages.post),
+        DELETE: op('messages:delete_all', messages.deleteMany),
       },
     },
     {
       path: `${q}/messages/:message_id`,
-      operations: {
-        GET: { rule: 'messages:get', handler: messages.getOne },
-        DELETE: { rule: 'messages:delete', handler: messages.deleteOne },
-      },
+      operations: { GET: op('messages:get', messages.getOne), DELETE: op('messages:delete', messages.deleteOne) },
     },
-    { path: `${q}/claims`, operations: { POST: { rule: 'claims:create', handler: claims.create } } },
+    { path: `${q}/claims`, operations: { POST: op('claims:create', claims.create) } },
     {
       path: `${q}/claims/:claim_id`,
       operations: {
-        GET: { rule: 'claims:get', handler: claims.get },
-        PATCH: { rule: 'claims:update', handler: claims.update },
-        DELETE: { rule: 'claims:delete', handler: claims.release },
+        GET: op('claims:get', claims.get),
+        PATCH: op('claims:update', claims.update),
+        DELETE: op('claims:delete', claims.release),
       },
     },
   ];
-  if (ctx.settings.adminMode) {
-    routes.push({ path: '/v2/health', operations: { GET: { rule: 'health:get', handler: system.health } } });
+  if (version.queueExtras) {
+    routes.push(
+      { path: `${q}/purge`, operations: { POST: op('queues:purge', queues.purge) } },
+      { path: `${q}/share`, operations: { POST: op('queues:share', share.create) } },
+    );
   }
+  if (ctx.settings.adminMode) {
+    routes.push({ path: `${v}/health`, operations: { GET: op('health:get', system.health) } });
+  }
+  return routes;
+}
+
+/** Every mounted route: `/`, v2, and the deprecated versions the operator enabled. */
+function buildAllRoutes(ctx: ResourceContext): Route[] {
+  const root = new SystemResource(ctx, V2);
+  const routes: Route[] = [{ path: '/', operations: { GET: { handler: root.versions } } }];
+  routes.push(...buildRoutes(ctx, V2));
+  if (ctx.settings.deprecatedVersions.includes('1.1')) routes.push(...buildRoutes(ctx, V1_1));
   return routes;
 }

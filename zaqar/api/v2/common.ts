@@ -28,6 +28,8 @@ export interface ApiSettings {
   enableChecksum: boolean;
   /** `[signed_url] secret_key` */
   secretKey: string | undefined;
+  /** `[DEFAULT] enable_deprecated_api_versions` (`1.1` mounts /v1.1). */
+  deprecatedVersions: string[];
 }
 
 /** What every resource needs. */

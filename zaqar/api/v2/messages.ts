@@ -20,6 +20,7 @@ import type { ApiRequest, ApiResponse } from '../request';
 import { normalizeClientId, ValidationFailed } from '../validation';
 import { filterFields, orUnavailable, pyList, readJsonBody, type FieldSpec, type ResourceContext } from './common';
 import { formatMessage, formatPoppedMessage, queuePathOf } from './format';
+import type { ApiVersion } from './versions';
 
 /** `MD5:<hex>` of the body as Python's `json.dumps` renders it (api-v2.md §6.10). */
 export function messageChecksum(body: unknown): string | undefined {
@@ -32,7 +33,18 @@ function isEncrypted(metadata: QueueMetadata | undefined): boolean {
 }
 
 export class MessagesResource {
-  constructor(private readonly ctx: ResourceContext) {}
+  constructor(
+    private readonly ctx: ResourceContext,
+    private readonly version: ApiVersion,
+  ) {}
+
+  /**
+   * Queue metadata when this API version applies per-queue settings (v2);
+   * v1.1 ignores them (api-v1_1-delta.md §1.4) and skips the lookup.
+   */
+  private async settingsOf(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
+    return this.version.queueSettings ? this.metadataOrUndefined(queue, project) : undefined;
+  }
 
   /** Metadata of the queue, or undefined when it does not exist. */
   private async metadataOrUndefined(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
@@ -56,13 +68,15 @@ export class MessagesResource {
     const project = req.context.projectId;
     const clientId = normalizeClientId(req.context.clientId ?? '');
 
-    const metadata = await orUnavailable('Messages could not be enqueued.', logger, async () => {
-      const existing = await this.metadataOrUndefined(queue, project);
-      if (existing !== undefined) return existing;
-      // Posting creates the queue lazily (api-v2.md §6.2 step 1).
-      await storage.queues.create(queue, {}, project);
-      return {};
-    });
+    // v2 creates the queue before validating (§6.2 step 1); v1.1 after (below).
+    const metadata: QueueMetadata = this.version.queueSettings
+      ? await orUnavailable('Messages could not be enqueued.', logger, async () => {
+          const existing = await this.metadataOrUndefined(queue, project);
+          if (existing !== undefined) return existing;
+          await storage.queues.create(queue, {}, project);
+          return {};
+        })
+      : {};
 
     const queueTtl = metadata._default_message_ttl;
     const queueDelay = metadata._default_message_delay;
@@ -105,6 +119,9 @@ export class MessagesResource {
 
     let ids: string[];
     try {
+      if (!this.version.queueSettings && !(await storage.queues.exists(queue, project))) {
+        await storage.queues.create(queue, {}, project);
+      }
       ids = await storage.messages.post(queue, messages, clientId, project);
     } catch (err) {
       if (err instanceof DoesNotExist) throw notFound(err.message);
@@ -143,13 +160,13 @@ export class MessagesResource {
     if (echo !== undefined) params.echo = echo;
     const includeClaimed = req.query.getBool('include_claimed');
     if (includeClaimed !== undefined) params.include_claimed = includeClaimed;
-    const includeDelayed = req.query.getBool('include_delayed');
+    const includeDelayed = this.version.queueSettings ? req.query.getBool('include_delayed') : undefined;
     if (includeDelayed !== undefined) params.include_delayed = includeDelayed;
 
     const page = await orUnavailable('Messages could not be listed.', logger, async () => {
-      const metadata = (await this.metadataOrUndefined(queue, project)) ?? {};
+      const metadata = await this.settingsOf(queue, project);
       // Queues without a default delay cannot hold delayed messages: don't filter (§6.3).
-      if (!isTruthy(metadata._default_message_delay)) params.include_delayed = true;
+      if (metadata !== undefined && !isTruthy(metadata._default_message_delay)) params.include_delayed = true;
       try {
         validator.messageListing(limit);
       } catch (err) {
@@ -162,7 +179,7 @@ export class MessagesResource {
         echo: echo ?? false,
         clientId: normalizeClientId(req.context.clientId ?? ''),
         includeClaimed: includeClaimed ?? false,
-        includeDelayed: params.include_delayed as boolean | undefined,
+        includeDelayed: (params.include_delayed as boolean | undefined) ?? false,
       });
       return { result, encrypted: isEncrypted(metadata) };
     });
@@ -189,7 +206,7 @@ export class MessagesResource {
         throw err;
       }
       const messages = await storage.messages.bulkGet(queue, ids, project);
-      const metadata = await this.metadataOrUndefined(queue, project);
+      const metadata = await this.settingsOf(queue, project);
       return { messages, encrypted: isEncrypted(metadata) };
     });
     if (found.messages.length === 0) {
@@ -210,7 +227,8 @@ export class MessagesResource {
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const ids = req.query.getList('ids');
-    const claimIds = settings.limits.message_delete_with_claim_id ? req.query.getList('claim_ids') : undefined;
+    const claimIds =
+      this.version.bulkDeleteClaimIds && settings.limits.message_delete_with_claim_id ? req.query.getList('claim_ids') : undefined;
     const pop = req.query.getInt('pop');
     try {
       validator.messageDeletion(ids, pop, claimIds);
@@ -235,7 +253,7 @@ export class MessagesResource {
 
     const popped = await orUnavailable('Messages could not be popped.', logger, async () => {
       const messages = await storage.messages.pop(queue, pop as number, project);
-      const encrypted = messages.length > 0 && isEncrypted(await this.metadataOrUndefined(queue, project));
+      const encrypted = messages.length > 0 && isEncrypted(await this.settingsOf(queue, project));
       return messages.map((m) => formatPoppedMessage(m, this.visibleBody(m, encrypted)));
     });
     return { status: 200, body: { messages: popped } };
@@ -249,7 +267,7 @@ export class MessagesResource {
     const result = await orUnavailable('Message could not be retrieved.', logger, async () => {
       try {
         const message = await storage.messages.get(queue, req.params.message_id, project);
-        const metadata = await storage.queues.getMetadata(queue, project);
+        const metadata = this.version.queueSettings ? await storage.queues.getMetadata(queue, project) : undefined;
         return { message, encrypted: isEncrypted(metadata) };
       } catch (err) {
         if (err instanceof DoesNotExist) throw notFound(err.message);

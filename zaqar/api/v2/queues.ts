@@ -27,6 +27,7 @@ import {
   type ResourceContext,
 } from './common';
 import { formatStats, queuePathOf } from './format';
+import type { ApiVersion } from './versions';
 
 export const PATCH_MEDIA_TYPE = 'application/openstack-messaging-v2.0-json-patch';
 const LISTING_PARAMS = new Set(['marker', 'limit', 'detailed', 'name', 'with_count']);
@@ -47,8 +48,16 @@ function metadataFilters(req: ApiRequest): Record<string, unknown> | undefined {
 export class QueuesResource {
   private readonly reserved: [string, unknown][];
 
-  constructor(private readonly ctx: ResourceContext) {
+  constructor(
+    private readonly ctx: ResourceContext,
+    private readonly version: ApiVersion,
+  ) {
     this.reserved = reservedMetadataDefaults(ctx.settings.limits);
+  }
+
+  /** What a client reads as queue metadata: with reserved defaults on v2, raw on v1.1. */
+  private presented(metadata: QueueMetadata): QueueMetadata {
+    return this.version.reservedDefaults ? withReservedDefaults({ ...metadata }, this.reserved) : metadata;
   }
 
   private validated<T>(fn: () => T, asBody = false): T {
@@ -71,11 +80,13 @@ export class QueuesResource {
     if (limit !== undefined) params.limit = limit;
     const detailed = req.query.getBool('detailed');
     if (detailed !== undefined) params.detailed = detailed;
-    const name = req.query.getString('name');
+    // v1.1 reads marker, limit and detailed only (api-v1_1-delta.md §1.3).
+    const filtering = this.version.listingFilters;
+    const name = filtering ? req.query.getString('name') : undefined;
     if (name !== undefined) params.name = name;
-    const withCount = req.query.getBool('with_count');
+    const withCount = filtering ? req.query.getBool('with_count') : undefined;
     if (withCount !== undefined) params.with_count = withCount;
-    const filters = metadataFilters(req);
+    const filters = filtering ? metadataFilters(req) : undefined;
 
     const { page, count } = await orUnavailable('Queues could not be listed.', logger, async () => {
       this.validated(() => validator.queueListing(limit));
@@ -85,7 +96,7 @@ export class QueuesResource {
 
     const queues = page.items.map((q) => {
       const entry: Record<string, unknown> = { name: q.name };
-      if (detailed) entry.metadata = withReservedDefaults({ ...(q.metadata ?? {}) }, this.reserved);
+      if (detailed) entry.metadata = this.presented(q.metadata ?? {});
       entry.href = `${req.path}/${q.name}`;
       return entry;
     });
@@ -103,7 +114,7 @@ export class QueuesResource {
     const metadata = await orUnavailable('Queue metadata could not be retrieved.', this.ctx.logger, () =>
       this.ctx.storage.queues.get(req.params.queue_name, req.context.projectId),
     );
-    return { status: 200, body: withReservedDefaults({ ...metadata }, this.reserved) };
+    return { status: 200, body: this.presented(metadata) };
   };
 
   // PUT /v2/queues/{q}

@@ -5,7 +5,7 @@ import { operationStatus } from '../../storage/health';
 import { serviceUnavailable } from '../errors';
 import type { ApiRequest, ApiResponse } from '../request';
 import type { ResourceContext } from './common';
-import { ADMIN_RESOURCES, PUBLIC_RESOURCES } from './home-document';
+import type { ApiVersion } from './versions';
 
 const media = (type: string) => [{ base: 'application/json', type }];
 
@@ -21,8 +21,11 @@ export const VERSIONS = {
 export class SystemResource {
   private readonly homeDocument: string;
 
-  constructor(private readonly ctx: ResourceContext) {
-    const resources = { ...PUBLIC_RESOURCES, ...(ctx.settings.adminMode ? ADMIN_RESOURCES : {}) };
+  constructor(
+    private readonly ctx: ResourceContext,
+    version: ApiVersion,
+  ) {
+    const resources = { ...version.homePublic, ...(ctx.settings.adminMode ? version.homeAdmin : {}) };
     // Python's json.dumps(indent=4) and JSON.stringify(…, 4) agree byte for byte.
     this.homeDocument = JSON.stringify({ resources }, null, 4);
   }
