@@ -54,8 +54,12 @@ export class JsonParseError extends Error {
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-/** Text that may hold a number JSON.parse would change: a fraction, an exponent or 16+ digits. */
-const NEEDS_LOSSLESS = /[.eE]|\d{16}/;
+/**
+ * Text that may hold a number JSON.parse would change: a digit followed by
+ * a fraction or an exponent, or 16+ digits. Matches inside strings only cost
+ * the slower parser, never correctness.
+ */
+const NEEDS_LOSSLESS = /\d[.eE]|\d{16}/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseNumberLiteral(text: string): number | JsonNumber {

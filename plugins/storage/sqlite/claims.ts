@@ -24,6 +24,7 @@ import type {
 } from '../../../zaqar/storage/interfaces';
 import { ClaimableHead } from './claimable';
 import { activeDeadLetter, DeadLetterMover } from './dead-letter';
+import type { GroupCommit } from './group-commit';
 import { newId } from './ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, secondsSince, toStoredMessage } from './message-rows';
 
@@ -69,7 +70,10 @@ export class SqliteClaimController implements ClaimController {
   private readonly renew: Database.Transaction<(key: ClaimKey, terms: ClaimTerms, now: number) => boolean>;
   private readonly release: Database.Transaction<(key: ClaimKey, now: number) => void>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly commit: GroupCommit,
+  ) {
     this.insertClaim = db.prepare(`
       INSERT INTO claims (id, project, queue, ttl, expires, updated)
       VALUES (@id, @project, @queue, @ttl, @expires, @updated)`);
@@ -124,7 +128,7 @@ export class SqliteClaimController implements ClaimController {
 
   async create(queue: string, options: ClaimOptions, project: Project): Promise<CreateResult> {
     const now = Date.now();
-    const { claimId, rows } = this.createClaim.immediate({ project, queue }, options, now);
+    const { claimId, rows } = await this.commit.run(() => this.createClaim({ project, queue }, options, now));
     return { claimId, messages: rows.map((row) => toStoredMessage(row, now)) };
   }
 
@@ -143,13 +147,14 @@ export class SqliteClaimController implements ClaimController {
   async update(queue: string, claimId: string, options: { ttl: number; grace: number }, project: Project): Promise<void> {
     const now = Date.now();
     const terms = { ttl: options.ttl, grace: options.grace, expires: now + options.ttl * 1000 };
-    if (!this.renew.immediate({ project, queue, id: claimId }, terms, now)) {
+    if (!(await this.commit.run(() => this.renew({ project, queue, id: claimId }, terms, now)))) {
       throw new ClaimDoesNotExist(claimId, queue, project);
     }
   }
 
   async delete(queue: string, claimId: string, project: Project): Promise<void> {
-    this.release.immediate({ project, queue, id: claimId }, Date.now());
+    const now = Date.now();
+    await this.commit.run(() => this.release({ project, queue, id: claimId }, now));
   }
 
   /** Claim creation, inside one IMMEDIATE transaction (§6.1, §6.6). */

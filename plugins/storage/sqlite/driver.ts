@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../../../zaqar/common/logger';
 import { Capability, type DataDriver } from '../../../zaqar/storage/interfaces';
 import { SqliteClaimController } from './claims';
+import { GroupCommit } from './group-commit';
 import { SqliteMessageController } from './messages';
 import { SqliteQueueDataController } from './queue-data';
 
@@ -30,8 +31,9 @@ export class SqliteDataDriver implements DataDriver {
     private readonly db: Database.Database,
     private readonly logger: Logger,
   ) {
-    this.messageController = new SqliteMessageController(db);
-    this.claimController = new SqliteClaimController(db);
+    const commit = new GroupCommit(db);
+    this.messageController = new SqliteMessageController(db, commit);
+    this.claimController = new SqliteClaimController(db, commit);
     this.queueDataController = new SqliteQueueDataController(db);
 
     this.ping = db.prepare('SELECT 1 AS ok');

@@ -26,6 +26,7 @@ import type {
   StoredMessage,
 } from '../../../zaqar/storage/interfaces';
 import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
+import type { GroupCommit } from './group-commit';
 import { isWellFormedId, newId } from './ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, toStoredMessage } from './message-rows';
 
@@ -84,7 +85,10 @@ export class SqliteMessageController implements MessageController {
   >;
   private readonly popMessages: Database.Transaction<(scope: QueueScope, limit: number, now: number) => MessageRow[]>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly commit: GroupCommit,
+  ) {
     this.insert = db.prepare(`
       INSERT INTO messages (id, project, queue, client_id, ttl, created, expires, delay_expires, body, checksum)
       VALUES (@id, @project, @queue, @clientId, @ttl, @created, @expires, @delayExpires, @body, @checksum)`);
@@ -206,28 +210,32 @@ export class SqliteMessageController implements MessageController {
     );
     // One transaction: the batch becomes visible all at once, and its
     // AUTOINCREMENT markers are consecutive and in input order.
-    this.postBatch.immediate(rows);
+    await this.commit.run(() => this.postBatch(rows));
     return rows.map((row) => row.id);
   }
 
   async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
     // `?? undefined`: a null claim id from a JavaScript caller means "no claim id".
-    this.deleteOne.immediate({ project, queue }, messageId, claimId ?? undefined, Date.now());
+    const now = Date.now();
+    await this.commit.run(() => this.deleteOne({ project, queue }, messageId, claimId ?? undefined, now));
   }
 
   async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
     if (messageIds.length === 0) return;
     if (claimIds === undefined) {
       // §8.2: without claim ids, listed messages go regardless of claims.
-      this.deleteByIds.run({ project, queue, ids: JSON.stringify(messageIds) });
+      const ids = JSON.stringify(messageIds);
+      await this.commit.run(() => this.deleteByIds.run({ project, queue, ids }));
       return;
     }
-    this.deleteListed.immediate({ project, queue }, messageIds, claimIds, Date.now());
+    const now = Date.now();
+    await this.commit.run(() => this.deleteListed({ project, queue }, messageIds, claimIds, now));
   }
 
   async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
     const now = Date.now();
-    return this.popMessages.immediate({ project, queue }, limit, now).map((row) => toStoredMessage(row, now));
+    const rows = await this.commit.run(() => this.popMessages({ project, queue }, limit, now));
+    return rows.map((row) => toStoredMessage(row, now));
   }
 
   /** The storage-semantics §8.1 decision table, checked in the reference's order. */

@@ -1,0 +1,66 @@
+/**
+ * Group commit: the writes issued during one turn of the event loop share
+ * a single IMMEDIATE transaction — one WAL append and, with
+ * `synchronous = FULL`, one fsync for all of them instead of one each.
+ * Every write runs in its own savepoint, so one failing call (a claim
+ * conflict, a constraint) does not undo the others. A caller's promise
+ * settles only after the shared commit, so nothing is acknowledged before
+ * it is durable.
+ */
+import type Database from 'better-sqlite3';
+
+interface PendingWrite {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+}
+
+export class GroupCommit {
+  private pending: PendingWrite[] = [];
+  private scheduled = false;
+  private readonly commitBatch: Database.Transaction<(batch: PendingWrite[]) => void>;
+
+  constructor(db: Database.Database) {
+    // Called inside the batch transaction, better-sqlite3 turns this into SAVEPOINT/RELEASE.
+    const inSavepoint = db.transaction((write: () => unknown) => write());
+    this.commitBatch = db.transaction((batch: PendingWrite[]) => {
+      for (const item of batch) {
+        try {
+          item.outcome = { ok: true, value: inSavepoint(item.write) };
+        } catch (error) {
+          item.outcome = { ok: false, error };
+        }
+      }
+    });
+  }
+
+  /** Runs `write` (synchronous database work) in the next shared transaction. */
+  run<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    try {
+      this.commitBatch.immediate(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, database busy past busy_timeout): nothing was written.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      const outcome = item.outcome!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    }
+  }
+}

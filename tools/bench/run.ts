@@ -1,0 +1,131 @@
+/**
+ * zaqar-ts benchmark: producer, consumer and end-to-end figures for any
+ * Zaqar v2 server (ours on any backend, or the reference).
+ *
+ *   node dist/tools/bench/run.js --url http://127.0.0.1:8888 [options]
+ *   node dist/tools/bench/run.js --start-server [--config-file extra.conf]
+ *
+ * --start-server runs our server on the embedded SQLite store in a temporary
+ * folder (plus any --config-file layered on top, e.g. to select Redis).
+ * Prints a table on stderr and one JSON line per scenario on stdout; with
+ * --pid (or --start-server) the server's resident memory after each
+ * scenario is included.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { consumer, endToEnd, producer, type BenchOptions, type ScenarioResult } from './scenarios';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    'start-server': { type: 'boolean', default: false },
+    'config-file': { type: 'string', multiple: true, default: [] },
+    pid: { type: 'string' },
+    scenarios: { type: 'string', default: 'producer-b1,producer-b10,consumer,e2e' },
+    conns: { type: 'string', default: '16' },
+    queues: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '10' },
+    'body-bytes': { type: 'string', default: '256' },
+    rate: { type: 'string', default: '1000' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+function rssMiB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startServer(extraConfigs: string[]): Promise<{ url: string; child: ChildProcess; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zaqar-ts-bench-'));
+  const config = path.join(dir, 'zaqar.conf');
+  writeFileSync(
+    config,
+    `[drivers]\ntransport = wsgi\nmessage_store = sqlite\nmanagement_store = sqlalchemy\n` +
+      `[drivers:transport:wsgi]\nbind = 127.0.0.1\nport = 0\n` +
+      `[drivers:message_store:sqlite]\nuri = sqlite:///${dir}/messages.sqlite\n` +
+      `[drivers:management_store:sqlalchemy]\nuri = sqlite:///${dir}/management.sqlite\n`,
+  );
+  const args = [path.join(ROOT, 'bin', 'zaqar-server.js'), '--config-file', config];
+  for (const extra of extraConfigs) args.push('--config-file', extra);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      stderr += chunk;
+      const m = /Serving on http:\/\/[^:"]+:(\d+)/.exec(stderr);
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+  });
+  child.removeAllListeners('exit');
+  return { url, child, dir };
+}
+
+function format(r: ScenarioResult & { rss_mib?: number }): string {
+  const l = r.latency_ms;
+  const e2e = r.e2e_ms ? `  e2e p50 ${r.e2e_ms.p50.toFixed(1)} p99 ${r.e2e_ms.p99.toFixed(1)} ms` : '';
+  const rss = r.rss_mib !== undefined ? `  rss ${r.rss_mib} MiB` : '';
+  return (
+    `${r.scenario.padEnd(13)} ${r.msgs_per_s.toFixed(0).padStart(7)} msgs/s ${r.req_per_s.toFixed(0).padStart(7)} req/s` +
+    `  req p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} ms  errors ${r.errors}${e2e}${rss}`
+  );
+}
+
+async function main(): Promise<void> {
+  if (values.help || (!values.url && !values['start-server'])) {
+    process.stderr.write('usage: run.js (--url URL | --start-server [--config-file F]...) [--scenarios a,b] [--conns N] [--duration S]\n');
+    process.exit(values.help ? 0 : 2);
+  }
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  if (values['start-server']) server = await startServer(values['config-file'] ?? []);
+  const url = server?.url ?? (values.url as string);
+  const pid = server?.child.pid ?? (values.pid ? Number(values.pid) : undefined);
+  const options: BenchOptions = {
+    url,
+    project: `bench-${randomUUID().slice(0, 8)}`,
+    conns: Number(values.conns),
+    queues: Number(values.queues),
+    warmupMs: Number(values.warmup) * 1000,
+    durationMs: Math.min(Number(values.duration), 60) * 1000,
+    bodyBytes: Number(values['body-bytes']),
+    rate: Number(values.rate),
+  };
+  process.stderr.write(`benchmark against ${url}: ${options.conns} connections, ${options.queues} queues, ${values.duration}s per scenario\n`);
+  try {
+    for (const name of (values.scenarios as string).split(',')) {
+      let result: ScenarioResult;
+      if (name.startsWith('producer-b')) result = await producer(options, Number(name.slice('producer-b'.length)));
+      else if (name === 'consumer') result = await consumer(options);
+      else if (name === 'e2e') result = await endToEnd(options);
+      else throw new Error(`unknown scenario ${name}`);
+      const withRss = { ...result, rss_mib: rssMiB(pid) };
+      process.stdout.write(JSON.stringify(withRss) + '\n');
+      process.stderr.write(format(withRss) + '\n');
+    }
+  } finally {
+    if (server) {
+      server.child.kill('SIGTERM');
+      rmSync(server.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).stack}\n`);
+  process.exit(1);
+});

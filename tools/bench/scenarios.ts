@@ -1,0 +1,233 @@
+/**
+ * Benchmark scenarios, each a fixed number of keep-alive connections with
+ * one request in flight per connection, a warm-up that is not counted, then
+ * a measured window:
+ *
+ * - producer-bN: POST N messages per request;
+ * - consumer: pre-fill, then claim (limit 10) and DELETE each claimed
+ *   message with its claim id (what python-zaqarclient does);
+ * - e2e: producers at a fixed total rate and consumers claiming; latency is
+ *   from the post being sent to the claim that delivered it.
+ */
+import { performance } from 'node:perf_hooks';
+import { Connection, messageBody } from './client';
+import { Latencies } from './histogram';
+
+export interface BenchOptions {
+  url: string;
+  project: string;
+  conns: number;
+  queues: number;
+  warmupMs: number;
+  durationMs: number;
+  bodyBytes: number;
+  /** e2e: total offered messages per second. */
+  rate: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  conns: number;
+  msgs_per_s: number;
+  req_per_s: number;
+  latency_ms: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  /** e2e only: delivery latency post → claim. */
+  e2e_ms?: { p50: number; p90: number; p99: number; max: number };
+}
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function queueName(i: number, scenario: string): string {
+  return `bench-${scenario}-${i}`;
+}
+
+/** Runs `loop(connection, index, measuring)` on every connection until the window closes. */
+async function drive(
+  options: BenchOptions,
+  conns: Connection[],
+  loop: (conn: Connection, index: number, inWindow: () => boolean, done: () => boolean) => Promise<void>,
+): Promise<number> {
+  const start = now();
+  const windowStart = start + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const inWindow = () => {
+    const t = now();
+    return t >= windowStart && t < windowEnd;
+  };
+  const done = () => now() >= windowEnd;
+  await Promise.all(conns.map((c, i) => loop(c, i, inWindow, done)));
+  return options.durationMs / 1000;
+}
+
+function connections(options: BenchOptions, n = options.conns): Connection[] {
+  return Array.from({ length: n }, () => new Connection(options.url, options.project));
+}
+
+async function closeAll(conns: Connection[]): Promise<void> {
+  await Promise.all(conns.map((c) => c.close()));
+}
+
+export async function producer(options: BenchOptions, batch: number): Promise<ScenarioResult> {
+  const scenario = `producer-b${batch}`;
+  const conns = connections(options);
+  const latency = new Latencies();
+  let messages = 0;
+  let requests = 0;
+  let errors = 0;
+  const payload = JSON.stringify({ messages: Array.from({ length: batch }, () => ({ body: messageBody(options.bodyBytes) })) });
+  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
+    const path = `/v2/queues/${queueName(i % options.queues, scenario)}/messages`;
+    while (!done()) {
+      const t = now();
+      const reply = await conn.request('POST', path, payload);
+      if (!inWindow()) continue;
+      if (reply.status === 201) {
+        messages += batch;
+        requests++;
+        latency.add(now() - t);
+      } else errors++;
+    }
+  });
+  await closeAll(conns);
+  return { scenario, conns: options.conns, msgs_per_s: messages / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
+}
+
+/** Fills the consumer queues with batches of 10 until `max` messages or `maxMs` elapsed. */
+async function prefill(options: BenchOptions, scenario: string, max: number, maxMs: number): Promise<number> {
+  const conns = connections(options);
+  const payload = JSON.stringify({ messages: Array.from({ length: 10 }, () => ({ body: messageBody(options.bodyBytes) })) });
+  let posted = 0;
+  const until = now() + maxMs;
+  await Promise.all(
+    conns.map(async (conn, i) => {
+      const path = `/v2/queues/${queueName(i % options.queues, scenario)}/messages`;
+      while (posted < max && now() < until) {
+        const reply = await conn.request('POST', path, payload);
+        if (reply.status === 201) posted += 10;
+      }
+    }),
+  );
+  await closeAll(conns);
+  return posted;
+}
+
+/** Claims up to `limit` messages; returns their hrefs (each carrying `?claim_id=`). */
+async function claim(conn: Connection, queue: string, limit: number): Promise<string[] | undefined> {
+  const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=${limit}`, '{"ttl": 300, "grace": 60}');
+  if (reply.status === 204) return [];
+  if (reply.status !== 201) return undefined;
+  return (JSON.parse(reply.body) as { messages: { href: string }[] }).messages.map((m) => m.href);
+}
+
+export async function consumer(options: BenchOptions): Promise<ScenarioResult> {
+  const scenario = 'consumer';
+  const needed = Math.ceil((options.durationMs + options.warmupMs) / 1000) * 20_000;
+  await prefill(options, scenario, Math.min(needed, 300_000), 20_000);
+  const conns = connections(options);
+  const latency = new Latencies();
+  let deleted = 0;
+  let requests = 0;
+  let errors = 0;
+  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
+    const queue = queueName(i % options.queues, scenario);
+    while (!done()) {
+      let t = now();
+      const hrefs = await claim(conn, queue, 10);
+      if (hrefs === undefined) {
+        errors++;
+        continue;
+      }
+      if (inWindow()) {
+        requests++;
+        latency.add(now() - t);
+      }
+      if (hrefs.length === 0) return; // drained
+      for (const href of hrefs) {
+        t = now();
+        const reply = await conn.request('DELETE', href);
+        if (!inWindow()) continue;
+        if (reply.status === 204) {
+          deleted++;
+          requests++;
+          latency.add(now() - t);
+        } else errors++;
+      }
+    }
+  });
+  await closeAll(conns);
+  return { scenario, conns: options.conns, msgs_per_s: deleted / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
+}
+
+/**
+ * Producers at a fixed total rate and consumers (claim 10, 2 ms back-off
+ * after an empty claim, delete each); delivery latency from the timestamp in
+ * each body. The same offered load on every server, so latencies compare.
+ */
+export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
+  const scenario = 'e2e';
+  const producers = Math.max(1, Math.floor(options.conns / 2));
+  const consumers = Math.max(1, options.conns - producers);
+  const conns = connections(options, producers + consumers);
+  const request = new Latencies();
+  const delivery = new Latencies();
+  let delivered = 0;
+  let requests = 0;
+  let errors = 0;
+  const interval = (1000 * producers) / options.rate;
+  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
+    const queue = queueName(i % options.queues, scenario);
+    if (i < producers) {
+      let next = now() + (interval * i) / producers;
+      while (!done()) {
+        const wait = next - now();
+        if (wait > 0) await sleep(wait);
+        next += interval;
+        const t = now();
+        const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
+        if (reply.status !== 201) errors++;
+        else if (inWindow()) {
+          requests++;
+          request.add(now() - t);
+        }
+      }
+      return;
+    }
+    while (!done()) {
+      const t = now();
+      const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10`, '{"ttl": 300, "grace": 60}');
+      const received = now();
+      if (reply.status === 204) {
+        await sleep(2);
+        continue;
+      }
+      if (reply.status !== 201) {
+        errors++;
+        continue;
+      }
+      if (inWindow()) {
+        requests++;
+        request.add(received - t);
+      }
+      const claimed = (JSON.parse(reply.body) as { messages: { href: string; body: { sent_at: number } }[] }).messages;
+      for (const message of claimed) {
+        if (inWindow()) {
+          delivery.add(received - message.body.sent_at);
+          delivered++;
+        }
+        await conn.request('DELETE', message.href);
+      }
+    }
+  });
+  await closeAll(conns);
+  return {
+    scenario,
+    conns: producers + consumers,
+    msgs_per_s: delivered / seconds,
+    req_per_s: requests / seconds,
+    latency_ms: request.summary(),
+    errors,
+    e2e_ms: delivery.summary(),
+  };
+}
