@@ -5,14 +5,13 @@
  * must a variant with every `#name = value` line uncommented.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import type { OsloConfig } from '../../../zaqar/config/config';
 import type { KeystoneAuthtokenOptions, NotificationOptions, OsloPolicyOptions } from '../../../zaqar/config/groups';
 import { loadConfig } from '../../../zaqar/config/load';
 import type { OptionValue } from '../../../zaqar/config/options';
+import { DEBIAN_SAMPLE as SAMPLE, readSampleOrSkip } from '../../helpers/debian-sample';
 import { TempDir } from './helpers';
 
-const SAMPLE = '/etc/zaqar/zaqar.conf';
 
 /** A commented-out option line of the generated sample: `#name = value` (value may be empty). */
 const COMMENTED_OPTION = /^#([a-z_][a-z0-9_-]*) =(?: (.*))?$/;
@@ -23,23 +22,6 @@ const COMMENTED_OPTION = /^#([a-z_][a-z0-9_-]*) =(?: (.*))?$/;
  * which is not a value anyone configures. Those lines stay commented.
  */
 const PLACEHOLDER = '<None>';
-
-/** Reads the sample, or skips the suite loudly (CI installs zaqar-common; a silent pass would hide that). */
-function readSampleOrSkip(context: Mocha.Context): string {
-  let text: string;
-  try {
-    text = readFileSync(SAMPLE, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? `${SAMPLE} is absent: install Debian's zaqar-common package to run this test`
-        : `${SAMPLE} is not readable by this user (${code ?? String(error)}): run as root or as a member of group zaqar`;
-    console.warn(`      SKIPPED: ${reason}`);
-    context.skip();
-  }
-  return text;
-}
 
 function uncommentOptions(text: string): { text: string; uncommented: number; skipped: string[] } {
   let uncommented = 0;
