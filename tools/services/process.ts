@@ -1,5 +1,5 @@
 /**
- * Real services for tests (redis-server, FerretDB, ...): free loopback
+ * Real services for tests and tools (redis-server, FerretDB, ...): free loopback
  * ports, child processes that are always stopped, readiness polling, and
  * the skip-or-fail rule: a test that needs a service that is not installed
  * skips with a printed reason, except under CI=true, where it fails (CI
