@@ -76,13 +76,26 @@ async function startServer(extraConfigs: string[]): Promise<{ url: string; child
   return { url, child, dir };
 }
 
-function format(r: ScenarioResult & { rss_mib?: number }): string {
+/** CPU seconds (user + system) the process has used so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (12 and 13 after the command name).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function format(r: ScenarioResult & { rss_mib?: number; server_cpu_us_per_req?: number }): string {
   const l = r.latency_ms;
   const e2e = r.e2e_ms ? `  e2e p50 ${r.e2e_ms.p50.toFixed(1)} p99 ${r.e2e_ms.p99.toFixed(1)} ms` : '';
   const rss = r.rss_mib !== undefined ? `  rss ${r.rss_mib} MiB` : '';
+  const cpu = r.server_cpu_us_per_req !== undefined ? `  server cpu ${r.server_cpu_us_per_req} us/req` : '';
   return (
     `${r.scenario.padEnd(13)} ${r.msgs_per_s.toFixed(0).padStart(7)} msgs/s ${r.req_per_s.toFixed(0).padStart(7)} req/s` +
-    `  req p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} ms  errors ${r.errors}${e2e}${rss}`
+    `  req p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} ms  errors ${r.errors}${e2e}${rss}${cpu}`
   );
 }
 
@@ -108,12 +121,23 @@ async function main(): Promise<void> {
   process.stderr.write(`benchmark against ${url}: ${options.conns} connections, ${options.queues} queues, ${values.duration}s per scenario\n`);
   try {
     for (const name of (values.scenarios as string).split(',')) {
+      const cpuBefore = cpuSeconds(pid);
+      const started = Date.now();
       let result: ScenarioResult;
       if (name.startsWith('producer-b')) result = await producer(options, Number(name.slice('producer-b'.length)));
       else if (name === 'consumer') result = await consumer(options);
       else if (name === 'e2e') result = await endToEnd(options);
       else throw new Error(`unknown scenario ${name}`);
-      const withRss = { ...result, rss_mib: rssMiB(pid) };
+      // Server CPU per request over the whole scenario (warm-up included), a
+      // figure that other load on the machine disturbs far less than throughput.
+      const cpuAfter = cpuSeconds(pid);
+      const elapsed = (Date.now() - started) / 1000;
+      const requests = result.req_per_s * elapsed;
+      const cpuPerRequest =
+        cpuBefore !== undefined && cpuAfter !== undefined && requests > 0
+          ? Math.round(((cpuAfter - cpuBefore) * 1e6) / requests)
+          : undefined;
+      const withRss = { ...result, rss_mib: rssMiB(pid), server_cpu_us_per_req: cpuPerRequest };
       process.stdout.write(JSON.stringify(withRss) + '\n');
       process.stderr.write(format(withRss) + '\n');
     }

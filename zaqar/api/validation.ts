@@ -63,12 +63,21 @@ function num(value: unknown): number {
   return value instanceof JsonNumber ? Number(value.text) : pyIntValue(value);
 }
 
-/** Python `uuid.UUID(text)` acceptance (hyphens optional, braces, `urn:uuid:` prefix). */
+const UUID_HEX = /^[0-9a-fA-F]{32}$/;
+/** Clients send the same Client-ID on every request: remember the last few thousand parses. */
+const parsedUuids = new Map<string, string | null>();
+const PARSED_UUIDS_MAX = 4096;
+
+/** Python `uuid.UUID(text)` acceptance (hyphens optional, braces, `urn:uuid:` prefix); the 32 hex digits or undefined. */
 export function parsePyUuid(text: string): string | undefined {
+  const cached = parsedUuids.get(text);
+  if (cached !== undefined) return cached ?? undefined;
   let hex = text.replace(/^urn:/i, '').replace(/^uuid:/i, '');
   hex = hex.replace(/^\{|\}$/g, '').replace(/-/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) return undefined;
-  return hex.toLowerCase();
+  const result = UUID_HEX.test(hex) ? hex.toLowerCase() : null;
+  if (parsedUuids.size >= PARSED_UUIDS_MAX) parsedUuids.clear();
+  parsedUuids.set(text, result);
+  return result ?? undefined;
 }
 
 /**

@@ -7,16 +7,23 @@ import type { Request } from 'restify';
 import { QueryParams } from '../../../zaqar/api/query';
 import type { ApiRequest, RequestContext } from '../../../zaqar/api/request';
 
-export async function readBody(req: Request, maxBytes: number): Promise<Buffer | undefined> {
+/** Reads the whole body (events, not an async iterator: this runs on every request). */
+export function readBody(req: Request, maxBytes: number): Promise<Buffer | undefined> {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= maxBytes) chunks.push(chunk);
+  if (!hasBody) {
+    req.resume();
+    return Promise.resolve(undefined);
   }
-  return size <= maxBytes ? Buffer.concat(chunks, size) : undefined;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size > maxBytes ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }
 
 function contentLengthOf(req: Request): number | undefined {

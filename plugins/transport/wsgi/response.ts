@@ -17,5 +17,11 @@ export function writeResponse(res: Response, response: ApiResponse, requestId: s
     if (text !== '') headers['content-type'] = response.contentType ?? 'application/json';
     headers['content-length'] = String(Buffer.byteLength(text));
   }
-  res.sendRaw(response.status, text, headers);
+  // Node's writeHead + end(body) sends status line, headers and body in one
+  // socket write; restify's sendRaw adds a formatter pass and separate
+  // write/end calls. `_sent` is how restify knows the response is complete
+  // (it checks it before sending anything on its own).
+  (res as unknown as { _sent: boolean })._sent = true;
+  res.writeHead(response.status, headers);
+  res.end(text);
 }

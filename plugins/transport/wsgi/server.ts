@@ -34,10 +34,13 @@ export class RestifyTransport implements Transport {
   private readonly maxBody: number;
   private inFlight = 0;
   private closing = false;
+  /** Per-request log lines cost time on the hot path: only with `[DEFAULT] debug`. */
+  private readonly debug: boolean;
 
   constructor(context: TransportContext) {
     this.api = context.api;
     this.logger = context.logger;
+    this.debug = context.config.group<{ debug: boolean }>('DEFAULT').debug;
     this.options = context.config.group<WsgiOptions>('drivers:transport:wsgi');
     const limits = context.config.group<BodyLimits>('transport');
     this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
@@ -75,7 +78,7 @@ export class RestifyTransport implements Transport {
   }
 
   private async serve(route: Route, req: restify.Request, res: restify.Response): Promise<void> {
-    const started = process.hrtime.bigint();
+    const started = this.debug ? process.hrtime.bigint() : 0n;
     const requestId = `req-${randomUUID()}`;
     this.inFlight++;
     try {
@@ -83,10 +86,12 @@ export class RestifyTransport implements Transport {
       const apiRequest = toApiRequest(req, body, requestId);
       const response = await this.api.handle(route, apiRequest);
       writeResponse(res, response, requestId);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const entry = { requestId, method: apiRequest.method, path: apiRequest.path, status: response.status, ms };
-      if (response.status >= 500) this.logger.error(entry, 'request failed');
-      else this.logger.debug(entry, 'request');
+      if (response.status >= 500 || this.debug) {
+        const ms = this.debug ? Number(process.hrtime.bigint() - started) / 1e6 : undefined;
+        const entry = { requestId, method: apiRequest.method, path: apiRequest.path, status: response.status, ms };
+        if (response.status >= 500) this.logger.error(entry, 'request failed');
+        else this.logger.debug(entry, 'request');
+      }
     } catch (err) {
       // Only transport failures land here (the API never throws): e.g. the client went away mid-body.
       this.logger.warn({ err, requestId }, 'request aborted');

@@ -92,7 +92,7 @@ function requireClientId(req: ApiRequest, validator: Validator): void {
 
 function extractProjectId(req: ApiRequest): string | null {
   const project = req.header('x-project-id');
-  if (req.path.split('/')[1] === '') return project ?? null; // the versions document is public
+  if (req.path === '/') return project ?? null; // the versions document is public
   if (project === '') {
     throw new HttpError(
       400,
