@@ -10,6 +10,8 @@ export class HttpError extends Error {
     public readonly title: string,
     public readonly description?: string,
     public readonly headers?: Record<string, string>,
+    /** The failure behind a 5xx, logged once with the request id by the API (never sent to clients). */
+    public override readonly cause?: unknown,
   ) {
     super(description ?? title);
     this.name = 'HttpError';
@@ -40,9 +42,9 @@ export const conflict = (description: string): HttpError => new HttpError(409, '
 export const forbidden = (): HttpError =>
   new HttpError(403, 'Not authorized', 'You are not authorized to complete this action.');
 
-/** 503 with Zaqar's "<sentence> Please try again in a few seconds." */
-export const serviceUnavailable = (description: string): HttpError =>
-  new HttpError(503, 'Service temporarily unavailable', `${description} Please try again in a few seconds.`);
+/** 503 with Zaqar's "<sentence> Please try again in a few seconds."; `cause` is what failed (for the log). */
+export const serviceUnavailable = (description: string, cause?: unknown): HttpError =>
+  new HttpError(503, 'Service temporarily unavailable', `${description} Please try again in a few seconds.`, undefined, cause);
 
 export const invalidParameter = (name: string, why: string): HttpError =>
   new HttpError(400, 'Invalid parameter', `The "${name}" parameter is invalid. ${why}`);

@@ -86,11 +86,10 @@ export class RestifyTransport implements Transport {
       const apiRequest = toApiRequest(req, body, requestId);
       const response = await this.api.handle(route, apiRequest);
       writeResponse(res, response, requestId);
-      if (response.status >= 500 || this.debug) {
-        const ms = this.debug ? Number(process.hrtime.bigint() - started) / 1e6 : undefined;
-        const entry = { requestId, method: apiRequest.method, path: apiRequest.path, status: response.status, ms };
-        if (response.status >= 500) this.logger.error(entry, 'request failed');
-        else this.logger.debug(entry, 'request');
+      // Failures are logged by the API with their cause; this is the access log.
+      if (this.debug) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        this.logger.debug({ requestId, method: apiRequest.method, path: apiRequest.path, status: response.status, ms }, 'request');
       }
     } catch (err) {
       // Only transport failures land here (the API never throws): e.g. the client went away mid-body.

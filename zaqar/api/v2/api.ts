@@ -110,7 +110,7 @@ export class ApiV2 {
     } catch (err) {
       // The CORS layer of the reference turns any failed OPTIONS into a bare 200 (api-v2.md §1.1).
       if (req.method === 'OPTIONS') return { status: 200 };
-      return this.errorResponse(err);
+      return this.errorResponse(err, req);
     }
   }
 
@@ -119,9 +119,14 @@ export class ApiV2 {
     return routeNotFound().toResponse();
   }
 
-  private errorResponse(err: unknown): ApiResponse {
-    if (err instanceof HttpError) return err.toResponse();
-    this.options.logger.error({ err }, 'Internal server error');
+  /** Renders a failure; server-side ones (5xx) are logged once, with the request id. */
+  private errorResponse(err: unknown, req: ApiRequest): ApiResponse {
+    const where = { requestId: req.context.requestId, method: req.method, path: req.path };
+    if (err instanceof HttpError) {
+      if (err.status >= 500) this.options.logger.error({ ...where, err: err.cause ?? err }, err.description ?? err.title);
+      return err.toResponse();
+    }
+    this.options.logger.error({ ...where, err }, 'Internal server error');
     const description = err instanceof Error ? err.message : String(err);
     return new HttpError(500, 'Internal server error', description).toResponse();
   }

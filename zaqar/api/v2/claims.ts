@@ -42,7 +42,7 @@ export class ClaimsResource {
 
   // POST /v2/queues/{q}/claims[?limit=N]
   create = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger, cipher } = this.ctx;
+    const { storage, validator, cipher } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const limit = req.query.getInt('limit');
@@ -51,7 +51,7 @@ export class ClaimsResource {
       req.contentLength ? filterFields(readJsonBody(req), this.spec) : { ttl: this.spec[0][2], grace: this.spec[1][2] }
     ) as { ttl: unknown; grace: unknown };
 
-    const result = await orUnavailable('Claim could not be created.', logger, async () => {
+    const result = await orUnavailable('Claim could not be created.', async () => {
       try {
         validator.claimCreation(options, limit);
       } catch (err) {
@@ -91,11 +91,11 @@ export class ClaimsResource {
 
   // GET /v2/queues/{q}/claims/{c}
   get = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, logger, cipher } = this.ctx;
+    const { storage, cipher } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const claimId = req.params.claim_id;
-    const { claim, encrypted } = await orUnavailable('Claim could not be queried.', logger, async () => {
+    const { claim, encrypted } = await orUnavailable('Claim could not be queried.', async () => {
       try {
         const info = await storage.claims.get(queue, claimId, project);
         const metadata = await storage.queues.get(queue, project);
@@ -119,10 +119,10 @@ export class ClaimsResource {
 
   // PATCH /v2/queues/{q}/claims/{c}
   update = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     // Missing fields take the configured defaults, so `{}` renews with 300 s (§7.4).
     const options = filterFields(readJsonBody(req), this.spec) as { ttl: unknown; grace: unknown };
-    await orUnavailable('Claim could not be updated.', logger, async () => {
+    await orUnavailable('Claim could not be updated.', async () => {
       try {
         validator.claimUpdating(options);
         await storage.claims.update(
@@ -142,7 +142,7 @@ export class ClaimsResource {
 
   // DELETE /v2/queues/{q}/claims/{c}
   release = async (req: ApiRequest): Promise<ApiResponse> => {
-    await orUnavailable('Claim could not be deleted.', this.ctx.logger, () =>
+    await orUnavailable('Claim could not be deleted.', () =>
       this.ctx.storage.claims.delete(req.params.queue_name, req.params.claim_id, req.context.projectId),
     );
     return { status: 204 };

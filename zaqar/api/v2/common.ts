@@ -90,15 +90,14 @@ export function filterFields(document: unknown, spec: readonly FieldSpec[]): Rec
 
 /**
  * Runs a storage call; anything but an HttpError becomes Zaqar's 503 with
- * `description` (and is logged), as every v2 responder does.
+ * `description`, as every v2 responder does (the API logs the cause).
  */
-export async function orUnavailable<T>(description: string, logger: Logger, fn: () => Promise<T>): Promise<T> {
+export async function orUnavailable<T>(description: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    logger.error({ err }, description);
-    throw serviceUnavailable(description);
+    throw serviceUnavailable(description, err);
   }
 }
 

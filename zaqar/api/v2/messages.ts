@@ -63,14 +63,14 @@ export class MessagesResource {
 
   // POST /v2/queues/{q}/messages
   post = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, settings, logger } = this.ctx;
+    const { storage, validator, settings } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const clientId = normalizeClientId(req.context.clientId ?? '');
 
     // v2 creates the queue before validating (§6.2 step 1); v1.1 after (below).
     const metadata: QueueMetadata = this.version.queueSettings
-      ? await orUnavailable('Messages could not be enqueued.', logger, async () => {
+      ? await orUnavailable('Messages could not be enqueued.', async () => {
           const existing = await this.metadataOrUndefined(queue, project);
           if (existing !== undefined) return existing;
           await storage.queues.create(queue, {}, project);
@@ -126,11 +126,9 @@ export class MessagesResource {
     } catch (err) {
       if (err instanceof DoesNotExist) throw notFound(err.message);
       if (err instanceof MessageConflict) {
-        logger.error({ err }, 'No messages could be enqueued.');
-        throw serviceUnavailable('No messages could be enqueued.');
+        throw serviceUnavailable('No messages could be enqueued.', err);
       }
-      logger.error({ err }, 'Messages could not be enqueued.');
-      throw serviceUnavailable('Messages could not be enqueued.');
+      throw serviceUnavailable('Messages could not be enqueued.', err);
     }
 
     return {
@@ -147,7 +145,7 @@ export class MessagesResource {
   };
 
   private async listPage(req: ApiRequest): Promise<ApiResponse> {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     // The recognised parameters, in the order Zaqar reads (and echoes) them.
@@ -163,7 +161,7 @@ export class MessagesResource {
     const includeDelayed = this.version.queueSettings ? req.query.getBool('include_delayed') : undefined;
     if (includeDelayed !== undefined) params.include_delayed = includeDelayed;
 
-    const page = await orUnavailable('Messages could not be listed.', logger, async () => {
+    const page = await orUnavailable('Messages could not be listed.', async () => {
       const metadata = await this.settingsOf(queue, project);
       // Queues without a default delay cannot hold delayed messages: don't filter (§6.3).
       if (metadata !== undefined && !isTruthy(metadata._default_message_delay)) params.include_delayed = true;
@@ -195,10 +193,10 @@ export class MessagesResource {
   }
 
   private async getByIds(req: ApiRequest, ids: string[]): Promise<ApiResponse> {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
-    const found = await orUnavailable('Message could not be retrieved.', logger, async () => {
+    const found = await orUnavailable('Message could not be retrieved.', async () => {
       try {
         validator.messageListing(ids.length);
       } catch (err) {
@@ -223,7 +221,7 @@ export class MessagesResource {
 
   // DELETE /v2/queues/{q}/messages?ids=...|pop=N
   deleteMany = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, settings, logger } = this.ctx;
+    const { storage, validator, settings } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const ids = req.query.getList('ids');
@@ -245,13 +243,12 @@ export class MessagesResource {
         if (err instanceof MessageNotClaimed || err instanceof ClaimDoesNotMatch || err instanceof ClaimDoesNotExist) {
           throw new HttpError(400, 'Unable to delete', err.message);
         }
-        logger.error({ err }, 'Messages could not be deleted.');
-        throw serviceUnavailable('Messages could not be deleted.');
+        throw serviceUnavailable('Messages could not be deleted.', err);
       }
       return { status: 204 };
     }
 
-    const popped = await orUnavailable('Messages could not be popped.', logger, async () => {
+    const popped = await orUnavailable('Messages could not be popped.', async () => {
       const messages = await storage.messages.pop(queue, pop as number, project);
       const encrypted = messages.length > 0 && isEncrypted(await this.settingsOf(queue, project));
       return messages.map((m) => formatPoppedMessage(m, this.visibleBody(m, encrypted)));
@@ -261,10 +258,10 @@ export class MessagesResource {
 
   // GET /v2/queues/{q}/messages/{m}
   getOne = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, logger } = this.ctx;
+    const { storage } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
-    const result = await orUnavailable('Message could not be retrieved.', logger, async () => {
+    const result = await orUnavailable('Message could not be retrieved.', async () => {
       try {
         const message = await storage.messages.get(queue, req.params.message_id, project);
         const metadata = this.version.queueSettings ? await storage.queues.getMetadata(queue, project) : undefined;
@@ -283,7 +280,7 @@ export class MessagesResource {
 
   // DELETE /v2/queues/{q}/messages/{m}[?claim_id=]
   deleteOne = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, logger } = this.ctx;
+    const { storage } = this.ctx;
     try {
       await storage.messages.delete(
         req.params.queue_name,
@@ -301,8 +298,7 @@ export class MessagesResource {
       if (err instanceof NotPermitted) {
         throw new HttpError(403, 'Unable to delete', 'This message is claimed; it cannot be deleted without a valid claim ID.');
       }
-      logger.error({ err }, 'Message could not be deleted.');
-      throw serviceUnavailable('Message could not be deleted.');
+      throw serviceUnavailable('Message could not be deleted.', err);
     }
     return { status: 204 };
   };

@@ -71,7 +71,7 @@ export class QueuesResource {
 
   // GET /v2/queues
   list = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     const project = req.context.projectId;
     const params: Record<string, string | number | boolean | undefined> = {};
     const marker = req.query.getString('marker');
@@ -88,7 +88,7 @@ export class QueuesResource {
     if (withCount !== undefined) params.with_count = withCount;
     const filters = filtering ? metadataFilters(req) : undefined;
 
-    const { page, count } = await orUnavailable('Queues could not be listed.', logger, async () => {
+    const { page, count } = await orUnavailable('Queues could not be listed.', async () => {
       this.validated(() => validator.queueListing(limit));
       const result = await storage.queues.list(project, { marker, limit, detailed: detailed ?? false, name, filters });
       return { page: result, count: withCount ? await storage.queues.count(project) : 0 };
@@ -111,7 +111,7 @@ export class QueuesResource {
 
   // GET /v2/queues/{q}
   get = async (req: ApiRequest): Promise<ApiResponse> => {
-    const metadata = await orUnavailable('Queue metadata could not be retrieved.', this.ctx.logger, () =>
+    const metadata = await orUnavailable('Queue metadata could not be retrieved.', () =>
       this.ctx.storage.queues.get(req.params.queue_name, req.context.projectId),
     );
     return { status: 200, body: this.presented(metadata) };
@@ -119,7 +119,7 @@ export class QueuesResource {
 
   // PUT /v2/queues/{q}
   create = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     this.validated(() => validator.queueMetadataLength(req.contentLength));
     const metadata: QueueMetadata | undefined = req.contentLength ? requireObject(readJsonBody(req)) : undefined;
     this.validated(() => validator.queueMetadataPutting(metadata));
@@ -129,15 +129,14 @@ export class QueuesResource {
       created = await storage.queues.create(req.params.queue_name, metadata ?? {}, req.context.projectId);
     } catch (err) {
       if (err instanceof FlavorDoesNotExist) throw badRequestApi(err.message);
-      logger.error({ err }, 'Queue could not be created.');
-      throw serviceUnavailable('Queue could not be created.');
+      throw serviceUnavailable('Queue could not be created.', err);
     }
     return { status: created ? 201 : 204, headers: { Location: req.path } };
   };
 
   // PATCH /v2/queues/{q}
   update = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     this.validated(() => validator.queueMetadataLength(req.contentLength), true);
@@ -156,7 +155,7 @@ export class QueuesResource {
     if (!Array.isArray(document)) throw documentTypeNotSupported();
     const changes = this.validated(() => validator.queuePatching(document), true);
 
-    const metadata = await orUnavailable('Queue could not be updated.', logger, async () => {
+    const metadata = await orUnavailable('Queue could not be updated.', async () => {
       let current: QueueMetadata;
       try {
         current = await storage.queues.getMetadata(queue, project);
@@ -198,7 +197,7 @@ export class QueuesResource {
 
   // DELETE /v2/queues/{q}
   delete = async (req: ApiRequest): Promise<ApiResponse> => {
-    await orUnavailable('Queue could not be deleted.', this.ctx.logger, () =>
+    await orUnavailable('Queue could not be deleted.', () =>
       this.ctx.storage.queues.delete(req.params.queue_name, req.context.projectId),
     );
     return { status: 204 };
@@ -207,7 +206,7 @@ export class QueuesResource {
   // GET /v2/queues/{q}/stats
   stats = async (req: ApiRequest): Promise<ApiResponse> => {
     const queuePath = queuePathOf(req.path, 1);
-    const body = await orUnavailable('Queue stats could not be read.', this.ctx.logger, async () => {
+    const body = await orUnavailable('Queue stats could not be read.', async () => {
       try {
         return formatStats(await this.ctx.storage.queues.stats(req.params.queue_name, req.context.projectId), queuePath);
       } catch (err) {
@@ -223,13 +222,13 @@ export class QueuesResource {
 
   // POST /v2/queues/{q}/purge
   purge = async (req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, validator, logger } = this.ctx;
+    const { storage, validator } = this.ctx;
     let resourceTypes = ['messages', 'subscriptions'];
     if (req.contentLength) {
       const document = readJsonBody(req);
       resourceTypes = this.validated(() => validator.queuePurging(isJsonObject(document) ? document : {}));
     }
-    await orUnavailable('Queue could not be purged.', logger, async () => {
+    await orUnavailable('Queue could not be purged.', async () => {
       if (resourceTypes.includes('messages')) {
         // Purge pops: messages under a live claim survive, as in the reference (§5.9).
         while ((await storage.messages.pop(req.params.queue_name, 100, req.context.projectId)).length > 0) {

@@ -44,18 +44,17 @@ export class SystemResource {
   pingHead = async (): Promise<ApiResponse> => ({ status: 204 });
 
   health = async (_req: ApiRequest): Promise<ApiResponse> => {
-    const { storage, logger } = this.ctx;
+    const { storage } = this.ctx;
     try {
       const reachable = await storage.isAlive();
       const body: Record<string, unknown> = { storage_reachable: reachable };
       if (reachable) {
-        body.operation_status = await operationStatus(storage, logger);
+        body.operation_status = await operationStatus(storage, this.ctx.logger);
         Object.assign(body, await storage.health());
       }
       return { status: 200, body };
     } catch (err) {
-      logger.error({ err }, 'Health status could not be read.');
-      throw serviceUnavailable('Health status could not be read.');
+      throw serviceUnavailable('Health status could not be read.', err);
     }
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * How the API answers when storage fails: Zaqar's 503 body, the cause
+ * logged once with the request id, never a 500 or a stack trace to the client.
+ */
+import { expect } from 'chai';
+import * as sinon from 'sinon';
+import { ApiV2, type Route } from '../../../zaqar/api/v2/api';
+import { QueryParams } from '../../../zaqar/api/query';
+import type { ApiRequest } from '../../../zaqar/api/request';
+import type { Logger } from '../../../zaqar/common/logger';
+import { ConnectionError } from '../../../zaqar/storage/errors';
+import type { Storage } from '../../../zaqar/storage/facade';
+import { LIMITS } from './validation.spec';
+
+function request(method: string, path: string, params: Record<string, string>, body?: unknown): ApiRequest {
+  const text = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string> = { 'client-id': '3381af92-2b9e-11e3-b191-71861300734c', 'x-project-id': 'p' };
+  return {
+    method,
+    path,
+    params,
+    query: QueryParams.parse(''),
+    header: (name) => headers[name],
+    contentLength: text?.length,
+    body: text,
+    context: { projectId: null, clientId: undefined, roles: [], requestId: 'req-test' },
+  };
+}
+
+describe('api/v2: storage failures', () => {
+  function apiWith(storage: Partial<Storage>) {
+    const logger: Logger = { debug: sinon.spy(), info: sinon.spy(), warn: sinon.spy(), error: sinon.spy(), child: () => logger };
+    const api = new ApiV2({
+      storage: storage as Storage,
+      settings: {
+        limits: { ...LIMITS, default_message_ttl: 3600, default_message_delay: 0, default_claim_ttl: 300, default_claim_grace: 60, default_subscription_ttl: 3600 },
+        adminMode: false,
+        enableChecksum: false,
+        secretKey: undefined,
+        deprecatedVersions: [],
+      },
+      policy: { enforce: () => true },
+      logger,
+      encryptionKey: 'AES256',
+    });
+    const route = (path: string): Route => api.routes.find((r) => r.path === path) as Route;
+    return { api, logger, route };
+  }
+
+  it('answers 503 with Zaqar\'s body when the message store is down, and logs the cause with the request id', async () => {
+    const down = new ConnectionError('connection refused');
+    const { api, logger, route } = apiWith({
+      queues: { getMetadata: sinon.stub().resolves({}) } as unknown as Storage['queues'],
+      messages: { post: sinon.stub().rejects(down) } as unknown as Storage['messages'],
+    });
+    const reply = await api.handle(route('/v2/queues/:queue_name/messages'), request('POST', '/v2/queues/q/messages', { queue_name: 'q' }, { messages: [{ body: 1 }] }));
+    expect(reply.status).to.equal(503);
+    expect(reply.body).to.deep.equal({
+      title: 'Service temporarily unavailable',
+      description: 'Messages could not be enqueued. Please try again in a few seconds.',
+    });
+    const error = logger.error as sinon.SinonSpy;
+    expect(error.calledOnce).to.equal(true);
+    expect(error.firstCall.args[0]).to.include({ requestId: 'req-test', err: down });
+  });
+
+  it('turns an unexpected exception into 500 "Internal server error" with its message, no stack', async () => {
+    const { api, route } = apiWith({});
+    (api as unknown as { options: { policy: { enforce: () => boolean } } }).options.policy.enforce = () => {
+      throw new Error('policy engine exploded');
+    };
+    const reply = await api.handle(route('/v2/queues/:queue_name'), request('GET', '/v2/queues/q', { queue_name: 'q' }));
+    expect(reply.status).to.equal(500);
+    expect(reply.body).to.deep.equal({ title: 'Internal server error', description: 'policy engine exploded' });
+  });
+
+  it('answers ping with 503 (empty body) when the store is not alive', async () => {
+    const { api, route } = apiWith({ isAlive: sinon.stub().resolves(false) });
+    const reply = await api.handle(route('/v2/ping'), request('GET', '/v2/ping', {}));
+    expect(reply).to.deep.equal({ status: 503 });
+  });
+});
