@@ -10,7 +10,7 @@ import type { ApiRequest } from '../../../zaqar/api/request';
 import type { Logger } from '../../../zaqar/common/logger';
 import { ConnectionError } from '../../../zaqar/storage/errors';
 import type { Storage } from '../../../zaqar/storage/facade';
-import { LIMITS } from './validation.spec';
+import { LIMITS } from '../../helpers/limits';
 
 function request(method: string, path: string, params: Record<string, string>, body?: unknown): ApiRequest {
   const text = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
