@@ -1,0 +1,105 @@
+/**
+ * DI wiring of the MongoDB stores: the message store's DataDriverFactory and
+ * the management store's ControlDriverFactory, both named `mongodb`. Each
+ * manifest loads only its own binding, so selecting both stores binds each
+ * factory once. Required only when zaqar.conf selects a MongoDB store.
+ */
+import { ContainerModule } from 'inversify';
+import { MongoClient, MongoServerError } from 'mongodb';
+import { TYPES } from '../../../zaqar/bootstrap/tokens';
+import type { Logger } from '../../../zaqar/common/logger';
+import type { ControlDriverContext, ControlDriverFactory, DataDriverContext, DataDriverFactory } from '../../../zaqar/storage/factories';
+import { clientOptions, normaliseUri, redactUri } from './client-options';
+import { MongoControlDriver } from './control-driver';
+import { MongoDataDriver } from './data-driver';
+import { durabilityProblem, type HelloReply } from './durability';
+import {
+  MESSAGE_STORE_GROUP,
+  type MongoConnectionOptions,
+  readManagementStoreOptions,
+  readMessageStoreOptions,
+} from './options';
+
+export const PLUGIN_NAME = 'mongodb';
+
+/**
+ * A connected client. Start-up fails when the server cannot be reached, as
+ * Zaqar's driver does (it asks the server for its version first).
+ */
+async function connect(options: MongoConnectionOptions, role: string, logger: Logger): Promise<MongoClient> {
+  const uri = normaliseUri(options.uri);
+  const client = new MongoClient(uri, clientOptions(options));
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new Error(`MongoDB ${role} at ${redactUri(uri)} is unreachable: ${(err as Error).message}`);
+  }
+  logger.debug({ uri: redactUri(uri), database: options.database }, `MongoDB ${role} connected`);
+  return client;
+}
+
+/** The server's `hello` (`isMaster` before MongoDB 4.4.2, which does not know `hello`). */
+async function helloReply(client: MongoClient): Promise<HelloReply> {
+  const admin = client.db('admin');
+  try {
+    return (await admin.command({ hello: 1 })) as HelloReply;
+  } catch (err) {
+    if (!(err instanceof MongoServerError && err.code === 59)) throw err; // CommandNotFound
+    return (await admin.command({ isMaster: 1 })) as HelloReply;
+  }
+}
+
+export const createMongoDataDriver: DataDriverFactory = async (context: DataDriverContext) => {
+  const options = readMessageStoreOptions(context.options);
+  const logger = context.logger.child({ store: PLUGIN_NAME });
+  const unreliable = context.config.group<{ unreliable?: boolean }>('DEFAULT').unreliable === true;
+  const client = await connect(options, 'message store', logger);
+  try {
+    // config.md §2.5: acknowledged messages must survive a server's loss.
+    const hello = await helloReply(client);
+    const problem = durabilityProblem(hello, client.writeConcern?.w, unreliable);
+    if (problem !== undefined) throw context.config.optionError(MESSAGE_STORE_GROUP, 'uri', problem);
+    if (unreliable) logger.warn('MongoDB message store: [DEFAULT] unreliable = true, delivery guarantees are not checked');
+
+    const driver = new MongoDataDriver({
+      client,
+      options,
+      queues: context.control.queueController,
+      // With a MongoDB management store the counters are the queue documents' (counters.ts).
+      counter: context.control instanceof MongoControlDriver ? context.control.queueCounter() : undefined,
+      logger,
+    });
+    await driver.initialise();
+    return driver;
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+};
+
+export const createMongoControlDriver: ControlDriverFactory = async (context: ControlDriverContext) => {
+  const options = readManagementStoreOptions(context.options);
+  const logger = context.logger.child({ store: PLUGIN_NAME });
+  const client = await connect(options, 'management store', logger);
+  try {
+    const driver = new MongoControlDriver(client, options, logger);
+    await driver.initialise();
+    return driver;
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+};
+
+export function createMongoDataModule(): ContainerModule {
+  return new ContainerModule((options) => {
+    options.bind<DataDriverFactory>(TYPES.DataDriverFactory).toConstantValue(createMongoDataDriver).whenNamed(PLUGIN_NAME);
+  });
+}
+
+export function createMongoControlModule(): ContainerModule {
+  return new ContainerModule((options) => {
+    options.bind<ControlDriverFactory>(TYPES.ControlDriverFactory).toConstantValue(createMongoControlDriver).whenNamed(PLUGIN_NAME);
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * The conformance suites against the MongoDB plugins on a real FerretDB
+ * (tools/services/ferretdb.ts), built the way the server builds them:
+ * manifest → DI module → factory by name, with a real Config.
+ *
+ * The message store runs twice: with the MongoDB management store (queue
+ * counters in the queue documents, as Zaqar keeps them) and with the SQL
+ * management store (counters in each partition's `messages.stats`).
+ * Each fixture gets databases of its own, dropped afterwards.
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { Container } from 'inversify';
+import { MongoClient } from 'mongodb';
+import { manifest as mongoManifests } from '../../plugins/storage/mongodb';
+import { TYPES } from '../../zaqar/bootstrap/tokens';
+import { silentLogger } from '../../zaqar/common/logger';
+import { OsloConfig } from '../../zaqar/config/config';
+import { CORE_OPTION_GROUPS } from '../../zaqar/config/groups';
+import { parseIni } from '../../zaqar/config/ini';
+import type { ControlDriverFactory, DataDriverFactory } from '../../zaqar/storage/factories';
+import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
+import type { PluginManifest } from '../../zaqar/plugins/manifest';
+import { useFerretDB } from '../../tools/services/ferretdb';
+import { makeTempDir, openSqlControlDriver, sqliteUri } from '../helpers/storage-sqlite';
+import { post } from './helpers';
+import { describeControlDriverConformance, describeDataDriverConformance } from './index';
+
+const [dataManifest, controlManifest] = mongoManifests;
+
+/** `[DEFAULT] unreliable = true`: FerretDB is a single standalone server. */
+function testConfig(): OsloConfig {
+  const config = new OsloConfig({ files: [parseIni('[DEFAULT]\nunreliable = true\n', 'mongodb-conformance.conf')] });
+  for (const group of CORE_OPTION_GROUPS) config.register(group);
+  return config;
+}
+
+async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
+  const container = new Container();
+  container.loadSync(await manifest.load());
+  return container.get<T>(token, { name: manifest.name });
+}
+
+/** Every database a store with base name `database` may create. */
+function databasesOf(database: string): string[] {
+  return [database, `${database}_queues`, `${database}_messages_p0`, `${database}_messages_p1`];
+}
+
+async function dropDatabases(uri: string, database: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    for (const name of databasesOf(database)) await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+describe('mongodb (on FerretDB)', function () {
+  this.timeout(30_000);
+  const ferret = useFerretDB();
+
+  const openControl = async (database: string): Promise<ControlDriver> =>
+    (await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory))({
+      options: { uri: ferret().uri, database },
+      config: testConfig(),
+      logger: silentLogger,
+    });
+
+  const openData = async (database: string, control: ControlDriver): Promise<DataDriver> =>
+    (await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory))({
+      options: { uri: ferret().uri, database, partitions: 2 },
+      config: testConfig(),
+      logger: silentLogger,
+      control,
+    });
+
+  const freshDatabase = () => `zt_${randomBytes(6).toString('hex')}`;
+
+  describeDataDriverConformance('mongodb', async () => {
+    const database = freshDatabase();
+    const control = await openControl(database);
+    const data = await openData(database, control);
+    return {
+      data,
+      control,
+      async cleanup() {
+        await data.close();
+        await control.close();
+        await dropDatabases(ferret().uri, database);
+      },
+    };
+  });
+
+  describeDataDriverConformance('mongodb with the sqlalchemy management store', async () => {
+    const database = freshDatabase();
+    const temp = makeTempDir('zaqar-mongo-sql-');
+    const control = await openSqlControlDriver({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
+    const data = await openData(database, control);
+    return {
+      data,
+      control,
+      async cleanup() {
+        await data.close();
+        await control.close();
+        temp.remove();
+        await dropDatabases(ferret().uri, database);
+      },
+    };
+  });
+
+  describeControlDriverConformance('mongodb', async () => {
+    const database = freshDatabase();
+    const control = await openControl(database);
+    return {
+      control,
+      async cleanup() {
+        await control.close();
+        await dropDatabases(ferret().uri, database);
+      },
+    };
+  });
+
+  describe('mongodb: several server processes on one database', () => {
+    const QUEUE = 'shared';
+    const PROJECT: Project = 'tenant-a';
+    let database: string;
+    const opened: { close(): Promise<void> }[] = [];
+
+    beforeEach(() => {
+      database = freshDatabase();
+    });
+    afterEach(async () => {
+      for (const driver of opened.splice(0)) await driver.close();
+      await dropDatabases(ferret().uri, database);
+    });
+
+    /** A server process's stores: its own clients (connections) on the shared databases. */
+    async function openInstance(): Promise<DataDriver> {
+      const control = await openControl(database);
+      opened.unshift(control);
+      const data = await openData(database, control);
+      opened.unshift(data);
+      await control.queueController.create(QUEUE, {}, PROJECT);
+      return data;
+    }
+
+    it('parallel producers on separate connections get unique markers, every message listed once in order', async () => {
+      const instances = [await openInstance(), await openInstance(), await openInstance()];
+      const batches = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => post(instances[i % 3], QUEUE, PROJECT, 1 + (i % 4), { start: i * 10 })),
+      );
+      const posted = batches.flat();
+      // An observer paging with markers sees each message exactly once.
+      const seen: string[] = [];
+      let marker: string | undefined;
+      for (;;) {
+        const page = await instances[1].messageController.list(QUEUE, PROJECT, { marker, limit: 7, echo: true });
+        if (page.items.length === 0) break;
+        seen.push(...page.items.map((m) => m.id));
+        marker = page.next;
+      }
+      expect(seen).to.have.length(posted.length);
+      expect(new Set(seen)).to.deep.equal(new Set(posted));
+      // Each batch is contiguous and in input order.
+      for (const batch of batches) {
+        const at = seen.indexOf(batch[0]);
+        expect(seen.slice(at, at + batch.length)).to.deep.equal(batch);
+      }
+    });
+
+    it('claimers and poppers on separate connections never share a message', async () => {
+      const [a, b] = [await openInstance(), await openInstance()];
+      const posted: string[] = [];
+      for (let batch = 0; batch < 6; batch++) posted.push(...(await post(a, QUEUE, PROJECT, 10, { start: batch * 10 })));
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => {
+          const instance = i % 2 === 0 ? a : b;
+          return i % 4 === 3
+            ? instance.messageController.pop(QUEUE, 3, PROJECT).then((messages) => ({ messages }))
+            : instance.claimController.create(QUEUE, { ttl: 300, grace: 60, limit: 3 }, PROJECT);
+        }),
+      );
+      const taken = results.flatMap((r) => r.messages.map((m) => m.id));
+      expect(taken).to.have.length(new Set(taken).size);
+      expect(taken.length).to.equal(Math.min(posted.length, 24 * 3));
+    });
+  });
+});
