@@ -1,0 +1,71 @@
+/**
+ * Real services for local runs, from the same modules the tests use:
+ *
+ *   node dist/tools/services/cli.js run redis [--aof]   a redis-server on a free loopback port
+ *   node dist/tools/services/cli.js run sentinel        master + replica + 3 sentinels
+ *   node dist/tools/services/cli.js run ferretdb        FerretDB (SQLite backend), built if needed
+ *   node dist/tools/services/cli.js ensure-ferretdb     build/cache the FerretDB binary (CI)
+ *
+ * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`) and keeps the
+ * service up until Ctrl-C / SIGTERM, then stops it and removes its data.
+ */
+import { ensureFerretDB, startFerretDB } from './ferretdb';
+import { RedisServer } from './redis';
+import { SentinelSetup } from './sentinel';
+
+async function untilSignal(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, service, ...flags] = argv;
+  if (command === 'ensure-ferretdb') {
+    const found = ensureFerretDB((line) => process.stderr.write(`[ferretdb] ${line}\n`));
+    if (found.binary === undefined) {
+      process.stderr.write(`ensure-ferretdb: ${found.missing}\n`);
+      return 1;
+    }
+    process.stdout.write(`FERRETDB_BIN=${found.binary}\n`);
+    return 0;
+  }
+  if (command !== 'run' || !service) {
+    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb [--aof] | cli.js ensure-ferretdb\n');
+    return 2;
+  }
+  if (service === 'redis') {
+    const redis = await RedisServer.start({ aof: flags.includes('--aof') });
+    process.stdout.write(`ZAQAR_URI=${redis.uri()}\n`);
+    await untilSignal();
+    await redis.stop();
+    return 0;
+  }
+  if (service === 'sentinel') {
+    const setup = await SentinelSetup.start();
+    process.stdout.write(`ZAQAR_URI=${setup.uri()}\n`);
+    await untilSignal();
+    await setup.stop();
+    return 0;
+  }
+  if (service === 'ferretdb') {
+    const found = ensureFerretDB((line) => process.stderr.write(`[ferretdb] ${line}\n`));
+    if (found.binary === undefined) throw new Error(found.missing);
+    const ferret = await startFerretDB(found.binary);
+    process.stdout.write(`ZAQAR_URI=${ferret.uri}\n`);
+    await untilSignal();
+    await ferret.stop();
+    return 0;
+  }
+  process.stderr.write(`unknown service '${service}'\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`services: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);
