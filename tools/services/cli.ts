@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     const redis = await RedisServer.start({ aof: flags.includes('--aof') });
     process.stdout.write(`ZAQAR_URI=${redis.uri()}\n`);
     await untilSignal();
-    await redis.stop();
+    await redis.close();
     return 0;
   }
   if (service === 'sentinel') {

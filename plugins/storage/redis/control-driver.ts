@@ -1,0 +1,32 @@
+/**
+ * The Redis management store (plugin `redis`, kind storage.control): queue
+ * records, pools, flavors and the catalogue in Zaqar 15's Redis layout.
+ */
+import type { ControlDriver } from '../../../zaqar/storage/interfaces';
+import { RedisCatalogueController } from './catalogue';
+import type { RedisConnection } from './connection';
+import { RedisFlavorsController } from './flavors';
+import { RedisPoolsController } from './pools';
+import { RedisQueueController } from './queues';
+
+export class RedisControlDriver implements ControlDriver {
+  readonly queueController: RedisQueueController;
+  readonly poolsController: RedisPoolsController;
+  readonly flavorsController: RedisFlavorsController;
+  readonly catalogueController: RedisCatalogueController;
+
+  constructor(private readonly redis: RedisConnection) {
+    this.queueController = new RedisQueueController(redis);
+    this.poolsController = new RedisPoolsController(redis);
+    this.flavorsController = new RedisFlavorsController(redis);
+    this.catalogueController = new RedisCatalogueController(redis);
+  }
+
+  isAlive(): Promise<boolean> {
+    return this.redis.ping();
+  }
+
+  close(): Promise<void> {
+    return this.redis.close();
+  }
+}

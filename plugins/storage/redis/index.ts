@@ -1,0 +1,34 @@
+/**
+ * Plugin manifests of the Redis stores: the message store (`[drivers]
+ * message_store = redis`) and the management store (`management_store =
+ * redis`). Cheap to import: the driver is required by `load()` only.
+ */
+import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { redisManagementStoreOptionGroup, redisMessageStoreOptionGroup } from './options';
+
+function loader(kind: 'storage.data' | 'storage.control'): PluginManifest['load'] {
+  return () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const implementation = require('./module') as typeof import('./module');
+    return implementation.createRedisModule(kind);
+  };
+}
+
+export const dataManifest: PluginManifest = {
+  kind: 'storage.data',
+  name: 'redis',
+  description:
+    "Message store in Redis (standalone, unix socket or Sentinel), in Zaqar 15's key layout; one Lua script per operation.",
+  optionGroups: [redisMessageStoreOptionGroup],
+  load: loader('storage.data'),
+};
+
+export const controlManifest: PluginManifest = {
+  kind: 'storage.control',
+  name: 'redis',
+  description: "Management store in Redis (queues, pools, flavors, catalogue), in Zaqar 15's key layout.",
+  optionGroups: [redisManagementStoreOptionGroup],
+  load: loader('storage.control'),
+};
+
+export const manifest: PluginManifest[] = [dataManifest, controlManifest];

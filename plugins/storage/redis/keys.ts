@@ -1,0 +1,124 @@
+/**
+ * Redis key names — Zaqar 15's layout (storage-semantics §10.3), so a
+ * store written by the reference is readable here and vice versa:
+ *
+ * | key                         | type   | content                                          |
+ * |-----------------------------|--------|--------------------------------------------------|
+ * | `P.queues_set`              | zset   | members `P.Q`, score 1 (lexicographic order)     |
+ * | `P.Q`                       | hash   | queue: `c`, `cl`, `m` (MessagePack metadata), `t`|
+ * | `msgset_index`              | zset   | members `P.Q.messages` (what gc walks)           |
+ * | `P.Q.messages`              | zset   | message id → rank (FIFO order, paging marker)    |
+ * | `P.Q.rank_counter`          | string | next rank (absent = 1)                           |
+ * | `<message id>`              | hash   | `id t cr e u c c.e c.c d b [cs]`, key TTL        |
+ * | `P.Q.claims`                | zset   | claim id → claim expiry (UNIX s)                 |
+ * | `<claim id>`                | hash   | `id t e n`, key TTL                              |
+ * | `messages.<claim id>`       | list   | the claim's message ids, key TTL (*)             |
+ * | `pools`, `<pool>.pools`     | zset, hash | pools (`pl u w o f`)                         |
+ * | `flavors`, `<flavor>.flavors` | zset, hash | flavors (`f p c`)                          |
+ * | `catalogue.P`, `catalogue.P.Q` | zset, hash | queue → pool (`p p_q p_p`) (*)            |
+ *
+ * (*) storage-semantics §10.3 names these `<claim id>.messages`,
+ * `P.catalogue` and `P.Q.catalogue`, but the reference builds them with
+ * `scope_queue_name(x, suffix)`, which puts the suffix first; the names
+ * above are what Zaqar 15 actually writes (checked against a store it wrote).
+ *
+ * Our additions never collide with a reference key because they contain a
+ * `:` (no queue name, message id or claim id can):
+ *
+ * | `P.Q.messages:expires`      | zset   | message id → expiry (UNIX s): O(log n) stats and gc |
+ * | `zaqar:gc-lock`             | string | one gc pass at a time across API servers         |
+ *
+ * and a few hash fields the reference ignores: `b.j` / `m.j` / `o.j` /
+ * `c.j` hold the exact JSON text when MessagePack cannot reproduce it
+ * (codec.ts).
+ *
+ * `P` is the project. Deviation from the reference, for tenant isolation:
+ * the reference writes the project verbatim, so project `a.b` + queue `c`
+ * and project `a` + queue `b.c` share every key. A project id containing
+ * `.` or `%` is written with those two characters percent-encoded; every
+ * other project id (Keystone's hex ids, typical names) is written exactly as
+ * the reference does. The global namespace (no project) is `''`, as in the
+ * reference; an empty project id is refused because it would be the same.
+ *
+ * Names are never derived back from keys by splitting on `.` (the
+ * reference's defect: queue `a.b` listed as `a`): a queue's name is its
+ * `P.queues_set` member minus the known `P.` prefix.
+ */
+import type { Project } from '../../../zaqar/storage/interfaces';
+
+export const MSGSET_INDEX = 'msgset_index';
+export const POOLS_SET = 'pools';
+export const FLAVORS_SET = 'flavors';
+export const GC_LOCK = 'zaqar:gc-lock';
+
+/** The project as it appears in keys (see the module comment). */
+export function projectScope(project: Project): string {
+  if (project === null) return '';
+  if (project === '') throw new RangeError('project id must be null (global namespace) or non-empty');
+  return /[.%]/.test(project) ? project.replace(/%/g, '%25').replace(/\./g, '%2E') : project;
+}
+
+/** Every key of one queue. */
+export class QueueKeys {
+  /** `P.Q`: the queue hash, and its member name in `P.queues_set` and `catalogue.P`. */
+  readonly queue: string;
+  readonly queuesSet: string;
+  readonly messages: string;
+  readonly rankCounter: string;
+  readonly expiries: string;
+  readonly claims: string;
+  readonly catalogueSet: string;
+  readonly catalogueEntry: string;
+
+  constructor(
+    readonly name: string,
+    readonly project: Project,
+  ) {
+    const scope = projectScope(project);
+    this.queue = `${scope}.${name}`;
+    this.queuesSet = `${scope}.queues_set`;
+    this.messages = `${this.queue}.messages`;
+    this.rankCounter = `${this.queue}.rank_counter`;
+    this.expiries = `${this.messages}:expires`;
+    this.claims = `${this.queue}.claims`;
+    this.catalogueSet = `catalogue.${scope}`;
+    this.catalogueEntry = `catalogue.${this.queue}`;
+  }
+}
+
+/** `P.queues_set` of a project. */
+export function queuesSetKey(project: Project): string {
+  return `${projectScope(project)}.queues_set`;
+}
+
+/** `P.` — the prefix of every member of `P.queues_set` and `catalogue.P`. */
+export function queueMemberPrefix(project: Project): string {
+  return `${projectScope(project)}.`;
+}
+
+/** `catalogue.P` of a project. */
+export function catalogueSetKey(project: Project): string {
+  return `catalogue.${projectScope(project)}`;
+}
+
+/** The prefix of every catalogue key (`catalogue.P` sets and `catalogue.P.Q` entries). */
+export const CATALOGUE_PREFIX = 'catalogue.';
+
+/**
+ * `messages.<claim id>`: the claim's message list (the claim hash is the bare
+ * id). storage-semantics §10.3 writes `<claim id>.messages`, but the
+ * reference builds the name with `scope_queue_name(claim_id, 'messages')`,
+ * i.e. project `messages`, queue `<claim id>` — data it wrote has the
+ * prefix form, so we use it too.
+ */
+export function claimMessagesKey(claimId: string): string {
+  return `messages.${claimId}`;
+}
+
+export function poolKey(name: string): string {
+  return `${name}.pools`;
+}
+
+export function flavorKey(name: string): string {
+  return `${name}.flavors`;
+}

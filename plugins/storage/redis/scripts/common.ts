@@ -1,0 +1,70 @@
+/**
+ * Lua shared by the data-plane scripts, prepended to each of them.
+ *
+ * Conventions of every data script:
+ * - ARGV[1] is "now" in milliseconds from the API server's `Date.now()`:
+ *   Redis's clock is never used, so every server agrees with itself and
+ *   tests can move time with a fake Date. Times stored in hashes are whole
+ *   UNIX seconds, as Zaqar writes them (`cr`, `e`, `c.e`, `d`, claim `e`),
+ *   so records of either implementation read right in the other.
+ * - A message is visible only while its id is a member of its queue's
+ *   message set (`KEYS[1]`), its hash exists and `e * 1000 > now`. The
+ *   scripts check the membership themselves: hashes are keyed by bare ids,
+ *   and the reference trusted any id it was given (storage-semantics §1.1).
+ * - It is claimed while `c` is non-empty and `c.e * 1000 > now`; an expired
+ *   claim is no claim, whatever id `c` still holds.
+ * - The key TTL of a message always outlasts its logical expiry (by
+ *   KEY_TTL_SLACK_MS), also after a claim extended it, so Redis never drops
+ *   a message that is still alive or held by a claim.
+ */
+export const KEY_TTL_SLACK_MS = 1000;
+
+/** Fields returned for every message a script hands back (after its id). */
+export const MESSAGE_FIELDS = ['t', 'cr', 'c', 'c.e', 'c.c', 'b', 'b.j', 'cs'] as const;
+
+export const COMMON_LUA = `
+local now_ms = tonumber(ARGV[1])
+local now = math.floor(now_ms / 1000)
+local KEY_TTL_SLACK_MS = ${KEY_TTL_SLACK_MS}
+
+local function alive(expires)
+  return expires and tonumber(expires) * 1000 > now_ms
+end
+
+-- The id of the live claim in fields c / c.e, or nil.
+local function holder(claim, claim_expires)
+  if claim and claim ~= '' and claim_expires and tonumber(claim_expires) * 1000 > now_ms then
+    return claim
+  end
+  return nil
+end
+
+local function delayed(delay_expires)
+  return delay_expires and tonumber(delay_expires) * 1000 > now_ms
+end
+
+-- Keeps the key of message id alive until its logical expiry (UNIX s) plus slack.
+local function keep_until(id, expires)
+  redis.call('PEXPIRE', id, math.max(1, math.floor(expires * 1000 - now_ms + KEY_TTL_SLACK_MS)))
+end
+
+-- Appends id and its returned fields to out.
+local function push_message(out, id)
+  local f = redis.call('HMGET', id, ${MESSAGE_FIELDS.map((f) => `'${f}'`).join(', ')})
+  out[#out + 1] = id
+  for i = 1, ${MESSAGE_FIELDS.length} do out[#out + 1] = f[i] end
+end
+
+-- Removes a message and its index entries; drops it from a claim that still lists it.
+local function remove_message(set, expiries, id)
+  local claim = redis.call('HGET', id, 'c')
+  redis.call('DEL', id)
+  redis.call('ZREM', set, id)
+  redis.call('ZREM', expiries, id)
+  if claim and claim ~= '' then
+    redis.call('LREM', 'messages.' .. claim, 1, id)
+    -- HINCRBY would create a bare hash without TTL if the claim is gone.
+    if redis.call('EXISTS', claim) == 1 then redis.call('HINCRBY', claim, 'n', -1) end
+  end
+end
+`;

@@ -1,0 +1,135 @@
+/**
+ * The conformance suites against the Redis plugins — message store `redis`
+ * and management store `redis` — built through their plugin manifests and
+ * DI modules, on a real redis-server (tools/services/redis.ts) that is
+ * emptied before every test. Plus what only a networked store has: several
+ * driver instances (API servers) on one Redis.
+ */
+import { expect } from 'chai';
+import { Container } from 'inversify';
+import { controlManifest, dataManifest } from '../../plugins/storage/redis';
+import { TYPES } from '../../zaqar/bootstrap/tokens';
+import { silentLogger } from '../../zaqar/common/logger';
+import { type Config, ConfigError } from '../../zaqar/config/options';
+import type { ControlDriverFactory, DataDriverFactory } from '../../zaqar/storage/factories';
+import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
+import type { PluginManifest } from '../../zaqar/plugins/manifest';
+import { RedisServer, redisServerMissing } from '../../tools/services/redis';
+import { skipUnlessAvailable } from '../../tools/services/process';
+import type { ControlFixture, DataFixture } from './harness';
+import { describeControlDriverConformance, describeDataDriverConformance } from './index';
+import { post } from './helpers';
+
+/** Drivers read only their own option group; errors are located like the real Config does, minus the file. */
+const config: Config = {
+  files: [],
+  register: () => undefined,
+  group: () => {
+    throw new Error('storage drivers must not read config groups other than their own');
+  },
+  withOverrides() {
+    return this;
+  },
+  sections: () => [],
+  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
+};
+
+async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
+  const container = new Container();
+  container.loadSync(await manifest.load());
+  return container.get<T>(token, { name: manifest.name });
+}
+
+async function openControl(uri: string): Promise<ControlDriver> {
+  const make = await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory);
+  return make({ options: { uri }, config, logger: silentLogger });
+}
+
+async function openData(uri: string, control: ControlDriver): Promise<DataDriver> {
+  const make = await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory);
+  return make({ options: { uri }, config, logger: silentLogger, control });
+}
+
+describe('redis', function () {
+  // A real server: leave room for slow machines (mocha's default is 2 s).
+  this.timeout(30_000);
+  let redis: RedisServer | undefined;
+
+  before(async function () {
+    skipUnlessAvailable(this, redisServerMissing());
+    redis = await RedisServer.start();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  async function makeDataFixture(): Promise<DataFixture> {
+    await redis!.command('FLUSHALL');
+    const control = await openControl(redis!.uri());
+    const data = await openData(redis!.uri(), control).catch(async (err: unknown) => {
+      await control.close();
+      throw err;
+    });
+    return {
+      data,
+      control,
+      async cleanup() {
+        await data.close();
+        await control.close();
+      },
+    };
+  }
+
+  async function makeControlFixture(): Promise<ControlFixture> {
+    await redis!.command('FLUSHALL');
+    const control = await openControl(redis!.uri());
+    return { control, cleanup: () => control.close() };
+  }
+
+  describeDataDriverConformance('redis', makeDataFixture);
+  describeControlDriverConformance('redis', makeControlFixture);
+
+  describe('redis: several API servers on one Redis', () => {
+    const QUEUE = 'shared';
+    const PROJECT: Project = 'tenant-a';
+    const opened: { close(): Promise<void> }[] = [];
+
+    beforeEach(() => redis!.command('FLUSHALL'));
+    afterEach(async () => {
+      for (const driver of opened.splice(0)) await driver.close();
+    });
+
+    async function openInstance(): Promise<DataDriver> {
+      const control = await openControl(redis!.uri());
+      const data = await openData(redis!.uri(), control);
+      opened.push(data, control);
+      return data;
+    }
+
+    it('driver instances with their own connections, racing for the same messages, never share one', async () => {
+      const instances = await Promise.all([openInstance(), openInstance(), openInstance(), openInstance()]);
+      const posted: string[] = [];
+      for (let batch = 0; batch < 20; batch++) posted.push(...(await post(instances[0], QUEUE, PROJECT, 20, { start: batch * 20 })));
+
+      // Every instance claims (and sometimes pops) concurrently until the queue is drained.
+      const taken = await Promise.all(
+        instances.map(async (instance, n) => {
+          const mine: string[] = [];
+          for (let round = 0; round < 40; round++) {
+            const result =
+              (round + n) % 5 === 4
+                ? { messages: await instance.messageController.pop(QUEUE, 3, PROJECT) }
+                : await instance.claimController.create(QUEUE, { ttl: 300, grace: 60, limit: 5 }, PROJECT);
+            mine.push(...result.messages.map((m) => m.id));
+          }
+          return mine;
+        }),
+      );
+
+      const claimed = taken.flat();
+      expect(claimed).to.have.length(posted.length);
+      expect(new Set(claimed)).to.deep.equal(new Set(posted));
+      for (const mine of taken) expect(mine).to.not.be.empty;
+    });
+  });
+});

@@ -1,0 +1,300 @@
+/**
+ * Reading a store written by the reference (Zaqar 15's own Redis
+ * controllers) through our drivers: the key layout, MessagePack bodies and
+ * metadata, UNIX-second times, ranks, claims and the claim list name are
+ * Zaqar's, so an operator can point this server at an existing Redis.
+ *
+ * REFERENCE_STORE below is a dump of a Redis that Zaqar 15.0.0's
+ * zaqar.storage.redis controllers (Debian's python3-zaqar, with the Lua
+ * stand-ins of ../shared/bench/lib/redis-lua) wrote, made with this script
+ * (system python3 with python3-redis, against an empty redis-server):
+ *
+ *   driver.queue_controller.create('fizbit', {'_default_message_ttl': 3600,
+ *       'description': 'made by Zaqar 15', 'ratio': 1.5, 'big': 2**63 - 1}, 'tenant-a')
+ *   (and 'a.b' in tenant-a, 'globalq' in the global namespace; each also through
+ *   MessageQueueHandler.create, which indexes the message set)
+ *   ids = driver.message_controller.post('fizbit', [{'ttl': 300, 'body': b} for b in bodies],
+ *       '3381af92-2b9e-11e3-b191-71861300734c', 'tenant-a')      # enable_checksum = True
+ *   delayed = ...post('fizbit', [{'ttl': 300, 'delay': 60, 'body': 'delayed'}], ...)
+ *   claim_id, claimed = driver.claim_controller.create('fizbit', {'ttl': 60, 'grace': 30}, 'tenant-a', limit=2)
+ *   ...post('a.b', [{'ttl': 120, 'body': {'in': 'a.b'}}], ...); ...post('globalq', ..., None)
+ *   then every key dumped (type, content; hash values base64). Key TTLs are not
+ *   kept: expiry is checked against `e` with a fake clock at the dump's time.
+ *
+ * The other direction (the reference reading what we write) was checked
+ * the same way during development: its controllers listed, got, claimed and
+ * counted our messages and read our queue metadata; codec bytes are
+ * compared with python's msgpack in redis-codec.spec.ts.
+ */
+import { expect } from 'chai';
+import { Container } from 'inversify';
+import * as sinon from 'sinon';
+import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
+import { messageChecksum } from '../../../zaqar/api/v2/messages';
+import { TYPES } from '../../../zaqar/bootstrap/tokens';
+import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
+import { silentLogger } from '../../../zaqar/common/logger';
+import { type Config, ConfigError } from '../../../zaqar/config/options';
+import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
+import type { ControlDriverFactory, DataDriverFactory } from '../../../zaqar/storage/factories';
+import type { ControlDriver, DataDriver, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
+import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { skipUnlessAvailable } from '../../../tools/services/process';
+import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
+
+type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
+
+/** Dump of the store Zaqar 15 wrote (see the module comment). */
+const REFERENCE_STORE = {
+  now: 1795749733,
+  messages: ["0a5b653c-3623-43df-8a39-7fd00102e087", "6dea6e1b-1cdb-4680-b4fa-2ead05b831cb", "e4496788-8b58-42a3-937d-bc592bdc6853", "129702e5-2c7b-44aa-9444-7ddb028461fe", "23286600-9809-4e63-9d09-46fbee4cc85f"],
+  delayed: ["2e8c7ff8-8566-4490-afdc-f721d21e0dfd"],
+  claimed: ["0a5b653c-3623-43df-8a39-7fd00102e087", "6dea6e1b-1cdb-4680-b4fa-2ead05b831cb"],
+  dotted: ["d7016a7e-27c4-45f4-b719-17540cb1ed5a"],
+  global: ["14e5ddce-ced8-49c9-96c7-076cb6a3bb12"],
+  referenceListing: ["e4496788-8b58-42a3-937d-bc592bdc6853", "129702e5-2c7b-44aa-9444-7ddb028461fe", "23286600-9809-4e63-9d09-46fbee4cc85f", "2e8c7ff8-8566-4490-afdc-f721d21e0dfd"],
+  claim: "4bd240e5-eea5-4f7c-a927-b9f490fef15e",
+  /** json.dumps(body, ensure_ascii=False) of each posted body, as the reference API would answer. */
+  bodies: [
+    "{\"event\": \"BackupStarted\", \"n\": 0}",
+    "{\"float\": 1.0, \"exp\": 1e+100, \"neg\": -0.5, \"n\": 1}",
+    "{\"max\": 9223372036854775807, \"min\": -9223372036854775808, \"n\": 2}",
+    "{\"ключ\": \"😀 ✓\", \"nul\": \"\\u0000\", \"n\": 3}",
+    "[1, \"two\", null, true, {\"n\": 4}]",
+  ],
+  /** Every key: [type, content]; hash values base64. */
+  keys: {
+    ".globalq": ["hash", {"c": "MA==", "cl": "MA==", "m": "gA==", "t": "MTc5NTc0OTczMw=="}],
+    ".globalq.messages": ["zset", [["14e5ddce-ced8-49c9-96c7-076cb6a3bb12", 1.0]]],
+    ".globalq.rank_counter": ["string", "2"],
+    ".queues_set": ["zset", [[".globalq", 1.0]]],
+    "0a5b653c-3623-43df-8a39-7fd00102e087": ["hash", {"id": "MGE1YjY1M2MtMzYyMy00M2RmLThhMzktN2ZkMDAxMDJlMDg3", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "NGJkMjQwZTUtZWVhNS00ZjdjLWE5MjctYjlmNDkwZmVmMTVl", "c.e": "MTc5NTc0OTc5Mw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1Ojg3NDM5ZjczN2NhYTdhZjAzNTA5ZGQwNmU5NjIxMWIz", "b": "gqVldmVudK1CYWNrdXBTdGFydGVkoW4A"}],
+    "129702e5-2c7b-44aa-9444-7ddb028461fe": ["hash", {"id": "MTI5NzAyZTUtMmM3Yi00NGFhLTk0NDQtN2RkYjAyODQ2MWZl", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OmU5ZmQwOGJhMWEzNzk2YmQwMWRmZWQwMWJiMDZhYzRl", "b": "g6jQutC70Y7Rh6jwn5iAIOKck6NudWyhAKFuAw=="}],
+    "14e5ddce-ced8-49c9-96c7-076cb6a3bb12": ["hash", {"id": "MTRlNWRkY2UtY2VkOC00OWM5LTk2YzctMDc2Y2I2YTNiYjEy", "t": "MTIw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc0OTg1Mw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OmU2MzIwZmFkNmMzMjgxNzM0MWZlZWYwZGM4NzhhYjZh", "b": "gaJpbqZnbG9iYWw="}],
+    "23286600-9809-4e63-9d09-46fbee4cc85f": ["hash", {"id": "MjMyODY2MDAtOTgwOS00ZTYzLTlkMDktNDZmYmVlNGNjODVm", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OjEzYjBjYWFmNmVmZTdiNzFhZjhmYjQ3MWU5MTBjNGEx", "b": "lQGjdHdvwMOBoW4E"}],
+    "2e8c7ff8-8566-4490-afdc-f721d21e0dfd": ["hash", {"id": "MmU4YzdmZjgtODU2Ni00NDkwLWFmZGMtZjcyMWQyMWUwZGZk", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTc5Mw==", "cs": "TUQ1OmU1ODgwMDk4YjMyODYxMTAxOGE2NzA4YzkwNmYxMDJl", "b": "p2RlbGF5ZWQ="}],
+    "4bd240e5-eea5-4f7c-a927-b9f490fef15e": ["hash", {"id": "NGJkMjQwZTUtZWVhNS00ZjdjLWE5MjctYjlmNDkwZmVmMTVl", "t": "NjA=", "e": "MTc5NTc0OTc5Mw==", "n": "Mg=="}],
+    "6dea6e1b-1cdb-4680-b4fa-2ead05b831cb": ["hash", {"id": "NmRlYTZlMWItMWNkYi00NjgwLWI0ZmEtMmVhZDA1YjgzMWNi", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "NGJkMjQwZTUtZWVhNS00ZjdjLWE5MjctYjlmNDkwZmVmMTVl", "c.e": "MTc5NTc0OTc5Mw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OjY5NjFlZTg0ZTViZTA2NjkzMjA3Zjc4ZGNkN2IxODg4", "b": "hKVmbG9hdMs/8AAAAAAAAKNleHDLVLJJrSWUw32jbmVny7/gAAAAAAAAoW4B"}],
+    "d7016a7e-27c4-45f4-b719-17540cb1ed5a": ["hash", {"id": "ZDcwMTZhN2UtMjdjNC00NWY0LWI3MTktMTc1NDBjYjFlZDVh", "t": "MTIw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc0OTg1Mw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OmViMDZjZDY3MGU4OGM3YjVhNzU4ZmQxNzBmMTE3ZjFk", "b": "gaJpbqNhLmI="}],
+    "e4496788-8b58-42a3-937d-bc592bdc6853": ["hash", {"id": "ZTQ0OTY3ODgtOGI1OC00MmEzLTkzN2QtYmM1OTJiZGM2ODUz", "t": "MzAw", "cr": "MTc5NTc0OTczMw==", "e": "MTc5NTc1MDAzMw==", "u": "MzM4MWFmOTItMmI5ZS0xMWUzLWIxOTEtNzE4NjEzMDA3MzRj", "c": "", "c.e": "MTc5NTc0OTczMw==", "c.c": "MA==", "d": "MTc5NTc0OTczMw==", "cs": "TUQ1OjJhMGFkYmI3MzBiZWMyNWViMTgxZjAwZDg2NmJkMjI3", "b": "g6NtYXjPf/////////+jbWlu04AAAAAAAAAAoW4C"}],
+    "messages.4bd240e5-eea5-4f7c-a927-b9f490fef15e": ["list", ["0a5b653c-3623-43df-8a39-7fd00102e087", "6dea6e1b-1cdb-4680-b4fa-2ead05b831cb"]],
+    "msgset_index": ["zset", [[".globalq.messages", 1.0], ["tenant-a.a.b.messages", 1.0], ["tenant-a.fizbit.messages", 1.0]]],
+    "tenant-a.a.b": ["hash", {"c": "MA==", "cl": "MA==", "m": "gA==", "t": "MTc5NTc0OTczMw=="}],
+    "tenant-a.a.b.messages": ["zset", [["d7016a7e-27c4-45f4-b719-17540cb1ed5a", 1.0]]],
+    "tenant-a.a.b.rank_counter": ["string", "2"],
+    "tenant-a.fizbit": ["hash", {"t": "MTc5NTc0OTczMw==", "cl": "MA==", "c": "MA==", "m": "hLRfZGVmYXVsdF9tZXNzYWdlX3R0bM0OEKtkZXNjcmlwdGlvbrBtYWRlIGJ5IFphcWFyIDE1pXJhdGlvyz/4AAAAAAAAo2JpZ89//////////w=="}],
+    "tenant-a.fizbit.claims": ["zset", [["4bd240e5-eea5-4f7c-a927-b9f490fef15e", 1795749793.0]]],
+    "tenant-a.fizbit.messages": ["zset", [["0a5b653c-3623-43df-8a39-7fd00102e087", 1.0], ["6dea6e1b-1cdb-4680-b4fa-2ead05b831cb", 2.0], ["e4496788-8b58-42a3-937d-bc592bdc6853", 3.0], ["129702e5-2c7b-44aa-9444-7ddb028461fe", 4.0], ["23286600-9809-4e63-9d09-46fbee4cc85f", 5.0], ["2e8c7ff8-8566-4490-afdc-f721d21e0dfd", 6.0]]],
+    "tenant-a.fizbit.rank_counter": ["string", "7"],
+    "tenant-a.queues_set": ["zset", [["tenant-a.a.b", 1.0], ["tenant-a.fizbit", 1.0]]],
+  } as Record<string, DumpedKey>,
+};
+
+const PROJECT = 'tenant-a';
+const QUEUE = 'fizbit';
+const SECOND = 1000;
+
+const config: Config = {
+  files: [],
+  register: () => undefined,
+  group: () => {
+    throw new Error('storage drivers must not read config groups other than their own');
+  },
+  withOverrides() {
+    return this;
+  },
+  sections: () => [],
+  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
+};
+
+async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
+  const container = new Container();
+  container.loadSync(await manifest.load());
+  return container.get<T>(token, { name: manifest.name });
+}
+
+/** Writes the dump into an empty Redis. */
+async function load(redis: RedisServer): Promise<void> {
+  await redis.command('FLUSHALL');
+  for (const [key, [type, content]] of Object.entries(REFERENCE_STORE.keys) as [string, DumpedKey][]) {
+    if (type === 'hash') {
+      const fields = Object.entries(content as Record<string, string>).flatMap(([f, v]) => [f, Buffer.from(v, 'base64')]);
+      await redis.command('HSET', key, ...fields);
+    } else if (type === 'zset') {
+      await redis.command('ZADD', key, ...(content as [string, number][]).flatMap(([m, s]) => [String(s), m]));
+    } else if (type === 'list') {
+      await redis.command('RPUSH', key, ...(content as string[]));
+    } else {
+      await redis.command('SET', key, content as string);
+    }
+  }
+}
+
+const ids = (messages: readonly { id: string }[]): string[] => messages.map((m) => m.id);
+
+describe('redis: reading a store written by Zaqar 15', function () {
+  this.timeout(30_000);
+  let redis: RedisServer | undefined;
+  let control: ControlDriver;
+  let data: DataDriver;
+  let clock: sinon.SinonFakeTimers;
+
+  before(async function () {
+    skipUnlessAvailable(this, redisServerMissing());
+    redis = await RedisServer.start();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  beforeEach(async () => {
+    await load(redis!);
+    // Half a second after the reference wrote the data (its times are whole seconds).
+    clock = sinon.useFakeTimers({ now: REFERENCE_STORE.now * SECOND + 500, toFake: ['Date'] });
+    control = await (await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory))({
+      options: { uri: redis!.uri() },
+      config,
+      logger: silentLogger,
+    });
+    data = await (await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory))({
+      options: { uri: redis!.uri() },
+      config,
+      logger: silentLogger,
+      control,
+    });
+  });
+  afterEach(async () => {
+    clock.restore();
+    await data.close();
+    await control.close();
+  });
+
+  async function everything(queue: string, project: Project): Promise<StoredMessage[]> {
+    const page = await data.messageController.list(queue, project, {
+      limit: 20,
+      echo: true,
+      includeClaimed: true,
+      includeDelayed: true,
+    });
+    return page.items;
+  }
+
+  it('lists queues by their full names — dotted ones too — per project', async () => {
+    const queues = control.queueController;
+    expect((await queues.list(PROJECT)).items).to.deep.equal([{ name: 'a.b' }, { name: QUEUE }]);
+    expect((await queues.list(null)).items).to.deep.equal([{ name: 'globalq' }]);
+    expect(await queues.count(PROJECT)).to.equal(2);
+    expect(await queues.exists('a.b', PROJECT)).to.equal(true);
+    expect(await queues.exists('a', PROJECT)).to.equal(false);
+  });
+
+  it('reads queue metadata stored as MessagePack', async () => {
+    const metadata = await control.queueController.getMetadata(QUEUE, PROJECT);
+    expect(dumpJson(metadata)).to.equal(
+      '{"_default_message_ttl": 3600, "description": "made by Zaqar 15", "ratio": 1.5, "big": 9223372036854775807}',
+    );
+    expect(await control.queueController.get('globalq', null)).to.deep.equal({});
+  });
+
+  it("reads messages in rank order with the reference's bodies, times, checksums and claims", async () => {
+    const all = await everything(QUEUE, PROJECT);
+    expect(ids(all)).to.deep.equal([...REFERENCE_STORE.messages, ...REFERENCE_STORE.delayed]);
+    expect(all.map((m) => dumpJson(m.body))).to.deep.equal([...REFERENCE_STORE.bodies, '"delayed"']);
+    for (const [i, message] of all.entries()) {
+      expect(message).to.include({ ttl: 300, age: 0, created: REFERENCE_STORE.now * SECOND, claimCount: 0 });
+      // Zaqar's checksum of the body is ours too (same JSON serialisation).
+      expect(message.checksum).to.equal(messageChecksum(parseJsonText(dumpJson(message.body))), `message ${i}`);
+      const claimed = REFERENCE_STORE.claimed.includes(message.id);
+      expect(message.claimId).to.equal(claimed ? REFERENCE_STORE.claim : null);
+    }
+    const [dotted] = await everything('a.b', PROJECT);
+    expect(dotted).to.include({ id: REFERENCE_STORE.dotted[0], ttl: 120 });
+    expect(dumpJson(dotted.body)).to.equal('{"in": "a.b"}');
+    expect(ids(await everything('globalq', null))).to.deep.equal(REFERENCE_STORE.global);
+  });
+
+  it('lists what the reference lists', async () => {
+    const page = await data.messageController.list(QUEUE, PROJECT, { echo: true, includeDelayed: true });
+    expect(ids(page.items)).to.deep.equal(REFERENCE_STORE.referenceListing);
+    const hidden = await data.messageController.list(QUEUE, PROJECT, { clientId: '3381af92-2b9e-11e3-b191-71861300734c' });
+    expect(hidden.items).to.deep.equal([]);
+    // The reference's marker (a message id) is understood too.
+    const next = await data.messageController.list(QUEUE, PROJECT, { echo: true, marker: REFERENCE_STORE.messages[3] });
+    expect(ids(next.items)).to.deep.equal([REFERENCE_STORE.messages[4]]);
+  });
+
+  it("reads the reference's claim and its message list", async () => {
+    const claim = await data.claimController.get(QUEUE, REFERENCE_STORE.claim, PROJECT);
+    expect(claim).to.include({ id: REFERENCE_STORE.claim, ttl: 60, age: 0 });
+    expect(ids(claim.messages)).to.deep.equal(REFERENCE_STORE.claimed);
+  });
+
+  it('counts stats from the reference data', async () => {
+    const stats = await data.queueDataController.stats(QUEUE, PROJECT);
+    const created = new Date(REFERENCE_STORE.now * SECOND).toISOString().slice(0, 19) + 'Z';
+    expect(stats).to.deep.equal({
+      messages: {
+        claimed: 2,
+        free: 4,
+        total: 6,
+        oldest: { id: REFERENCE_STORE.messages[0], age: 0, created },
+        newest: { id: REFERENCE_STORE.delayed[0], age: 0, created },
+      },
+    });
+  });
+
+  it("continues the reference's work: delete with its claim, release, claim without stealing, delays kept", async () => {
+    const [first, second, ...rest] = REFERENCE_STORE.messages;
+    await data.messageController.delete(QUEUE, first, PROJECT, REFERENCE_STORE.claim);
+    expect(ids((await data.claimController.get(QUEUE, REFERENCE_STORE.claim, PROJECT)).messages)).to.deep.equal([second]);
+    expect((await data.queueDataController.stats(QUEUE, PROJECT)).messages).to.include({ claimed: 1, total: 5 });
+
+    // New messages continue the reference's rank counter, after its messages.
+    const [mine] = await data.messageController.post(QUEUE, [{ ttl: 300, delay: 0, body: { mine: true } }], 'any client', PROJECT);
+    const claim = await data.claimController.create(QUEUE, { ttl: 300, grace: 30, limit: 10 }, PROJECT);
+    expect(ids(claim.messages)).to.deep.equal([...rest, mine]);
+
+    await data.claimController.delete(QUEUE, REFERENCE_STORE.claim, PROJECT);
+    expect((await data.messageController.get(QUEUE, second, PROJECT)).claimId).to.equal(null);
+    expect(ids((await data.claimController.create(QUEUE, { ttl: 300, grace: 30, limit: 10 }, PROJECT)).messages)).to.deep.equal([second]);
+
+    clock.tick(60 * SECOND);
+    const late = await data.claimController.create(QUEUE, { ttl: 300, grace: 30, limit: 10 }, PROJECT);
+    expect(ids(late.messages)).to.deep.equal(REFERENCE_STORE.delayed);
+  });
+
+  it('keeps tenants and queues apart on reference data (the reference trusted bare ids)', async () => {
+    const [first] = REFERENCE_STORE.messages;
+    for (const [queue, project] of [
+      [QUEUE, 'tenant-b'],
+      [QUEUE, null],
+      ['a.b', PROJECT],
+    ] as const) {
+      await expectMissing(data.messageController.get(queue, first, project));
+      await data.messageController.delete(queue, first, project);
+      await data.messageController.bulkDelete(queue, [first], project);
+    }
+    expect((await data.messageController.get(QUEUE, first, PROJECT)).id).to.equal(first);
+  });
+
+  it('garbage-collects expired reference messages and claims', async () => {
+    clock.tick(301 * SECOND);
+    expect(await data.gc()).to.equal(REFERENCE_STORE.messages.length + REFERENCE_STORE.delayed.length + 2);
+    for (const [queue, project] of [[QUEUE, PROJECT], ['a.b', PROJECT], ['globalq', null]] as const) {
+      expect(await data.queueDataController.stats(queue, project)).to.deep.equal({ messages: { claimed: 0, free: 0, total: 0 } });
+    }
+    for (const id of [...REFERENCE_STORE.messages, ...REFERENCE_STORE.dotted]) expect(await redis!.command('EXISTS', id)).to.equal(0);
+    expect(await redis!.command('ZCARD', 'msgset_index')).to.equal(0);
+    expect(await redis!.command('ZCARD', 'tenant-a.fizbit.claims')).to.equal(0);
+  });
+});
+
+async function expectMissing(promise: Promise<unknown>): Promise<void> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).to.be.instanceOf(MessageDoesNotExist);
+    return;
+  }
+  expect.fail('expected MessageDoesNotExist');
+}
