@@ -149,7 +149,9 @@ database = zaqar_restart
       for (;;) {
         const ping = await admin.get('/v2/ping');
         if (ping.status === 204) break;
-        if (Date.now() > deadline) throw new Error(`the server did not recover: ping ${ping.status}`);
+        if (Date.now() > deadline) {
+        throw new Error(`the server did not recover: ping ${ping.status}\n${server!.stderr().slice(-4000)}`);
+      }
         await sleep(200);
       }
       const recoveredAt = load.acknowledged.size;

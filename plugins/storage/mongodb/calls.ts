@@ -23,6 +23,7 @@ import {
 } from 'mongodb';
 import type { Logger } from '../../../zaqar/common/logger';
 import { ConnectionError } from '../../../zaqar/storage/errors';
+import type { StuckClientGuard } from './stuck-client';
 
 /**
  * Server error codes that mean "this member cannot serve you right now":
@@ -94,7 +95,16 @@ export class MongoCalls {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly logger: Logger,
+    /** Told about every outcome, so a client that stops recovering gets reconnected. */
+    private readonly guard?: StuckClientGuard,
   ) {}
+
+  /** Reports the outcome to the guard and maps connection failures to ConnectionError. */
+  private failure(err: unknown): unknown {
+    const mapped = toStorageError(err);
+    if (mapped instanceof ConnectionError) this.guard?.failed();
+    return mapped;
+  }
 
   /**
    * An idempotent operation: retried on transient failures. A server that
@@ -105,9 +115,11 @@ export class MongoCalls {
     const attempts = Math.max(1, this.policy.maxReconnectAttempts);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await operation();
+        const result = await operation();
+        this.guard?.succeeded();
+        return result;
       } catch (err) {
-        if (!isTransient(err) || attempt + 1 >= attempts) throw toStorageError(err);
+        if (!isTransient(err) || attempt + 1 >= attempts) throw this.failure(err);
         this.logger.warn({ err, attempt: attempt + 1, operation: what }, 'MongoDB: transient failure, retrying');
         await sleep(this.policy.reconnectSleep * 1000 * 2 ** attempt);
       }
@@ -117,9 +129,11 @@ export class MongoCalls {
   /** A non-idempotent operation: one attempt; connection failures become ConnectionError. */
   async once<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      const result = await operation();
+      this.guard?.succeeded();
+      return result;
     } catch (err) {
-      throw toStorageError(err);
+      throw this.failure(err);
     }
   }
 }

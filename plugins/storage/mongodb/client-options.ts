@@ -43,6 +43,9 @@ export function uriOptions(uri: string): Map<string, string> {
   return options;
 }
 
+/** How often the driver checks its servers (the driver's default is 10 s). */
+const HEARTBEAT_FREQUENCY_MS = 2000;
+
 /** Zaqar applies the ssl_* options only when the URI says `ssl=true` (any case). */
 export function wantsTls(uri: string): boolean {
   return uri.toLowerCase().includes('ssl=true');
@@ -59,6 +62,11 @@ export function clientOptions(options: MongoConnectionOptions, readFile: (path: 
   if (!fromUri.has('serverselectiontimeoutms')) result.serverSelectionTimeoutMS = SERVER_SELECTION_TIMEOUT_MS;
   if (!fromUri.has('connecttimeoutms')) result.connectTimeoutMS = CONNECT_TIMEOUT_MS;
   if (!fromUri.has('sockettimeoutms')) result.socketTimeoutMS = SOCKET_TIMEOUT_MS;
+  // Recover within seconds of the server coming back: check a lost server
+  // every 2 s rather than every 10 s. Plain polling (not the streaming
+  // `hello` protocol) so any MongoDB-compatible server can be monitored.
+  if (!fromUri.has('heartbeatfrequencyms')) result.heartbeatFrequencyMS = HEARTBEAT_FREQUENCY_MS;
+  if (!fromUri.has('servermonitoringmode')) result.serverMonitoringMode = 'poll';
 
   if (wantsTls(options.uri)) {
     result.tls = true;

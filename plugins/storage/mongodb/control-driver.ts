@@ -10,6 +10,7 @@ import type { Collection, CreateIndexesOptions, Document, MongoClient } from 'mo
 import type { Logger } from '../../../zaqar/common/logger';
 import type { ControlDriver } from '../../../zaqar/storage/interfaces';
 import { MongoCalls } from './calls';
+import { guardClient } from './stuck-client';
 import { type CatalogueDocument, MongoCatalogueController } from './catalogue';
 import { type MarkerCounter, QueueDocumentCounter } from './counters';
 import { type FlavorDocument, MongoFlavorsController } from './flavors';
@@ -34,7 +35,7 @@ export class MongoControlDriver implements ControlDriver {
     options: MongoManagementStoreOptions,
     logger: Logger,
   ) {
-    this.calls = new MongoCalls(options, logger);
+    this.calls = new MongoCalls(options, logger, guardClient(client, options, logger));
     const management = client.db(options.database);
     this.queues = client.db(`${options.database}_queues`).collection<QueueDocument>('queues');
     this.pools = management.collection<PoolDocument>('pools');
@@ -65,7 +66,7 @@ export class MongoControlDriver implements ControlDriver {
 
   async isAlive(): Promise<boolean> {
     try {
-      return (await this.client.db('admin').command({ ping: 1 })).ok === 1;
+      return (await this.calls.once(() => this.client.db('admin').command({ ping: 1 }))).ok === 1;
     } catch {
       return false;
     }

@@ -8,6 +8,7 @@ import type { MongoClient } from 'mongodb';
 import type { Logger } from '../../../zaqar/common/logger';
 import { Capability, type DataDriver, type QueueController } from '../../../zaqar/storage/interfaces';
 import { MongoCalls } from './calls';
+import { guardClient } from './stuck-client';
 import { ClaimLocks } from './claim-locks';
 import { MongoClaimController } from './claims';
 import { type MarkerCounter, PartitionCounter } from './counters';
@@ -53,7 +54,7 @@ export class MongoDataDriver implements DataDriver {
   constructor(parts: DataDriverParts) {
     this.client = parts.client;
     this.logger = parts.logger;
-    this.calls = new MongoCalls(parts.options, parts.logger);
+    this.calls = new MongoCalls(parts.options, parts.logger, guardClient(parts.client, parts.options, parts.logger));
     this.partitions = new Partitions(parts.client, parts.options.database, parts.options.partitions);
     this.ownCounters = parts.counter === undefined;
     const counter =
@@ -85,7 +86,8 @@ export class MongoDataDriver implements DataDriver {
 
   async isAlive(): Promise<boolean> {
     try {
-      const reply = await this.client.db('admin').command({ ping: 1 });
+      // Through `calls`, so a failing ping also counts towards stuck-client recovery.
+      const reply = await this.calls.once(() => this.client.db('admin').command({ ping: 1 }));
       return reply.ok === 1;
     } catch {
       return false;
