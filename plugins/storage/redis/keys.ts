@@ -58,6 +58,22 @@ export function projectScope(project: Project): string {
   return /[.%]/.test(project) ? project.replace(/%/g, '%25').replace(/\./g, '%2E') : project;
 }
 
+/** The project of a key scope (inverse of projectScope). */
+export function projectOfScope(scope: string): Project {
+  if (scope === '') return null;
+  return scope.replace(/%2E/g, '.').replace(/%25/g, '%');
+}
+
+/**
+ * The queue a `msgset_index` member (`P.Q.messages`) belongs to. The scope
+ * never contains a dot (projectScope encodes them), so the first dot ends it.
+ */
+export function queueOfMessageSet(member: string): { name: string; project: Project } | undefined {
+  const dot = member.indexOf('.');
+  if (dot < 0 || !member.endsWith('.messages')) return undefined;
+  return { project: projectOfScope(member.slice(0, dot)), name: member.slice(dot + 1, -'.messages'.length) };
+}
+
 /** Every key of one queue. */
 export class QueueKeys {
   /** `P.Q`: the queue hash, and its member name in `P.queues_set` and `catalogue.P`. */
