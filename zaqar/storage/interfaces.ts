@@ -28,6 +28,13 @@ export enum Capability {
   HIGH_THROUGHPUT = 5,
 }
 
+/**
+ * How many items a listing returns when the caller gives no `limit`
+ * (Zaqar's DEFAULT_*_PER_PAGE in `storage/base.py`: 10 for queues,
+ * messages, pools and flavors alike).
+ */
+export const DEFAULT_PAGE_SIZE = 10;
+
 /** One page of a listing; `next` is the marker of the last item (absent on an empty page). */
 export interface Page<T> {
   items: T[];

@@ -7,11 +7,10 @@
 import type { Collection } from 'mongodb';
 import { FlavorDoesNotExist } from '../../../zaqar/storage/errors';
 import type { FlavorRecord, FlavorsController, Page, Project } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { fromBson, toBson } from './bson-json';
 import { isDuplicateKey, type MongoCalls } from './calls';
 import { RAW_NUMBERS } from './documents';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 export interface FlavorDocument {
   n: string;

@@ -34,6 +34,7 @@ import type {
   Project,
   StoredMessage,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { bsonInteger } from './bson-json';
 import type { MongoCalls } from './calls';
 import { type ClaimLocks, inLockedEpoch, pause } from './claim-locks';
@@ -60,7 +61,6 @@ import type { FifoPublisher } from './publisher';
 import { scopeOf } from './scope';
 import { encodeJson } from './sidecar';
 
-const DEFAULT_PAGE_SIZE = 10;
 /** A conditional delete that loses a race re-checks the message; it settles within a couple of rounds. */
 const DELETE_ROUNDS = 5;
 /** Candidate rounds of one pop; each lost round means other takers progressed. */

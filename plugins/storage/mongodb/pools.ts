@@ -13,11 +13,10 @@
 import type { Collection } from 'mongodb';
 import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../../zaqar/storage/errors';
 import type { Page, PoolRecord, PoolsController } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { fromBson, toBson } from './bson-json';
 import { isDuplicateKey, type MongoCalls } from './calls';
 import { RAW_NUMBERS } from './documents';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 export interface PoolDocument {
   n: string;

@@ -20,14 +20,13 @@ import type {
   QueueListOptions,
   QueueMetadata,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { isJsonObject } from '../../../zaqar/common/json';
 import { isDuplicateKey, type MongoCalls } from './calls';
 import type { CounterDocument } from './counters';
 import { RAW_NUMBERS } from './documents';
 import { parseScope, projectScopeFilter, scopeOf } from './scope';
 import { encodeJson, storedJsonValue } from './sidecar';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 export interface QueueDocument extends CounterDocument {
   m?: unknown;

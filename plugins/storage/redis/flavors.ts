@@ -9,13 +9,13 @@
  */
 import { Conflict, FlavorDoesNotExist, StorageError } from '../../../zaqar/storage/errors';
 import type { FlavorRecord, FlavorsController, Page, Project } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { decodeJsonField, encodeJsonField } from './json-fields';
 import { FLAVORS_SET, flavorKey } from './keys';
 import { asArray, asBuffer, asRequiredText, asText, type Reply } from './lua';
 import { DELETE_FLAVOR, DROP_SET, LIST_FLAVORS, PUT_FLAVOR, UPDATE_FLAVOR } from './scripts/pooling';
 
-const DEFAULT_PAGE_SIZE = 10;
 const FLAVOR_FIELDS = 4;
 
 type ListOptions = { marker?: string; limit?: number; detailed?: boolean };

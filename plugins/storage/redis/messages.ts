@@ -27,6 +27,7 @@ import type {
   Project,
   StoredMessage,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { isWellFormedId, newId } from './ids';
 import { encodeJsonField } from './json-fields';
@@ -34,8 +35,6 @@ import { MSGSET_INDEX, QueueKeys } from './keys';
 import { asArray, asNumber, asRequiredText, asText, type Arg, type Reply } from './lua';
 import { MESSAGE_ENTRY_SIZE, readMessage, readMessages } from './message-fields';
 import { BULK_DELETE, DELETE, FIRST, GET, LIST, POP, POST, SCAN_BUDGET } from './scripts/messages';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 /** Where a listing starts: after a rank, or after the message a reference-style marker names. */
 type Start = { after: string; markerId: string };

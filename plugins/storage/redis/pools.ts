@@ -10,13 +10,13 @@
  */
 import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor, StorageError } from '../../../zaqar/storage/errors';
 import type { Page, PoolRecord, PoolsController } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { decodeJsonObjectField, encodeJsonField } from './json-fields';
 import { POOLS_SET, poolKey } from './keys';
 import { asArray, asBuffer, asNumber, asRequiredText, asText, type Arg, type Reply } from './lua';
 import { DELETE_POOL, DROP_SET, LIST_POOLS, PUT_POOL, UPDATE_POOL } from './scripts/pooling';
 
-const DEFAULT_PAGE_SIZE = 10;
 const POOL_FIELDS = 6;
 
 type PoolFields = Partial<Omit<PoolRecord, 'name'>>;

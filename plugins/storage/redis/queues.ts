@@ -17,13 +17,13 @@ import type {
   QueueListOptions,
   QueueMetadata,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { decodeJsonObjectField, encodeJsonField } from './json-fields';
 import { QueueKeys, queueMemberPrefix, queuesSetKey } from './keys';
 import { asArray, asBuffer, asNumber, asRequiredText, asText } from './lua';
 import { CREATE, DELETE, GET, LIST, SET_METADATA } from './scripts/queues';
 
-const DEFAULT_PAGE_SIZE = 10;
 /** Queues read per call while filters are dropping some. */
 const FILTER_BATCH = 100;
 

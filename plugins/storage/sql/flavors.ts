@@ -8,9 +8,8 @@
 import type Database from 'better-sqlite3';
 import { Conflict, FlavorDoesNotExist } from '../../../zaqar/storage/errors';
 import type { FlavorRecord, FlavorsController, Page, Project } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { jsonText, parseJsonColumn } from './json-columns';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 type Key = { name: string; project: Project };
 type ListOptions = { marker?: string; limit?: number; detailed?: boolean };

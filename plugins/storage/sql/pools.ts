@@ -13,9 +13,8 @@
 import type Database from 'better-sqlite3';
 import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../../zaqar/storage/errors';
 import type { Page, PoolRecord, PoolsController } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { jsonText, parseJsonObjectColumn } from './json-columns';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 interface PoolRow {
   name: string;

@@ -17,9 +17,8 @@ import type {
   QueueListOptions,
   QueueMetadata,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { jsonBytes, parseJsonObjectColumn } from './json-columns';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 type Key = { project: string; name: string };
 

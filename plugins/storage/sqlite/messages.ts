@@ -25,12 +25,11 @@ import type {
   Project,
   StoredMessage,
 } from '../../../zaqar/storage/interfaces';
+import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
 import type { GroupCommit } from './group-commit';
 import { isWellFormedId, newId } from './ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, toStoredMessage } from './message-rows';
-
-const DEFAULT_PAGE_SIZE = 10;
 
 type Now = { now: number };
 
