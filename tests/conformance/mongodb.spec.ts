@@ -11,21 +11,17 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { Container } from 'inversify';
 import { MongoClient } from 'mongodb';
 import { manifest as mongoManifests } from '../../plugins/storage/mongodb';
-import { TYPES } from '../../zaqar/bootstrap/tokens';
-import { silentLogger } from '../../zaqar/common/logger';
 import { OsloConfig } from '../../zaqar/config/config';
 import { CORE_OPTION_GROUPS } from '../../zaqar/config/groups';
 import { parseIni } from '../../zaqar/config/ini';
-import type { ControlDriverFactory, DataDriverFactory } from '../../zaqar/storage/factories';
 import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
-import type { PluginManifest } from '../../zaqar/plugins/manifest';
 import { useFerretDB } from '../../tools/services/ferretdb';
 import { makeTempDir, openSqlControlDriver, sqliteUri } from '../helpers/storage-sqlite';
 import { post } from './helpers';
 import { describeControlDriverConformance, describeDataDriverConformance } from './index';
+import { openControlDriver, openDataDriver } from '../helpers/storage-drivers';
 
 const [dataManifest, controlManifest] = mongoManifests;
 
@@ -34,12 +30,6 @@ function testConfig(): OsloConfig {
   const config = new OsloConfig({ files: [parseIni('[DEFAULT]\nunreliable = true\n', 'mongodb-conformance.conf')] });
   for (const group of CORE_OPTION_GROUPS) config.register(group);
   return config;
-}
-
-async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
 }
 
 /** Every database a store with base name `database` may create. */
@@ -60,20 +50,10 @@ describe('mongodb (on FerretDB)', function () {
   this.timeout(30_000);
   const ferret = useFerretDB();
 
-  const openControl = async (database: string): Promise<ControlDriver> =>
-    (await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory))({
-      options: { uri: ferret().uri, database },
-      config: testConfig(),
-      logger: silentLogger,
-    });
-
-  const openData = async (database: string, control: ControlDriver): Promise<DataDriver> =>
-    (await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory))({
-      options: { uri: ferret().uri, database, partitions: 2 },
-      config: testConfig(),
-      logger: silentLogger,
-      control,
-    });
+  const openControl = (database: string): Promise<ControlDriver> =>
+    openControlDriver(controlManifest, { uri: ferret().uri, database }, testConfig());
+  const openData = (database: string, control: ControlDriver): Promise<DataDriver> =>
+    openDataDriver(dataManifest, { uri: ferret().uri, database, partitions: 2 }, control, testConfig());
 
   const freshDatabase = () => `zt_${randomBytes(6).toString('hex')}`;
 

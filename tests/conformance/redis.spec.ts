@@ -6,49 +6,17 @@
  * driver instances (API servers) on one Redis.
  */
 import { expect } from 'chai';
-import { Container } from 'inversify';
 import { controlManifest, dataManifest } from '../../plugins/storage/redis';
-import { TYPES } from '../../zaqar/bootstrap/tokens';
-import { silentLogger } from '../../zaqar/common/logger';
-import { type Config, ConfigError } from '../../zaqar/config/options';
-import type { ControlDriverFactory, DataDriverFactory } from '../../zaqar/storage/factories';
 import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
-import type { PluginManifest } from '../../zaqar/plugins/manifest';
 import { RedisServer, redisServerMissing } from '../../tools/services/redis';
 import { skipUnlessAvailable } from '../../tools/services/process';
 import type { ControlFixture, DataFixture } from './harness';
 import { describeControlDriverConformance, describeDataDriverConformance } from './index';
 import { post } from './helpers';
+import { openControlDriver, openDataDriver } from '../helpers/storage-drivers';
 
-/** Drivers read only their own option group; errors are located like the real Config does, minus the file. */
-const config: Config = {
-  files: [],
-  register: () => undefined,
-  group: () => {
-    throw new Error('storage drivers must not read config groups other than their own');
-  },
-  withOverrides() {
-    return this;
-  },
-  sections: () => [],
-  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
-};
-
-async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
-}
-
-async function openControl(uri: string): Promise<ControlDriver> {
-  const make = await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory);
-  return make({ options: { uri }, config, logger: silentLogger });
-}
-
-async function openData(uri: string, control: ControlDriver): Promise<DataDriver> {
-  const make = await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory);
-  return make({ options: { uri }, config, logger: silentLogger, control });
-}
+const openControl = (uri: string): Promise<ControlDriver> => openControlDriver(controlManifest, { uri });
+const openData = (uri: string, control: ControlDriver): Promise<DataDriver> => openDataDriver(dataManifest, { uri }, control);
 
 describe('redis', function () {
   // A real server: leave room for slow machines (mocha's default is 2 s).

@@ -9,23 +9,20 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import * as sinon from 'sinon';
-import { Container } from 'inversify';
 import { Binary, Double, Int32, Long, MongoClient, ObjectId } from 'mongodb';
 import { manifest as mongoManifests } from '../../../plugins/storage/mongodb';
 import { NEEDS_REPLICA_SET } from '../../../plugins/storage/mongodb/durability';
 import { partitionOf } from '../../../plugins/storage/mongodb/scope';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import { dumpJson, JsonNumber } from '../../../zaqar/common/json';
-import { silentLogger } from '../../../zaqar/common/logger';
 import { OsloConfig } from '../../../zaqar/config/config';
 import { CORE_OPTION_GROUPS } from '../../../zaqar/config/groups';
 import { parseIni } from '../../../zaqar/config/ini';
 import { ConfigError } from '../../../zaqar/config/options';
 import { ConnectionError } from '../../../zaqar/storage/errors';
-import type { ControlDriverFactory, DataDriverFactory } from '../../../zaqar/storage/factories';
 import type { ControlDriver, DataDriver, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { type FerretDB, useFerretDB } from '../../../tools/services/ferretdb';
 import { freePort } from '../../../tools/services/process';
+import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
 
 const PRODUCER = '3381af92-2b9e-11e3-b191-71861300734c';
 const OTHER_CLIENT = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -36,29 +33,13 @@ function configWith(text: string): OsloConfig {
   return config;
 }
 
-/** The factory a manifest's DI module binds (0: message store, 1: management store). */
-async function factory<T>(index: 0 | 1, token: symbol): Promise<T> {
-  const manifest = mongoManifests[index];
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
-}
-
 /** Drivers built as the server builds them (manifest → DI → factory), with `unreliable` on unless said otherwise. */
 async function openStores(uri: string, database: string, defaults = '[DEFAULT]\nunreliable = true\n'): Promise<{ control: ControlDriver; data: DataDriver }> {
   const config = configWith(defaults);
-  const control = await (await factory<ControlDriverFactory>(1, TYPES.ControlDriverFactory))({
-    options: { uri, database },
-    config,
-    logger: silentLogger,
-  });
+  const [dataManifest, controlManifest] = mongoManifests;
+  const control = await openControlDriver(controlManifest, { uri, database }, config);
   try {
-    const data = await (await factory<DataDriverFactory>(0, TYPES.DataDriverFactory))({
-      options: { uri, database, partitions: 2 },
-      config,
-      logger: silentLogger,
-      control,
-    });
+    const data = await openDataDriver(dataManifest, { uri, database, partitions: 2 }, control, config);
     return { control, data };
   } catch (err) {
     await control.close();

@@ -27,20 +27,15 @@
  * compared with python's msgpack in redis-codec.spec.ts.
  */
 import { expect } from 'chai';
-import { Container } from 'inversify';
 import * as sinon from 'sinon';
 import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { messageChecksum } from '../../../zaqar/api/v2/messages';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
-import { silentLogger } from '../../../zaqar/common/logger';
-import { type Config, ConfigError } from '../../../zaqar/config/options';
 import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
-import type { ControlDriverFactory, DataDriverFactory } from '../../../zaqar/storage/factories';
 import type { ControlDriver, DataDriver, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
-import type { PluginManifest } from '../../../zaqar/plugins/manifest';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
+import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
 
 type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
 
@@ -94,25 +89,6 @@ const PROJECT = 'tenant-a';
 const QUEUE = 'fizbit';
 const SECOND = 1000;
 
-const config: Config = {
-  files: [],
-  register: () => undefined,
-  group: () => {
-    throw new Error('storage drivers must not read config groups other than their own');
-  },
-  withOverrides() {
-    return this;
-  },
-  sections: () => [],
-  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
-};
-
-async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
-}
-
 /** Writes the dump into an empty Redis. */
 async function load(redis: RedisServer): Promise<void> {
   await redis.command('FLUSHALL');
@@ -151,17 +127,8 @@ describe('redis: reading a store written by Zaqar 15', function () {
     await load(redis!);
     // Half a second after the reference wrote the data (its times are whole seconds).
     clock = sinon.useFakeTimers({ now: REFERENCE_STORE.now * SECOND + 500, toFake: ['Date'] });
-    control = await (await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory))({
-      options: { uri: redis!.uri() },
-      config,
-      logger: silentLogger,
-    });
-    data = await (await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory))({
-      options: { uri: redis!.uri() },
-      config,
-      logger: silentLogger,
-      control,
-    });
+    control = await openControlDriver(controlManifest, { uri: redis!.uri() });
+    data = await openDataDriver(dataManifest, { uri: redis!.uri() }, control);
   });
   afterEach(async () => {
     clock.restore();

@@ -8,44 +8,20 @@
  * put under one key.
  */
 import { expect } from 'chai';
-import { Container } from 'inversify';
 import * as sinon from 'sinon';
 import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { SCAN_BUDGET } from '../../../plugins/storage/redis/scripts/messages';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
-import { silentLogger } from '../../../zaqar/common/logger';
-import { type Config, ConfigError } from '../../../zaqar/config/options';
 import { StorageError } from '../../../zaqar/storage/errors';
-import type { ControlDriverFactory, DataDriverFactory } from '../../../zaqar/storage/factories';
 import type { ControlDriver, DataDriver, NewMessage, Project } from '../../../zaqar/storage/interfaces';
-import type { PluginManifest } from '../../../zaqar/plugins/manifest';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
+import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
 
 const PROJECT = 'tenant-a';
 const QUEUE = 'q';
 const CLIENT = '3381af92-2b9e-11e3-b191-71861300734c';
 const SECOND = 1000;
 const CLAIM = { ttl: 120, grace: 30, limit: 10 };
-
-const config: Config = {
-  files: [],
-  register: () => undefined,
-  group: () => {
-    throw new Error('storage drivers must not read config groups other than their own');
-  },
-  withOverrides() {
-    return this;
-  },
-  sections: () => [],
-  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
-};
-
-async function factory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
-}
 
 const messages = (count: number, options: { ttl?: number; delay?: number; start?: number } = {}): NewMessage[] =>
   Array.from({ length: count }, (_, i) => ({ ttl: options.ttl ?? 300, delay: options.delay ?? 0, body: { n: (options.start ?? 0) + i } }));
@@ -66,17 +42,8 @@ describe('redis stores: behaviour beyond the contract', function () {
   });
   beforeEach(async () => {
     await redis!.command('FLUSHALL');
-    control = await (await factory<ControlDriverFactory>(controlManifest, TYPES.ControlDriverFactory))({
-      options: { uri: redis!.uri() },
-      config,
-      logger: silentLogger,
-    });
-    data = await (await factory<DataDriverFactory>(dataManifest, TYPES.DataDriverFactory))({
-      options: { uri: redis!.uri() },
-      config,
-      logger: silentLogger,
-      control,
-    });
+    control = await openControlDriver(controlManifest, { uri: redis!.uri() });
+    data = await openDataDriver(dataManifest, { uri: redis!.uri() }, control);
   });
   afterEach(async () => {
     await data.close();
