@@ -6,6 +6,7 @@
  * own way.
  */
 import { isJsonObject, isPyInt, isTruthy, JsonNumber, pyIntValue } from '../common/json';
+import type { TransportOptions } from '../config/groups/transport';
 
 export const MIN_MESSAGE_TTL = 60;
 export const MIN_CLAIM_TTL = 60;
@@ -21,26 +22,27 @@ const MINIMUM_DELAY = 5;
 const MAXIMUM_DELAY = 30;
 const LINEAR_INTERVAL = 5;
 
-/** The `[transport]` options the validator reads (keys are the oslo option names). */
-export interface ValidationLimits {
-  max_queues_per_page: number;
-  max_messages_per_page: number;
-  max_subscriptions_per_page: number;
-  max_messages_per_claim_or_pop: number;
-  max_queue_metadata: number;
-  max_messages_post_size: number;
-  max_message_ttl: number;
-  max_message_delay: number;
-  max_claim_ttl: number;
-  max_claim_grace: number;
-  max_flavors_per_page: number;
-  max_pools_per_page: number;
-  subscriber_types: string[];
-  client_id_uuid_safe: string;
-  min_length_client_id: number;
-  max_length_client_id: number;
-  message_delete_with_claim_id: boolean;
-}
+/** The `[transport]` options the validator reads. */
+export type ValidationLimits = Pick<
+  TransportOptions,
+  | 'max_queues_per_page'
+  | 'max_messages_per_page'
+  | 'max_subscriptions_per_page'
+  | 'max_messages_per_claim_or_pop'
+  | 'max_queue_metadata'
+  | 'max_messages_post_size'
+  | 'max_message_ttl'
+  | 'max_message_delay'
+  | 'max_claim_ttl'
+  | 'max_claim_grace'
+  | 'max_flavors_per_page'
+  | 'max_pools_per_page'
+  | 'subscriber_types'
+  | 'client_id_uuid_safe'
+  | 'min_length_client_id'
+  | 'max_length_client_id'
+  | 'message_delete_with_claim_id'
+>;
 
 export class ValidationFailed extends Error {
   constructor(message: string) {

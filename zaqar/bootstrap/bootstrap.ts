@@ -9,8 +9,8 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { ApiV2, type PolicyChecker } from '../api/v2/api';
 import type { ApiSettings } from '../api/v2/common';
-import type { ValidationLimits } from '../api/validation';
 import type { Logger } from '../common/logger';
+import type { DefaultOptions, DriversOptions, TransportOptions } from '../config/groups';
 import { ConfigError, type Config } from '../config/options';
 import type { PluginKind, PluginManifest } from '../plugins/manifest';
 import { PluginRegistry, UnknownPluginError } from '../plugins/registry';
@@ -18,29 +18,6 @@ import { SingleStoreStorage, type Storage } from '../storage/facade';
 import type { ControlDriverFactory, DataDriverFactory } from '../storage/factories';
 import type { Transport, TransportFactory } from '../transport/transport';
 import { TYPES } from './tokens';
-
-export interface DriversOptions {
-  transport: string;
-  message_store: string;
-  management_store: string;
-}
-
-export interface DefaultOptions {
-  admin_mode: boolean;
-  pooling: boolean;
-  enable_checksum: boolean;
-  auth_strategy: string;
-  enable_deprecated_api_versions: string[];
-}
-
-export interface TransportLimits extends ValidationLimits {
-  default_message_ttl: number;
-  default_message_delay: number;
-  default_claim_ttl: number;
-  default_claim_grace: number;
-  default_subscription_ttl: number;
-  message_encryption_key: string;
-}
 
 export interface App {
   container: Container;
@@ -143,7 +120,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   }
   container.bind(TYPES.Storage).toConstantValue(storage);
 
-  const limits = config.group<TransportLimits>('transport');
+  const limits = config.group<TransportOptions>('transport');
   const settings: ApiSettings = {
     limits,
     adminMode: defaults.admin_mode,

@@ -5,20 +5,18 @@
  */
 import { isJsonObject, isPyInt, isTruthy, JsonParseError, parseJsonBody } from '../../common/json';
 import type { Logger } from '../../common/logger';
+import type { TransportOptions } from '../../config/groups/transport';
 import type { Storage } from '../../storage/facade';
 import { badRequestBody, documentTypeNotSupported, HttpError, serviceUnavailable } from '../errors';
 import type { ApiRequest } from '../request';
 import type { ValidationLimits, Validator } from '../validation';
 import type { MessageCipher } from './encryption';
 
-/** `[transport]` defaults used by the handlers, keyed by oslo option name. */
-export interface TransportDefaults {
-  default_message_ttl: number;
-  default_message_delay: number;
-  default_claim_ttl: number;
-  default_claim_grace: number;
-  default_subscription_ttl: number;
-}
+/** `[transport]` defaults used by the handlers. */
+export type TransportDefaults = Pick<
+  TransportOptions,
+  'default_message_ttl' | 'default_message_delay' | 'default_claim_ttl' | 'default_claim_grace' | 'default_subscription_ttl'
+>;
 
 export interface ApiSettings {
   limits: ValidationLimits & TransportDefaults;
