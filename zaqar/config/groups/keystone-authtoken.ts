@@ -4,38 +4,24 @@
  * options. Only read when [DEFAULT] auth_strategy = keystone; Debian's
  * sample file sets several of them even when auth is off.
  */
-import { defineGroup } from './define';
+import type { OptionGroup } from '../options';
+import { defineOptions } from './define';
+import {
+  KEYSTONEAUTH_PASSWORD_OPTIONS,
+  KEYSTONEAUTH_TLS_OPTIONS,
+  type KeystoneauthPasswordOptions,
+  type KeystoneauthTlsOptions,
+} from './keystoneauth';
 
-export interface KeystoneAuthtokenOptions {
+/** keystonemiddleware's own options (the rest are keystoneauth1's). */
+interface AuthtokenOwnOptions {
   www_authenticate_uri: string | null;
-  auth_type: string | null;
-  auth_section: string | null;
-  auth_url: string | null;
-  username: string | null;
-  password: string | null;
-  user_id: string | null;
-  user_domain_id: string | null;
-  user_domain_name: string | null;
-  project_id: string | null;
-  project_name: string | null;
-  project_domain_id: string | null;
-  project_domain_name: string | null;
-  domain_id: string | null;
-  domain_name: string | null;
-  system_scope: string | null;
-  trust_id: string | null;
-  default_domain_id: string | null;
-  default_domain_name: string | null;
   region_name: string | null;
   interface: string;
   auth_version: string | null;
   delay_auth_decision: boolean;
   http_connect_timeout: number | null;
   http_request_max_retries: number;
-  cafile: string | null;
-  certfile: string | null;
-  keyfile: string | null;
-  insecure: boolean;
   memcached_servers: string[] | null;
   token_cache_time: number;
   memcache_security_strategy: string;
@@ -54,78 +40,62 @@ export interface KeystoneAuthtokenOptions {
   cache: string | null;
 }
 
+export interface KeystoneAuthtokenOptions extends KeystoneauthPasswordOptions, KeystoneauthTlsOptions, AuthtokenOwnOptions {}
+
 const text = (help: string) => ({ type: 'string', help }) as const;
 
-export const KEYSTONE_AUTHTOKEN_GROUP = defineGroup<KeystoneAuthtokenOptions>(
-  'keystone_authtoken',
-  'Keystone token validation (keystonemiddleware auth_token).',
-  {
-    www_authenticate_uri: {
-      type: 'string',
-      help: 'Public Identity endpoint sent in WWW-Authenticate on 401.',
-      deprecated: [{ name: 'auth_uri' }],
-    },
-    auth_type: { type: 'string', help: 'Authentication plugin of the service user.', deprecated: [{ name: 'auth_plugin' }] },
-    auth_section: text('Section from which to load plugin specific options.'),
-    auth_url: text('Identity endpoint of the service user.'),
-    username: text('Service user name.'),
-    password: { type: 'string', secret: true, help: 'Service user password.' },
-    user_id: text('Service user ID.'),
-    user_domain_id: text('Domain ID of the service user.'),
-    user_domain_name: text('Domain name of the service user.'),
-    project_id: text('Service project ID.'),
-    project_name: text('Service project name.'),
-    project_domain_id: text('Domain ID of the service project.'),
-    project_domain_name: text('Domain name of the service project.'),
-    domain_id: text('Domain ID to scope to.'),
-    domain_name: text('Domain name to scope to.'),
-    system_scope: text('System scope.'),
-    trust_id: text('Trust ID.'),
-    default_domain_id: text('Default domain ID.'),
-    default_domain_name: text('Default domain name.'),
-    region_name: text('Region of the Identity server.'),
-    interface: { type: 'string', default: 'internal', help: 'Identity endpoint interface (public, internal, admin).' },
-    auth_version: text('Identity API version.'),
-    delay_auth_decision: {
-      type: 'boolean',
-      default: false,
-      help: 'Pass invalid tokens downstream instead of rejecting them.',
-    },
-    http_connect_timeout: { type: 'integer', help: 'Timeout talking to the Identity API server.' },
-    http_request_max_retries: { type: 'integer', default: 3, help: 'Retries talking to the Identity API server.' },
-    cafile: text('CA bundle for HTTPS connections to Keystone.'),
-    certfile: text('Client certificate for Keystone.'),
-    keyfile: text('Client key for Keystone.'),
-    insecure: { type: 'boolean', default: false, help: 'Do not verify HTTPS connections.' },
-    memcached_servers: {
-      type: 'list',
-      help: 'Token cache servers; tokens are cached in-process when unset.',
-      deprecated: [{ name: 'memcache_servers' }],
-    },
-    token_cache_time: { type: 'integer', default: 300, help: 'Seconds a validated token is cached; -1 disables.' },
-    memcache_security_strategy: {
-      type: 'string',
-      default: 'None',
-      choices: ['None', 'MAC', 'ENCRYPT'],
-      ignoreCase: true,
-      help: 'Protection of cached token data.',
-    },
-    memcache_secret_key: { type: 'string', secret: true, help: 'Key for memcache_security_strategy.' },
-    memcache_pool_dead_retry: { type: 'integer', default: 300, help: 'Seconds a memcached server is considered dead.' },
-    memcache_pool_maxsize: { type: 'integer', default: 10, help: 'Max open connections to every memcached server.' },
-    memcache_pool_socket_timeout: { type: 'integer', default: 3, help: 'Socket timeout towards memcached.' },
-    memcache_pool_unused_timeout: { type: 'integer', default: 60, help: 'Seconds an unused connection is kept.' },
-    memcache_pool_conn_get_timeout: { type: 'integer', default: 10, help: 'Seconds to wait for a pooled connection.' },
-    memcache_use_advanced_pool: { type: 'boolean', default: true, help: 'Use the advanced memcached client pool.' },
-    include_service_catalog: { type: 'boolean', default: true, help: 'Set the X-Service-Catalog header.' },
-    enforce_token_bind: {
-      type: 'string',
-      default: 'permissive',
-      help: 'Token binding: disabled, permissive, strict, required, or a bind method name.',
-    },
-    service_token_roles: { type: 'list', default: ['service'], help: 'Roles required of a service token.' },
-    service_token_roles_required: { type: 'boolean', default: false, help: 'Enforce service_token_roles.' },
-    service_type: text('Service type, for access-rule validation.'),
-    cache: text('Environment key of a shared Swift cache (unused by Zaqar).'),
-  },
-);
+export const KEYSTONE_AUTHTOKEN_GROUP: OptionGroup = {
+  name: 'keystone_authtoken',
+  help: 'Keystone token validation (keystonemiddleware auth_token).',
+  options: [
+    ...KEYSTONEAUTH_PASSWORD_OPTIONS,
+    ...KEYSTONEAUTH_TLS_OPTIONS,
+    ...defineOptions<AuthtokenOwnOptions>({
+      www_authenticate_uri: {
+        type: 'string',
+        help: 'Public Identity endpoint sent in WWW-Authenticate on 401.',
+        deprecated: [{ name: 'auth_uri' }],
+      },
+      region_name: text('Region of the Identity server.'),
+      interface: { type: 'string', default: 'internal', help: 'Identity endpoint interface (public, internal, admin).' },
+      auth_version: text('Identity API version.'),
+      delay_auth_decision: {
+        type: 'boolean',
+        default: false,
+        help: 'Pass invalid tokens downstream instead of rejecting them.',
+      },
+      http_connect_timeout: { type: 'integer', help: 'Timeout talking to the Identity API server.' },
+      http_request_max_retries: { type: 'integer', default: 3, help: 'Retries talking to the Identity API server.' },
+      memcached_servers: {
+        type: 'list',
+        help: 'Token cache servers; tokens are cached in-process when unset.',
+        deprecated: [{ name: 'memcache_servers' }],
+      },
+      token_cache_time: { type: 'integer', default: 300, help: 'Seconds a validated token is cached; -1 disables.' },
+      memcache_security_strategy: {
+        type: 'string',
+        default: 'None',
+        choices: ['None', 'MAC', 'ENCRYPT'],
+        ignoreCase: true,
+        help: 'Protection of cached token data.',
+      },
+      memcache_secret_key: { type: 'string', secret: true, help: 'Key for memcache_security_strategy.' },
+      memcache_pool_dead_retry: { type: 'integer', default: 300, help: 'Seconds a memcached server is considered dead.' },
+      memcache_pool_maxsize: { type: 'integer', default: 10, help: 'Max open connections to every memcached server.' },
+      memcache_pool_socket_timeout: { type: 'integer', default: 3, help: 'Socket timeout towards memcached.' },
+      memcache_pool_unused_timeout: { type: 'integer', default: 60, help: 'Seconds an unused connection is kept.' },
+      memcache_pool_conn_get_timeout: { type: 'integer', default: 10, help: 'Seconds to wait for a pooled connection.' },
+      memcache_use_advanced_pool: { type: 'boolean', default: true, help: 'Use the advanced memcached client pool.' },
+      include_service_catalog: { type: 'boolean', default: true, help: 'Set the X-Service-Catalog header.' },
+      enforce_token_bind: {
+        type: 'string',
+        default: 'permissive',
+        help: 'Token binding: disabled, permissive, strict, required, or a bind method name.',
+      },
+      service_token_roles: { type: 'list', default: ['service'], help: 'Roles required of a service token.' },
+      service_token_roles_required: { type: 'boolean', default: false, help: 'Enforce service_token_roles.' },
+      service_type: text('Service type, for access-rule validation.'),
+      cache: text('Environment key of a shared Swift cache (unused by Zaqar).'),
+    }),
+  ],
+};

@@ -3,62 +3,34 @@
  * of trusts created for trust+http(s) subscriptions. Registered in code by
  * the reference, absent from the sample file.
  */
-import { defineGroup } from './define';
+import type { OptionGroup } from '../options';
+import { defineOptions } from './define';
+import {
+  KEYSTONEAUTH_PASSWORD_OPTIONS,
+  KEYSTONEAUTH_TLS_OPTIONS,
+  type KeystoneauthPasswordOptions,
+  type KeystoneauthTlsOptions,
+} from './keystoneauth';
 
-export interface TrusteeOptions {
-  auth_type: string | null;
-  auth_section: string | null;
-  auth_url: string | null;
-  username: string | null;
-  password: string | null;
-  user_id: string | null;
-  user_domain_id: string | null;
-  user_domain_name: string | null;
-  project_id: string | null;
-  project_name: string | null;
-  project_domain_id: string | null;
-  project_domain_name: string | null;
-  domain_id: string | null;
-  domain_name: string | null;
-  system_scope: string | null;
-  trust_id: string | null;
-  default_domain_id: string | null;
-  default_domain_name: string | null;
-  cafile: string | null;
-  certfile: string | null;
-  keyfile: string | null;
-  insecure: boolean;
+/** keystoneauth1's session options beyond TLS. */
+interface SessionOptions {
   timeout: number | null;
   collect_timing: boolean;
   split_loggers: boolean;
 }
 
-const text = (help: string) => ({ type: 'string', help }) as const;
+export interface TrusteeOptions extends KeystoneauthPasswordOptions, KeystoneauthTlsOptions, SessionOptions {}
 
-export const TRUSTEE_GROUP = defineGroup<TrusteeOptions>('trustee', 'Trustee of trust+http(s) subscriptions.', {
-  auth_type: text('Authentication plugin (normally password).'),
-  auth_section: text('Section from which to load plugin specific options.'),
-  auth_url: text('Identity endpoint.'),
-  username: text('User name.'),
-  password: { type: 'string', secret: true, help: 'Password.' },
-  user_id: text('User ID.'),
-  user_domain_id: text('Domain ID of the user.'),
-  user_domain_name: text('Domain name of the user.'),
-  project_id: text('Project ID.'),
-  project_name: text('Project name.'),
-  project_domain_id: text('Domain ID of the project.'),
-  project_domain_name: text('Domain name of the project.'),
-  domain_id: text('Domain ID to scope to.'),
-  domain_name: text('Domain name to scope to.'),
-  system_scope: text('System scope.'),
-  trust_id: text('Trust ID.'),
-  default_domain_id: text('Default domain ID.'),
-  default_domain_name: text('Default domain name.'),
-  cafile: text('CA bundle for HTTPS connections.'),
-  certfile: text('Client certificate.'),
-  keyfile: text('Client key.'),
-  insecure: { type: 'boolean', default: false, help: 'Do not verify HTTPS connections.' },
-  timeout: { type: 'integer', help: 'HTTP request timeout, in seconds.' },
-  collect_timing: { type: 'boolean', default: false, help: 'Collect per-call timing information.' },
-  split_loggers: { type: 'boolean', default: false, help: 'Log requests to multiple loggers.' },
-});
+export const TRUSTEE_GROUP: OptionGroup = {
+  name: 'trustee',
+  help: 'Trustee of trust+http(s) subscriptions.',
+  options: [
+    ...KEYSTONEAUTH_PASSWORD_OPTIONS,
+    ...KEYSTONEAUTH_TLS_OPTIONS,
+    ...defineOptions<SessionOptions>({
+      timeout: { type: 'integer', help: 'HTTP request timeout, in seconds.' },
+      collect_timing: { type: 'boolean', default: false, help: 'Collect per-call timing information.' },
+      split_loggers: { type: 'boolean', default: false, help: 'Log requests to multiple loggers.' },
+    }),
+  ],
+};
