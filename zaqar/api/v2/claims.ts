@@ -5,10 +5,9 @@
 import { isPyInt, isTruthy, pyIntValue } from '../../common/json';
 import { DoesNotExist, QueueDoesNotExist } from '../../storage/errors';
 import type { DeadLetterOptions, QueueMetadata } from '../../storage/interfaces';
-import { badRequestApi, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { ApiRequest, ApiResponse } from '../request';
-import { ValidationFailed } from '../validation';
-import { filterFields, orUnavailable, readJsonBody, type FieldSpec, type ResourceContext } from './common';
+import { filterFields, orUnavailable, readJsonBody, validated, type FieldSpec, type ResourceContext } from './common';
 import { formatMessage, queuePathOf } from './format';
 
 /**
@@ -52,12 +51,7 @@ export class ClaimsResource {
     ) as { ttl: unknown; grace: unknown };
 
     const result = await orUnavailable('Claim could not be created.', async () => {
-      try {
-        validator.claimCreation(options, limit);
-      } catch (err) {
-        if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-        throw err;
-      }
+      validated(() => validator.claimCreation(options, limit));
       const metadata = await storage.queues.getMetadata(queue, project).catch((err: unknown) => {
         if (err instanceof QueueDoesNotExist) return {} as QueueMetadata;
         throw err;
@@ -123,8 +117,8 @@ export class ClaimsResource {
     // Missing fields take the configured defaults, so `{}` renews with 300 s (§7.4).
     const options = filterFields(readJsonBody(req), this.spec) as { ttl: unknown; grace: unknown };
     await orUnavailable('Claim could not be updated.', async () => {
+      validated(() => validator.claimUpdating(options));
       try {
-        validator.claimUpdating(options);
         await storage.claims.update(
           req.params.queue_name,
           req.params.claim_id,
@@ -132,7 +126,6 @@ export class ClaimsResource {
           req.context.projectId,
         );
       } catch (err) {
-        if (err instanceof ValidationFailed) throw badRequestApi(err.message);
         if (err instanceof DoesNotExist) throw notFound(err.message);
         throw err;
       }

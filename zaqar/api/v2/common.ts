@@ -7,9 +7,9 @@ import { isJsonObject, isPyInt, isTruthy, JsonParseError, parseJsonBody } from '
 import type { Logger } from '../../common/logger';
 import type { TransportOptions } from '../../config/groups/transport';
 import type { Storage } from '../../storage/facade';
-import { badRequestBody, documentTypeNotSupported, HttpError, serviceUnavailable } from '../errors';
+import { badRequestApi, badRequestBody, documentTypeNotSupported, HttpError, serviceUnavailable } from '../errors';
 import type { ApiRequest } from '../request';
-import type { ValidationLimits, Validator } from '../validation';
+import { ValidationFailed, type ValidationLimits, type Validator } from '../validation';
 import type { MessageCipher } from './encryption';
 
 /** `[transport]` defaults used by the handlers. */
@@ -96,6 +96,19 @@ export async function orUnavailable<T>(description: string, fn: () => Promise<T>
   } catch (err) {
     if (err instanceof HttpError) throw err;
     throw serviceUnavailable(description, err);
+  }
+}
+
+/**
+ * Runs a validator check; its ValidationFailed becomes Zaqar's 400 titled
+ * "Invalid API request" (or "Invalid request body" with `asBody`).
+ */
+export function validated<T>(check: () => T, asBody = false): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof ValidationFailed) throw asBody ? badRequestBody(err.message) : badRequestApi(err.message);
+    throw err;
   }
 }
 

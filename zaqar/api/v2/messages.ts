@@ -17,8 +17,8 @@ import type { NewMessage, QueueMetadata, StoredMessage } from '../../storage/int
 import { badRequestApi, documentTypeNotSupported, HttpError, notFound, serviceUnavailable } from '../errors';
 import { toQueryString } from '../query';
 import type { ApiRequest, ApiResponse } from '../request';
-import { normalizeClientId, ValidationFailed } from '../validation';
-import { filterFields, orUnavailable, pyList, readJsonBody, type FieldSpec, type ResourceContext } from './common';
+import { normalizeClientId } from '../validation';
+import { filterFields, orUnavailable, pyList, readJsonBody, validated, type FieldSpec, type ResourceContext } from './common';
 import { formatMessage, formatPoppedMessage, queuePathOf } from './format';
 import type { ApiVersion } from './versions';
 
@@ -87,12 +87,7 @@ export class MessagesResource {
     // Only delayed queues honour a per-message delay; elsewhere it is dropped (§6.2, §13 item 4).
     if (isTruthy(queueDelay)) spec.push(['delay', 'int', queueDelay]);
 
-    try {
-      validator.messageLength(req.contentLength, metadata._max_messages_post_size);
-    } catch (err) {
-      if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-      throw err;
-    }
+    validated(() => validator.messageLength(req.contentLength, metadata._max_messages_post_size));
 
     const document = readJsonBody(req);
     if (!isJsonObject(document) || !('messages' in document)) {
@@ -101,12 +96,7 @@ export class MessagesResource {
     if (!Array.isArray(document.messages)) throw documentTypeNotSupported();
     const sanitized = document.messages.map((m) => filterFields(m, spec));
 
-    try {
-      validator.messagePosting(sanitized as { ttl: unknown; delay?: unknown }[]);
-    } catch (err) {
-      if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-      throw err;
-    }
+    validated(() => validator.messagePosting(sanitized as { ttl: unknown; delay?: unknown }[]));
 
     const encrypted = isEncrypted(metadata);
     const messages: NewMessage[] = sanitized.map((m) => ({
@@ -165,12 +155,7 @@ export class MessagesResource {
       const metadata = await this.settingsOf(queue, project);
       // Queues without a default delay cannot hold delayed messages: don't filter (§6.3).
       if (metadata !== undefined && !isTruthy(metadata._default_message_delay)) params.include_delayed = true;
-      try {
-        validator.messageListing(limit);
-      } catch (err) {
-        if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-        throw err;
-      }
+      validated(() => validator.messageListing(limit));
       const result = await storage.messages.list(queue, project, {
         marker,
         limit,
@@ -197,12 +182,7 @@ export class MessagesResource {
     const queue = req.params.queue_name;
     const project = req.context.projectId;
     const found = await orUnavailable('Message could not be retrieved.', async () => {
-      try {
-        validator.messageListing(ids.length);
-      } catch (err) {
-        if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-        throw err;
-      }
+      validated(() => validator.messageListing(ids.length));
       const messages = await storage.messages.bulkGet(queue, ids, project);
       const metadata = await this.settingsOf(queue, project);
       return { messages, encrypted: isEncrypted(metadata) };
@@ -228,12 +208,7 @@ export class MessagesResource {
     const claimIds =
       this.version.bulkDeleteClaimIds && settings.limits.message_delete_with_claim_id ? req.query.getList('claim_ids') : undefined;
     const pop = req.query.getInt('pop');
-    try {
-      validator.messageDeletion(ids, pop, claimIds);
-    } catch (err) {
-      if (err instanceof ValidationFailed) throw badRequestApi(err.message);
-      throw err;
-    }
+    validated(() => validator.messageDeletion(ids, pop, claimIds));
 
     if (ids !== undefined) {
       try {

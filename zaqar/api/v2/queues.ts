@@ -17,12 +17,13 @@ import {
 } from '../errors';
 import { toQueryString } from '../query';
 import type { ApiRequest, ApiResponse } from '../request';
-import { ValidationFailed, type PatchChange } from '../validation';
+import type { PatchChange } from '../validation';
 import {
   orUnavailable,
   readJsonBody,
   requireObject,
   reservedMetadataDefaults,
+  validated,
   withReservedDefaults,
   type ResourceContext,
 } from './common';
@@ -60,15 +61,6 @@ export class QueuesResource {
     return this.version.reservedDefaults ? withReservedDefaults({ ...metadata }, this.reserved) : metadata;
   }
 
-  private validated<T>(fn: () => T, asBody = false): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof ValidationFailed) throw asBody ? badRequestBody(err.message) : badRequestApi(err.message);
-      throw err;
-    }
-  }
-
   // GET /v2/queues
   list = async (req: ApiRequest): Promise<ApiResponse> => {
     const { storage, validator } = this.ctx;
@@ -89,7 +81,7 @@ export class QueuesResource {
     const filters = filtering ? metadataFilters(req) : undefined;
 
     const { page, count } = await orUnavailable('Queues could not be listed.', async () => {
-      this.validated(() => validator.queueListing(limit));
+      validated(() => validator.queueListing(limit));
       const result = await storage.queues.list(project, { marker, limit, detailed: detailed ?? false, name, filters });
       return { page: result, count: withCount ? await storage.queues.count(project) : 0 };
     });
@@ -120,9 +112,9 @@ export class QueuesResource {
   // PUT /v2/queues/{q}
   create = async (req: ApiRequest): Promise<ApiResponse> => {
     const { storage, validator } = this.ctx;
-    this.validated(() => validator.queueMetadataLength(req.contentLength));
+    validated(() => validator.queueMetadataLength(req.contentLength));
     const metadata: QueueMetadata | undefined = req.contentLength ? requireObject(readJsonBody(req)) : undefined;
-    this.validated(() => validator.queueMetadataPutting(metadata));
+    validated(() => validator.queueMetadataPutting(metadata));
 
     let created: boolean;
     try {
@@ -139,7 +131,7 @@ export class QueuesResource {
     const { storage, validator } = this.ctx;
     const queue = req.params.queue_name;
     const project = req.context.projectId;
-    this.validated(() => validator.queueMetadataLength(req.contentLength), true);
+    validated(() => validator.queueMetadataLength(req.contentLength), true);
     if (req.header('content-type') !== PATCH_MEDIA_TYPE) {
       throw new HttpError(415, `Accepted media type for PATCH: {'Accept-Patch': '${PATCH_MEDIA_TYPE}'}.`);
     }
@@ -153,7 +145,7 @@ export class QueuesResource {
     }
     // The reference answers 503 "Request body could not be read." for an object (§13 item 14).
     if (!Array.isArray(document)) throw documentTypeNotSupported();
-    const changes = this.validated(() => validator.queuePatching(document), true);
+    const changes = validated(() => validator.queuePatching(document), true);
 
     const metadata = await orUnavailable('Queue could not be updated.', async () => {
       let current: QueueMetadata;
@@ -164,7 +156,7 @@ export class QueuesResource {
         throw err;
       }
       for (const change of changes) this.applyChange(current, change);
-      this.validated(() => validator.queueMetadataPutting(current), true);
+      validated(() => validator.queueMetadataPutting(current), true);
       try {
         await storage.queues.setMetadata(queue, current, project);
       } catch (err) {
@@ -226,7 +218,7 @@ export class QueuesResource {
     let resourceTypes = ['messages', 'subscriptions'];
     if (req.contentLength) {
       const document = readJsonBody(req);
-      resourceTypes = this.validated(() => validator.queuePurging(isJsonObject(document) ? document : {}));
+      resourceTypes = validated(() => validator.queuePurging(isJsonObject(document) ? document : {}));
     }
     await orUnavailable('Queue could not be purged.', async () => {
       if (resourceTypes.includes('messages')) {
