@@ -103,9 +103,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', now_ms / 1000,
   if alive(expires) then
     redis.call('ZADD', expiries, expires, id)
   else
-    redis.call('DEL', id)
-    redis.call('ZREM', set, id)
-    redis.call('ZREM', expiries, id)
+    remove_message(set, expiries, id)
     removed = removed + 1
   end
 end
@@ -116,9 +114,7 @@ for i = 1, #page, 2 do
   local id = page[i]
   last = page[i + 1]
   if not alive(redis.call('HGET', id, 'e')) then
-    redis.call('DEL', id)
-    redis.call('ZREM', set, id)
-    redis.call('ZREM', expiries, id)
+    remove_message(set, expiries, id)
     removed = removed + 1
   end
 end
