@@ -4,12 +4,12 @@
  */
 import { expect } from 'chai';
 import { QueueNotMapped } from '../../zaqar/storage/errors';
-import { type MakeControlFixture, useFixture } from './harness';
+import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 
 const PROJECT = 'tenant-a';
 
-export function describeCatalogueController(name: string, make: MakeControlFixture): void {
+export function describeCatalogueController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: CatalogueController`, () => {
     const fixture = useFixture(make);
     const catalogue = () => fixture().control.catalogueController;

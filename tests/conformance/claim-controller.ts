@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { dumpJson } from '../../zaqar/common/json';
 import { ClaimDoesNotExist, MessageDoesNotExist } from '../../zaqar/storage/errors';
 import type { ClaimOptions, DeadLetterOptions } from '../../zaqar/storage/interfaces';
-import { type DataSuiteOptions, describeWithClock, type MakeDataFixture, useFakeClock, useFixture } from './harness';
+import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import { bodyText, createQueue, expectError, ids, listAll, post, PROJECTS, SECOND } from './helpers';
 
 const QUEUE = 'claimq';
@@ -17,7 +17,7 @@ const PROJECT = 'tenant-a';
 const CLAIM: ClaimOptions = { ttl: 300, grace: 60, limit: 10 };
 const UNKNOWN_CLAIM = '00000000-0000-4000-8000-000000000000';
 
-export function describeClaimController(name: string, make: MakeDataFixture, options: DataSuiteOptions = {}): void {
+export function describeClaimController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: ClaimController`, () => {
     const fixture = useFixture(make);
     const claims = () => fixture().data.claimController;

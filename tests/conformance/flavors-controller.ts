@@ -4,12 +4,12 @@
  */
 import { expect } from 'chai';
 import { FlavorDoesNotExist } from '../../zaqar/storage/errors';
-import { type MakeControlFixture, useFixture } from './harness';
+import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 
 const PROJECT = 'tenant-a';
 
-export function describeFlavorsController(name: string, make: MakeControlFixture): void {
+export function describeFlavorsController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: FlavorsController`, () => {
     const fixture = useFixture(make);
     const flavors = () => fixture().control.flavorsController;

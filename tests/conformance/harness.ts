@@ -10,25 +10,25 @@
  * zaqar/tests/unit/storage/base.py.
  */
 import * as sinon from 'sinon';
-import type { ControlDriver, DataDriver } from '../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
 
 /** A message store plus the management store it was built with (queues must exist before posting). */
-export interface DataFixture {
-  data: DataDriver;
-  control: ControlDriver;
+export interface MessageStoreFixture {
+  data: MessageStore;
+  control: ManagementStore;
   /** Closes both drivers and removes whatever they stored. */
   cleanup(): Promise<void>;
 }
 
-export interface ControlFixture {
-  control: ControlDriver;
+export interface ManagementStoreFixture {
+  control: ManagementStore;
   cleanup(): Promise<void>;
 }
 
-export type MakeDataFixture = () => Promise<DataFixture>;
-export type MakeControlFixture = () => Promise<ControlFixture>;
+export type MakeMessageStoreFixture = () => Promise<MessageStoreFixture>;
+export type MakeManagementStoreFixture = () => Promise<ManagementStoreFixture>;
 
-export interface DataSuiteOptions {
+export interface MessageStoreSuiteOptions {
   /**
    * The driver takes "now" from `Date.now()` in this process, so the suites
    * may move time with sinon's fake Date (TTL, delay and claim expiry tests).
@@ -78,6 +78,6 @@ export function useFakeClock(): () => sinon.SinonFakeTimers {
 }
 
 /** `describe` that is skipped when the driver cannot be time-travelled. */
-export function describeWithClock(options: DataSuiteOptions, title: string, body: (this: Mocha.Suite) => void): void {
+export function describeWithClock(options: MessageStoreSuiteOptions, title: string, body: (this: Mocha.Suite) => void): void {
   (options.fakeClock === false ? describe.skip : describe)(title, body);
 }

@@ -3,8 +3,8 @@
  */
 import { expect } from 'chai';
 import { dumpJson, JsonNumber } from '../../zaqar/common/json';
-import type { DataDriver, NewMessage, Project, StoredMessage } from '../../zaqar/storage/interfaces';
-import type { DataFixture } from './harness';
+import type { MessageStore, NewMessage, Project, StoredMessage } from '../../zaqar/storage/interfaces';
+import type { MessageStoreFixture } from './harness';
 
 export const SECOND = 1000;
 
@@ -22,7 +22,7 @@ export function newMessage(body: unknown, ttl = 300, delay = 0): NewMessage {
 
 /** Posts `count` messages with bodies {n: 0..count-1} (or the given bodies); returns their ids. */
 export async function post(
-  data: DataDriver,
+  data: MessageStore,
   queue: string,
   project: Project,
   count: number,
@@ -34,7 +34,7 @@ export async function post(
 }
 
 /** Creates the queue in the management store (MongoDB-style drivers require it before posting). */
-export async function createQueue(fixture: DataFixture, queue: string, project: Project): Promise<void> {
+export async function createQueue(fixture: MessageStoreFixture, queue: string, project: Project): Promise<void> {
   await fixture.control.queueController.create(queue, {}, project);
 }
 
@@ -48,7 +48,7 @@ export function bodyText(message: StoredMessage): string {
 }
 
 /** Every message of the queue (claimed, delayed and own ones included), paging through. */
-export async function listAll(data: DataDriver, queue: string, project: Project): Promise<StoredMessage[]> {
+export async function listAll(data: MessageStore, queue: string, project: Project): Promise<StoredMessage[]> {
   const all: StoredMessage[] = [];
   let marker: string | undefined;
   for (;;) {

@@ -2,8 +2,8 @@
  * The storage conformance suites. A driver's spec file runs them against
  * fresh drivers from its own factories, e.g.
  *
- *   describeDataDriverConformance('redis', makeRedisFixture);
- *   describeControlDriverConformance('mongodb', makeMongoControlFixture);
+ *   describeMessageStoreConformance('redis', makeRedisFixture);
+ *   describeManagementStoreConformance('mongodb', makeMongoManagementStoreFixture);
  *
  * or picks single suites (describeMessageController, ...). See harness.ts
  * for the factory types and sqlite.spec.ts for a complete example.
@@ -11,7 +11,7 @@
 import { describeCatalogueController } from './catalogue-controller';
 import { describeClaimController } from './claim-controller';
 import { describeFlavorsController } from './flavors-controller';
-import type { DataSuiteOptions, MakeControlFixture, MakeDataFixture } from './harness';
+import type { MessageStoreSuiteOptions, MakeManagementStoreFixture, MakeMessageStoreFixture } from './harness';
 import { describeMessageController } from './message-controller';
 import { describePoolsController } from './pools-controller';
 import { describeQueueController } from './queue-controller';
@@ -28,15 +28,15 @@ export {
   describeQueueDataController,
 };
 
-/** Every data-plane suite: messages, claims, stats/purge. */
-export function describeDataDriverConformance(name: string, make: MakeDataFixture, options: DataSuiteOptions = {}): void {
+/** Every message-store suite: messages, claims, stats/purge. */
+export function describeMessageStoreConformance(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describeMessageController(name, make, options);
   describeClaimController(name, make, options);
   describeQueueDataController(name, make, options);
 }
 
 /** Every management-store suite: queues, pools, flavors, catalogue. */
-export function describeControlDriverConformance(name: string, make: MakeControlFixture): void {
+export function describeManagementStoreConformance(name: string, make: MakeManagementStoreFixture): void {
   describeQueueController(name, make);
   describePoolsController(name, make);
   describeFlavorsController(name, make);

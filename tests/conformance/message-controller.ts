@@ -14,7 +14,7 @@ import {
   QueueIsEmpty,
 } from '../../zaqar/storage/errors';
 import type { ClaimOptions } from '../../zaqar/storage/interfaces';
-import { type DataSuiteOptions, describeWithClock, type MakeDataFixture, useFakeClock, useFixture } from './harness';
+import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import {
   bodyText,
   CONSUMER,
@@ -35,7 +35,7 @@ const QUEUE = 'fizbit';
 const PROJECT = 'tenant-a';
 const CLAIM: ClaimOptions = { ttl: 300, grace: 60, limit: 10 };
 
-export function describeMessageController(name: string, make: MakeDataFixture, options: DataSuiteOptions = {}): void {
+export function describeMessageController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: MessageController`, () => {
     const fixture = useFixture(make);
     const messages = () => fixture().data.messageController;

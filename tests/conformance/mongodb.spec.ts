@@ -16,12 +16,12 @@ import { manifest as mongoManifests } from '../../plugins/storage/mongodb';
 import { OsloConfig } from '../../zaqar/config/config';
 import { CORE_OPTION_GROUPS } from '../../zaqar/config/groups';
 import { parseIni } from '../../zaqar/config/ini';
-import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
 import { useFerretDB } from '../../tools/services/ferretdb';
-import { makeTempDir, openSqlControlDriver, sqliteUri } from '../helpers/storage-sqlite';
+import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
 import { post } from './helpers';
-import { describeControlDriverConformance, describeDataDriverConformance } from './index';
-import { openControlDriver, openDataDriver } from '../helpers/storage-drivers';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
+import { openManagementStore, openMessageStore } from '../helpers/storage-drivers';
 
 const [dataManifest, controlManifest] = mongoManifests;
 
@@ -50,14 +50,14 @@ describe('mongodb (on FerretDB)', function () {
   this.timeout(30_000);
   const ferret = useFerretDB();
 
-  const openControl = (database: string): Promise<ControlDriver> =>
-    openControlDriver(controlManifest, { uri: ferret().uri, database }, testConfig());
-  const openData = (database: string, control: ControlDriver): Promise<DataDriver> =>
-    openDataDriver(dataManifest, { uri: ferret().uri, database, partitions: 2 }, control, testConfig());
+  const openControl = (database: string): Promise<ManagementStore> =>
+    openManagementStore(controlManifest, { uri: ferret().uri, database }, testConfig());
+  const openData = (database: string, control: ManagementStore): Promise<MessageStore> =>
+    openMessageStore(dataManifest, { uri: ferret().uri, database, partitions: 2 }, control, testConfig());
 
   const freshDatabase = () => `zt_${randomBytes(6).toString('hex')}`;
 
-  describeDataDriverConformance('mongodb', async () => {
+  describeMessageStoreConformance('mongodb', async () => {
     const database = freshDatabase();
     const control = await openControl(database);
     const data = await openData(database, control);
@@ -72,10 +72,10 @@ describe('mongodb (on FerretDB)', function () {
     };
   });
 
-  describeDataDriverConformance('mongodb with the sqlalchemy management store', async () => {
+  describeMessageStoreConformance('mongodb with the sqlalchemy management store', async () => {
     const database = freshDatabase();
     const temp = makeTempDir('zaqar-mongo-sql-');
-    const control = await openSqlControlDriver({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
+    const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
     const data = await openData(database, control);
     return {
       data,
@@ -89,7 +89,7 @@ describe('mongodb (on FerretDB)', function () {
     };
   });
 
-  describeControlDriverConformance('mongodb', async () => {
+  describeManagementStoreConformance('mongodb', async () => {
     const database = freshDatabase();
     const control = await openControl(database);
     return {
@@ -116,7 +116,7 @@ describe('mongodb (on FerretDB)', function () {
     });
 
     /** A server process's stores: its own clients (connections) on the shared databases. */
-    async function openInstance(): Promise<DataDriver> {
+    async function openInstance(): Promise<MessageStore> {
       const control = await openControl(database);
       opened.unshift(control);
       const data = await openData(database, control);

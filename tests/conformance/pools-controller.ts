@@ -7,10 +7,10 @@
  */
 import { expect } from 'chai';
 import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../zaqar/storage/errors';
-import { type MakeControlFixture, useFixture } from './harness';
+import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError } from './helpers';
 
-export function describePoolsController(name: string, make: MakeControlFixture): void {
+export function describePoolsController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: PoolsController`, () => {
     const fixture = useFixture(make);
     const pools = () => fixture().control.poolsController;

@@ -7,12 +7,12 @@
 import { expect } from 'chai';
 import { dumpJson, JsonNumber } from '../../zaqar/common/json';
 import { QueueDoesNotExist } from '../../zaqar/storage/errors';
-import { type MakeControlFixture, useFixture } from './harness';
+import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 
 const PROJECT = 'tenant-a';
 
-export function describeQueueController(name: string, make: MakeControlFixture): void {
+export function describeQueueController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: QueueController`, () => {
     const fixture = useFixture(make);
     const queues = () => fixture().control.queueController;

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { ClaimDoesNotExist } from '../../zaqar/storage/errors';
 import type { ClaimOptions, QueueStats } from '../../zaqar/storage/interfaces';
-import { type DataSuiteOptions, describeWithClock, type MakeDataFixture, useFakeClock, useFixture } from './harness';
+import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import { createQueue, expectError, ids, listAll, post, PROJECTS, SECOND } from './helpers';
 
 const QUEUE = 'statsq';
@@ -14,7 +14,7 @@ const CLAIM: ClaimOptions = { ttl: 300, grace: 60, limit: 10 };
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const EMPTY: QueueStats = { messages: { claimed: 0, free: 0, total: 0 } };
 
-export function describeQueueDataController(name: string, make: MakeDataFixture, options: DataSuiteOptions = {}): void {
+export function describeQueueDataController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: QueueDataController`, () => {
     const fixture = useFixture(make);
     const queueData = () => fixture().data.queueDataController;

@@ -7,16 +7,16 @@
  */
 import { expect } from 'chai';
 import { controlManifest, dataManifest } from '../../plugins/storage/redis';
-import type { ControlDriver, DataDriver, Project } from '../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
 import { RedisServer, redisServerMissing } from '../../tools/services/redis';
 import { skipUnlessAvailable } from '../../tools/services/process';
-import type { ControlFixture, DataFixture } from './harness';
-import { describeControlDriverConformance, describeDataDriverConformance } from './index';
+import type { ManagementStoreFixture, MessageStoreFixture } from './harness';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
 import { post } from './helpers';
-import { openControlDriver, openDataDriver } from '../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../helpers/storage-drivers';
 
-const openControl = (uri: string): Promise<ControlDriver> => openControlDriver(controlManifest, { uri });
-const openData = (uri: string, control: ControlDriver): Promise<DataDriver> => openDataDriver(dataManifest, { uri }, control);
+const openControl = (uri: string): Promise<ManagementStore> => openManagementStore(controlManifest, { uri });
+const openData = (uri: string, control: ManagementStore): Promise<MessageStore> => openMessageStore(dataManifest, { uri }, control);
 
 describe('redis', function () {
   // A real server: leave room for slow machines (mocha's default is 2 s).
@@ -31,7 +31,7 @@ describe('redis', function () {
     await redis?.close();
   });
 
-  async function makeDataFixture(): Promise<DataFixture> {
+  async function makeMessageStoreFixture(): Promise<MessageStoreFixture> {
     await redis!.command('FLUSHALL');
     const control = await openControl(redis!.uri());
     const data = await openData(redis!.uri(), control).catch(async (err: unknown) => {
@@ -48,14 +48,14 @@ describe('redis', function () {
     };
   }
 
-  async function makeControlFixture(): Promise<ControlFixture> {
+  async function makeManagementStoreFixture(): Promise<ManagementStoreFixture> {
     await redis!.command('FLUSHALL');
     const control = await openControl(redis!.uri());
     return { control, cleanup: () => control.close() };
   }
 
-  describeDataDriverConformance('redis', makeDataFixture);
-  describeControlDriverConformance('redis', makeControlFixture);
+  describeMessageStoreConformance('redis', makeMessageStoreFixture);
+  describeManagementStoreConformance('redis', makeManagementStoreFixture);
 
   describe('redis: several API servers on one Redis', () => {
     const QUEUE = 'shared';
@@ -67,7 +67,7 @@ describe('redis', function () {
       for (const driver of opened.splice(0)) await driver.close();
     });
 
-    async function openInstance(): Promise<DataDriver> {
+    async function openInstance(): Promise<MessageStore> {
       const control = await openControl(redis!.uri());
       const data = await openData(redis!.uri(), control);
       opened.push(data, control);

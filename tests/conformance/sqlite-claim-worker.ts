@@ -5,7 +5,7 @@
  * for the same queue head at the same moment.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqlControlDriver, openSqliteDataDriver } from '../helpers/storage-sqlite';
+import { openSqlManagementStore, openSqliteMessageStore } from '../helpers/storage-sqlite';
 
 export interface ClaimWorkerInput {
   uri: string;
@@ -32,8 +32,8 @@ function arriveAndWait(barrier: Int32Array, target: number): void {
 }
 
 async function run(input: ClaimWorkerInput): Promise<void> {
-  const control = await openSqlControlDriver({ uri: 'sqlite://' });
-  const data = await openSqliteDataDriver({ uri: input.uri, synchronous: 'NORMAL', busy_timeout: 30000 }, control);
+  const control = await openSqlManagementStore({ uri: 'sqlite://' });
+  const data = await openSqliteMessageStore({ uri: input.uri, synchronous: 'NORMAL', busy_timeout: 30000 }, control);
   try {
     const report: ClaimWorkerReport = { claims: [] };
     for (let round = 1; round <= input.rounds; round++) {

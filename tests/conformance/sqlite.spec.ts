@@ -7,21 +7,21 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DataDriver, Project } from '../../zaqar/storage/interfaces';
+import type { MessageStore, Project } from '../../zaqar/storage/interfaces';
 import {
-  makeSqlControlFixture,
-  makeSqliteDataFixture,
+  makeSqlManagementStoreFixture,
+  makeSqliteMessageStoreFixture,
   makeTempDir,
-  openSqlControlDriver,
-  openSqliteDataDriver,
+  openSqlManagementStore,
+  openSqliteMessageStore,
   sqliteUri,
 } from '../helpers/storage-sqlite';
-import { describeControlDriverConformance, describeDataDriverConformance } from './index';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
 import { post } from './helpers';
 import type { ClaimWorkerInput, ClaimWorkerReport } from './sqlite-claim-worker';
 
-describeDataDriverConformance('sqlite', makeSqliteDataFixture);
-describeControlDriverConformance('sqlalchemy', makeSqlControlFixture);
+describeMessageStoreConformance('sqlite', makeSqliteMessageStoreFixture);
+describeManagementStoreConformance('sqlalchemy', makeSqlManagementStoreFixture);
 
 describe('sqlite: several server processes sharing one message file', () => {
   const QUEUE = 'shared';
@@ -39,9 +39,9 @@ describe('sqlite: several server processes sharing one message file', () => {
     temp.remove();
   });
 
-  async function openInstance(): Promise<DataDriver> {
-    const control = await openSqlControlDriver({ uri: 'sqlite://' });
-    const data = await openSqliteDataDriver({ uri, synchronous: 'NORMAL' }, control);
+  async function openInstance(): Promise<MessageStore> {
+    const control = await openSqlManagementStore({ uri: 'sqlite://' });
+    const data = await openSqliteMessageStore({ uri, synchronous: 'NORMAL' }, control);
     opened.push(data, control);
     return data;
   }

@@ -7,8 +7,8 @@ import { Container } from 'inversify';
 import { TYPES } from '../../zaqar/bootstrap/tokens';
 import { silentLogger } from '../../zaqar/common/logger';
 import { type Config, ConfigError } from '../../zaqar/config/options';
-import type { ControlDriverFactory, DataDriverFactory } from '../../zaqar/storage/factories';
-import type { ControlDriver, DataDriver } from '../../zaqar/storage/interfaces';
+import type { ManagementStoreFactory, MessageStoreFactory } from '../../zaqar/storage/factories';
+import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
 import type { PluginManifest } from '../../zaqar/plugins/manifest';
 
 /**
@@ -36,22 +36,22 @@ async function resolveFactory<T>(manifest: PluginManifest, token: symbol): Promi
 }
 
 /** A management store from `manifest` with option group `options`. */
-export async function openControlDriver(
+export async function openManagementStore(
   manifest: PluginManifest,
   options: Record<string, unknown>,
   config: Config = ownGroupOnlyConfig,
-): Promise<ControlDriver> {
-  const factory = await resolveFactory<ControlDriverFactory>(manifest, TYPES.ControlDriverFactory);
+): Promise<ManagementStore> {
+  const factory = await resolveFactory<ManagementStoreFactory>(manifest, TYPES.ManagementStoreFactory);
   return factory({ options, config, logger: silentLogger });
 }
 
 /** A message store from `manifest` with option group `options`, beside `control`. */
-export async function openDataDriver(
+export async function openMessageStore(
   manifest: PluginManifest,
   options: Record<string, unknown>,
-  control: ControlDriver,
+  control: ManagementStore,
   config: Config = ownGroupOnlyConfig,
-): Promise<DataDriver> {
-  const factory = await resolveFactory<DataDriverFactory>(manifest, TYPES.DataDriverFactory);
+): Promise<MessageStore> {
+  const factory = await resolveFactory<MessageStoreFactory>(manifest, TYPES.MessageStoreFactory);
   return factory({ options, config, logger: silentLogger, control });
 }

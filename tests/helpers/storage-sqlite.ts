@@ -7,16 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { manifest as sqlManifest } from '../../plugins/storage/sql';
 import { manifest as sqliteManifest } from '../../plugins/storage/sqlite';
-import type { ControlDriver, DataDriver } from '../../zaqar/storage/interfaces';
-import type { ControlFixture, DataFixture } from '../conformance/harness';
-import { openControlDriver, openDataDriver } from './storage-drivers';
+import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
+import type { ManagementStoreFixture, MessageStoreFixture } from '../conformance/harness';
+import { openManagementStore, openMessageStore } from './storage-drivers';
 
-export async function openSqliteDataDriver(options: Record<string, unknown>, control: ControlDriver): Promise<DataDriver> {
-  return openDataDriver(sqliteManifest, options, control);
+export async function openSqliteMessageStore(options: Record<string, unknown>, control: ManagementStore): Promise<MessageStore> {
+  return openMessageStore(sqliteManifest, options, control);
 }
 
-export async function openSqlControlDriver(options: Record<string, unknown>): Promise<ControlDriver> {
-  return openControlDriver(sqlManifest, options);
+export async function openSqlManagementStore(options: Record<string, unknown>): Promise<ManagementStore> {
+  return openManagementStore(sqlManifest, options);
 }
 
 /** A fresh temporary directory, removed by the returned function. */
@@ -31,10 +31,10 @@ export function sqliteUri(file: string): string {
 }
 
 /** Fresh message store + management store, each in its own temp file (a real WAL file, not :memory:). */
-export async function makeSqliteDataFixture(): Promise<DataFixture> {
+export async function makeSqliteMessageStoreFixture(): Promise<MessageStoreFixture> {
   const temp = makeTempDir('zaqar-sqlite-');
-  const control = await openSqlControlDriver({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
-  const data = await openSqliteDataDriver(
+  const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
+  const data = await openSqliteMessageStore(
     { uri: sqliteUri(path.join(temp.dir, 'messages.sqlite')), synchronous: 'NORMAL', busy_timeout: 5000 },
     control,
   );
@@ -50,9 +50,9 @@ export async function makeSqliteDataFixture(): Promise<DataFixture> {
 }
 
 /** Fresh management store in a temp file. */
-export async function makeSqlControlFixture(): Promise<ControlFixture> {
+export async function makeSqlManagementStoreFixture(): Promise<ManagementStoreFixture> {
   const temp = makeTempDir('zaqar-sql-');
-  const control = await openSqlControlDriver({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
+  const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
   return {
     control,
     async cleanup() {

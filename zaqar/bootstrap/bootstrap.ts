@@ -15,7 +15,7 @@ import { ConfigError, type Config } from '../config/options';
 import type { PluginKind, PluginManifest } from '../plugins/manifest';
 import { PluginRegistry, UnknownPluginError } from '../plugins/registry';
 import { SingleStoreStorage, type Storage } from '../storage/facade';
-import type { ControlDriverFactory, DataDriverFactory } from '../storage/factories';
+import type { ManagementStoreFactory, MessageStoreFactory } from '../storage/factories';
 import type { Transport, TransportFactory } from '../transport/transport';
 import { TYPES } from './tokens';
 
@@ -89,8 +89,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   for (const manifest of registry.all()) for (const group of manifest.optionGroups ?? []) config.register(group);
 
   const transportPlugin = selectPlugin(config, registry, 'transport', drivers.transport, 'transport');
-  const dataPlugin = selectPlugin(config, registry, 'storage.data', drivers.message_store, 'message_store');
-  const controlPlugin = selectPlugin(config, registry, 'storage.control', drivers.management_store, 'management_store');
+  const dataPlugin = selectPlugin(config, registry, 'message_store', drivers.message_store, 'message_store');
+  const controlPlugin = selectPlugin(config, registry, 'management_store', drivers.management_store, 'management_store');
   const controlOptions = pluginOptions(config, controlPlugin, `drivers:management_store:${controlPlugin.name}`);
   const dataOptions = pluginOptions(config, dataPlugin, `drivers:message_store:${dataPlugin.name}`);
 
@@ -100,14 +100,14 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   for (const plugin of [controlPlugin, dataPlugin, transportPlugin]) container.loadSync(await plugin.load());
 
   const control = await container
-    .get<ControlDriverFactory>(TYPES.ControlDriverFactory, { name: controlPlugin.name })({
+    .get<ManagementStoreFactory>(TYPES.ManagementStoreFactory, { name: controlPlugin.name })({
       options: controlOptions,
       config,
       logger: logger.child({ component: `management_store:${controlPlugin.name}` }),
     });
   let storage: Storage;
   try {
-    const data = await container.get<DataDriverFactory>(TYPES.DataDriverFactory, { name: dataPlugin.name })({
+    const data = await container.get<MessageStoreFactory>(TYPES.MessageStoreFactory, { name: dataPlugin.name })({
       options: dataOptions,
       config,
       logger: logger.child({ component: `message_store:${dataPlugin.name}` }),

@@ -11,10 +11,10 @@ export const TYPES = {
   /** zaqar/common/logger: Logger */
   Logger: Symbol.for('zaqar.Logger'),
 
-  /** Named by message store name. storage/factories: DataDriverFactory */
-  DataDriverFactory: Symbol.for('zaqar.DataDriverFactory'),
-  /** Named by management store name. storage/factories: ControlDriverFactory */
-  ControlDriverFactory: Symbol.for('zaqar.ControlDriverFactory'),
+  /** Named by message store name. storage/factories: MessageStoreFactory */
+  MessageStoreFactory: Symbol.for('zaqar.MessageStoreFactory'),
+  /** Named by management store name. storage/factories: ManagementStoreFactory */
+  ManagementStoreFactory: Symbol.for('zaqar.ManagementStoreFactory'),
   /** Named by transport name. transport/transport: Transport */
   Transport: Symbol.for('zaqar.Transport'),
   /** Named by auth strategy. auth/strategy: AuthStrategy */

@@ -11,9 +11,9 @@ import type { OptionGroup } from '../config/options';
 
 export type PluginKind =
   /** `[drivers] message_store` */
-  | 'storage.data'
+  | 'message_store'
   /** `[drivers] management_store` */
-  | 'storage.control'
+  | 'management_store'
   /** `[drivers] transport` */
   | 'transport'
   /** `[DEFAULT] auth_strategy` */

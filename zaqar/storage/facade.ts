@@ -13,8 +13,8 @@
 import { QueueDoesNotExist } from './errors';
 import type {
   ClaimController,
-  ControlDriver,
-  DataDriver,
+  ManagementStore,
+  MessageStore,
   MessageController,
   Page,
   Project,
@@ -44,7 +44,7 @@ export interface Storage {
 class QueueFacade implements QueueApi {
   constructor(
     private readonly control: QueueController,
-    private readonly data: DataDriver,
+    private readonly data: MessageStore,
   ) {}
 
   list(project: Project, options?: QueueListOptions): Promise<Page<QueueListing>> {
@@ -85,8 +85,8 @@ export class SingleStoreStorage implements Storage {
   readonly claims: ClaimController;
 
   constructor(
-    private readonly control: ControlDriver,
-    private readonly data: DataDriver,
+    private readonly control: ManagementStore,
+    private readonly data: MessageStore,
   ) {
     this.queues = new QueueFacade(control.queueController, data);
     this.messages = data.messageController;

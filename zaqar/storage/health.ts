@@ -1,5 +1,5 @@
 /**
- * The detailed health self-test (Zaqar's `DataDriverBase._get_operation_status`,
+ * The detailed health self-test (Zaqar's `MessageStoreBase._get_operation_status`,
  * architecture.md §4.1): a synthetic workload on a random project and queue,
  * each step timed and recorded as `{succeeded, seconds, ref}`; `ref` names the
  * logged error of a failed step.

@@ -3,10 +3,10 @@
  * spec/architecture.md §4-5, semantics in spec/storage-semantics.md).
  *
  * Two roles:
- * - the management store (`ControlDriver`): queue metadata, pools, flavors,
+ * - the management store (`ManagementStore`): queue metadata, pools, flavors,
  *   the queue -> pool catalogue;
- * - the message store (`DataDriver`): messages and claims (and later
- *   subscriptions). A data driver never owns queue metadata.
+ * - the message store (`MessageStore`): messages and claims (and later
+ *   subscriptions). A message store never owns queue metadata.
  *
  * Every method is scoped by (queue, project). `project` is `null` for the
  * global namespace (only reachable through API v1). Times are milliseconds
@@ -193,7 +193,7 @@ export interface ClaimController {
 }
 
 /**
- * What the data plane contributes to queue operations (Zaqar's built-in
+ * What the message store contributes to queue operations (Zaqar's built-in
  * "MessageQueueHandler" stage): stats, and dropping the messages and claims
  * of a deleted queue.
  */
@@ -208,7 +208,7 @@ export interface QueueDataController {
   purge(queue: string, project: Project): Promise<void>;
 }
 
-export interface DataDriver {
+export interface MessageStore {
   readonly capabilities: readonly Capability[];
   readonly messageController: MessageController;
   readonly claimController: ClaimController;
@@ -283,7 +283,7 @@ export interface CatalogueController {
   dropAll(): Promise<void>;
 }
 
-export interface ControlDriver {
+export interface ManagementStore {
   readonly queueController: QueueController;
   readonly poolsController: PoolsController;
   readonly flavorsController: FlavorsController;

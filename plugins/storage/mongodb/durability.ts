@@ -1,6 +1,6 @@
 /**
  * The MongoDB message store's delivery guarantees (config.md §2.5, Zaqar's
- * `DataDriver.__init__`): acknowledged messages must survive the loss of a
+ * `MessageStore.__init__`): acknowledged messages must survive the loss of a
  * server, so the store refuses to start on a standalone server, or with a
  * write concern weaker than `majority` / `w >= 2` — unless the operator
  * opted out with `[DEFAULT] unreliable = true`.

@@ -16,7 +16,7 @@ function implementation(): Implementation {
 }
 
 export const dataManifest: PluginManifest = {
-  kind: 'storage.data',
+  kind: 'message_store',
   name: 'mongodb',
   description:
     "Message store on MongoDB (replica set or mongos) in Zaqar's layout: FIFO markers, atomic batches, claims in the messages.",
@@ -25,7 +25,7 @@ export const dataManifest: PluginManifest = {
 };
 
 export const controlManifest: PluginManifest = {
-  kind: 'storage.control',
+  kind: 'management_store',
   name: 'mongodb',
   description: "Management store on MongoDB in Zaqar's layout (queues, pools, flavors, catalogue).",
   optionGroups: [mongoManagementStoreOptionGroup],

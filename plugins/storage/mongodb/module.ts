@@ -1,6 +1,6 @@
 /**
- * DI wiring of the MongoDB stores: the message store's DataDriverFactory and
- * the management store's ControlDriverFactory, both named `mongodb`. Each
+ * DI wiring of the MongoDB stores: the message store's MessageStoreFactory and
+ * the management store's ManagementStoreFactory, both named `mongodb`. Each
  * manifest loads only its own binding, so selecting both stores binds each
  * factory once. Required only when zaqar.conf selects a MongoDB store.
  */
@@ -8,10 +8,10 @@ import { ContainerModule } from 'inversify';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import type { Logger } from '../../../zaqar/common/logger';
-import type { ControlDriverContext, ControlDriverFactory, DataDriverContext, DataDriverFactory } from '../../../zaqar/storage/factories';
+import type { ManagementStoreContext, ManagementStoreFactory, MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
 import { clientOptions, normaliseUri, redactUri } from './client-options';
-import { MongoControlDriver } from './control-driver';
-import { MongoDataDriver } from './data-driver';
+import { MongoManagementStore } from './management-store';
+import { MongoMessageStore } from './message-store';
 import { durabilityProblem, type HelloReply } from './durability';
 import {
   MESSAGE_STORE_GROUP,
@@ -50,7 +50,7 @@ async function helloReply(client: MongoClient): Promise<HelloReply> {
   }
 }
 
-export const createMongoDataDriver: DataDriverFactory = async (context: DataDriverContext) => {
+export const createMongoMessageStore: MessageStoreFactory = async (context: MessageStoreContext) => {
   const options = readMessageStoreOptions(context.options);
   const logger = context.logger.child({ store: PLUGIN_NAME });
   const unreliable = context.config.group<{ unreliable?: boolean }>('DEFAULT').unreliable === true;
@@ -62,12 +62,12 @@ export const createMongoDataDriver: DataDriverFactory = async (context: DataDriv
     if (problem !== undefined) throw context.config.optionError(MESSAGE_STORE_GROUP, 'uri', problem);
     if (unreliable) logger.warn('MongoDB message store: [DEFAULT] unreliable = true, delivery guarantees are not checked');
 
-    const driver = new MongoDataDriver({
+    const driver = new MongoMessageStore({
       client,
       options,
       queues: context.control.queueController,
       // With a MongoDB management store the counters are the queue documents' (counters.ts).
-      counter: context.control instanceof MongoControlDriver ? context.control.queueCounter() : undefined,
+      counter: context.control instanceof MongoManagementStore ? context.control.queueCounter() : undefined,
       logger,
     });
     await driver.initialise();
@@ -78,12 +78,12 @@ export const createMongoDataDriver: DataDriverFactory = async (context: DataDriv
   }
 };
 
-export const createMongoControlDriver: ControlDriverFactory = async (context: ControlDriverContext) => {
+export const createMongoManagementStore: ManagementStoreFactory = async (context: ManagementStoreContext) => {
   const options = readManagementStoreOptions(context.options);
   const logger = context.logger.child({ store: PLUGIN_NAME });
   const client = await connect(options, 'management store', logger);
   try {
-    const driver = new MongoControlDriver(client, options, logger);
+    const driver = new MongoManagementStore(client, options, logger);
     await driver.initialise();
     return driver;
   } catch (err) {
@@ -94,12 +94,12 @@ export const createMongoControlDriver: ControlDriverFactory = async (context: Co
 
 export function createMongoDataModule(): ContainerModule {
   return new ContainerModule((options) => {
-    options.bind<DataDriverFactory>(TYPES.DataDriverFactory).toConstantValue(createMongoDataDriver).whenNamed(PLUGIN_NAME);
+    options.bind<MessageStoreFactory>(TYPES.MessageStoreFactory).toConstantValue(createMongoMessageStore).whenNamed(PLUGIN_NAME);
   });
 }
 
 export function createMongoControlModule(): ContainerModule {
   return new ContainerModule((options) => {
-    options.bind<ControlDriverFactory>(TYPES.ControlDriverFactory).toConstantValue(createMongoControlDriver).whenNamed(PLUGIN_NAME);
+    options.bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory).toConstantValue(createMongoManagementStore).whenNamed(PLUGIN_NAME);
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The data-plane side of queue operations: stats and purge
+ * The message-store side of queue operations: stats and purge
  * (storage-semantics §9.3, §8.5; Zaqar's `MessageQueueHandler`).
  *
  * Counts leave out expired messages (Zaqar counts them until the TTL

@@ -6,7 +6,7 @@
 import type { PluginManifest } from '../../../zaqar/plugins/manifest';
 import { redisManagementStoreOptionGroup, redisMessageStoreOptionGroup } from './options';
 
-function loader(kind: 'storage.data' | 'storage.control'): PluginManifest['load'] {
+function loader(kind: 'message_store' | 'management_store'): PluginManifest['load'] {
   return () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const implementation = require('./module') as typeof import('./module');
@@ -15,20 +15,20 @@ function loader(kind: 'storage.data' | 'storage.control'): PluginManifest['load'
 }
 
 export const dataManifest: PluginManifest = {
-  kind: 'storage.data',
+  kind: 'message_store',
   name: 'redis',
   description:
     "Message store in Redis (standalone, unix socket or Sentinel), in Zaqar 15's key layout; one Lua script per operation.",
   optionGroups: [redisMessageStoreOptionGroup],
-  load: loader('storage.data'),
+  load: loader('message_store'),
 };
 
 export const controlManifest: PluginManifest = {
-  kind: 'storage.control',
+  kind: 'management_store',
   name: 'redis',
   description: "Management store in Redis (queues, pools, flavors, catalogue), in Zaqar 15's key layout.",
   optionGroups: [redisManagementStoreOptionGroup],
-  load: loader('storage.control'),
+  load: loader('management_store'),
 };
 
 export const manifest: PluginManifest[] = [dataManifest, controlManifest];

@@ -1,6 +1,6 @@
 /**
- * DI wiring of the Redis stores: binds the DataDriverFactory and the
- * ControlDriverFactory under the plugin name `redis`. Required only when
+ * DI wiring of the Redis stores: binds the MessageStoreFactory and the
+ * ManagementStoreFactory under the plugin name `redis`. Required only when
  * zaqar.conf selects one of them.
  */
 import { ContainerModule } from 'inversify';
@@ -8,14 +8,14 @@ import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import type { Logger } from '../../../zaqar/common/logger';
 import type { Config } from '../../../zaqar/config/options';
 import type {
-  ControlDriverContext,
-  ControlDriverFactory,
-  DataDriverContext,
-  DataDriverFactory,
+  ManagementStoreContext,
+  ManagementStoreFactory,
+  MessageStoreContext,
+  MessageStoreFactory,
 } from '../../../zaqar/storage/factories';
 import { RedisConnection } from './connection';
-import { RedisControlDriver } from './control-driver';
-import { RedisDataDriver } from './data-driver';
+import { RedisManagementStore } from './management-store';
+import { RedisMessageStore } from './message-store';
 import {
   readRedisStoreOptions,
   REDIS_MANAGEMENT_STORE_GROUP,
@@ -79,7 +79,7 @@ async function checkServer(redis: RedisConnection, options: RedisStoreOptions, g
 }
 
 async function openConnection(
-  context: ControlDriverContext,
+  context: ManagementStoreContext,
   group: string,
   store: string,
 ): Promise<{ redis: RedisConnection; options: RedisStoreOptions; logger: Logger }> {
@@ -97,26 +97,26 @@ async function openConnection(
   return { redis, options, logger };
 }
 
-export const createRedisDataDriver: DataDriverFactory = async (context: DataDriverContext) => {
+export const createRedisMessageStore: MessageStoreFactory = async (context: MessageStoreContext) => {
   const { redis, logger } = await openConnection(context, REDIS_MESSAGE_STORE_GROUP, 'message store');
-  return new RedisDataDriver(redis, logger);
+  return new RedisMessageStore(redis, logger);
 };
 
-export const createRedisControlDriver: ControlDriverFactory = async (context: ControlDriverContext) => {
+export const createRedisManagementStore: ManagementStoreFactory = async (context: ManagementStoreContext) => {
   const { redis } = await openConnection(context, REDIS_MANAGEMENT_STORE_GROUP, 'management store');
-  return new RedisControlDriver(redis);
+  return new RedisManagementStore(redis);
 };
 
 /**
  * The DI module of one of the two stores. Each manifest loads its own, so a
  * server using Redis for both stores binds each factory once.
  */
-export function createRedisModule(kind: 'storage.data' | 'storage.control'): ContainerModule {
+export function createRedisModule(kind: 'message_store' | 'management_store'): ContainerModule {
   return new ContainerModule((options) => {
-    if (kind === 'storage.data') {
-      options.bind<DataDriverFactory>(TYPES.DataDriverFactory).toConstantValue(createRedisDataDriver).whenNamed(PLUGIN_NAME);
+    if (kind === 'message_store') {
+      options.bind<MessageStoreFactory>(TYPES.MessageStoreFactory).toConstantValue(createRedisMessageStore).whenNamed(PLUGIN_NAME);
     } else {
-      options.bind<ControlDriverFactory>(TYPES.ControlDriverFactory).toConstantValue(createRedisControlDriver).whenNamed(PLUGIN_NAME);
+      options.bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory).toConstantValue(createRedisManagementStore).whenNamed(PLUGIN_NAME);
     }
   });
 }

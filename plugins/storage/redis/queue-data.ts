@@ -1,5 +1,5 @@
 /**
- * The data-plane side of queue operations: stats and purge
+ * The message-store side of queue operations: stats and purge
  * (storage-semantics §9.3, §8.5).
  */
 import type { Project, QueueDataController, QueueStats } from '../../../zaqar/storage/interfaces';

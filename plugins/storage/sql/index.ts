@@ -6,7 +6,7 @@ import type { PluginManifest } from '../../../zaqar/plugins/manifest';
 import { sqlManagementStoreOptionGroup } from './options';
 
 export const manifest: PluginManifest = {
-  kind: 'storage.control',
+  kind: 'management_store',
   name: 'sqlalchemy',
   description: "Management store in SQLite, in Zaqar's SQLAlchemy table layout (queues, pools, flavors, catalogue).",
   optionGroups: [sqlManagementStoreOptionGroup],

@@ -1,22 +1,22 @@
 /**
- * DI wiring of the SQL management store: binds its ControlDriverFactory
+ * DI wiring of the SQL management store: binds its ManagementStoreFactory
  * under Zaqar's plugin name `sqlalchemy`. Required only when zaqar.conf
  * selects it.
  */
 import { ContainerModule } from 'inversify';
 import { TYPES } from '../../../zaqar/bootstrap/tokens';
-import type { ControlDriverContext, ControlDriverFactory } from '../../../zaqar/storage/factories';
+import type { ManagementStoreContext, ManagementStoreFactory } from '../../../zaqar/storage/factories';
 import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
-import { SqlControlDriver } from './driver';
+import { SqlManagementStore } from './management-store';
 import { readSqlManagementStoreUri, SQL_MANAGEMENT_STORE_GROUP } from './options';
 import { openManagementDatabase } from './schema';
 
 export const PLUGIN_NAME = 'sqlalchemy';
 
-export const createSqlControlDriver: ControlDriverFactory = async (context: ControlDriverContext) => {
+export const createSqlManagementStore: ManagementStoreFactory = async (context: ManagementStoreContext) => {
   const uri = readSqlManagementStoreUri(context.options);
   const filename = sqliteFilename(uri, { group: SQL_MANAGEMENT_STORE_GROUP, config: context.config });
-  const driver = new SqlControlDriver(openManagementDatabase(filename));
+  const driver = new SqlManagementStore(openManagementDatabase(filename));
   context.logger.child({ store: PLUGIN_NAME }).debug({ filename }, 'sql management store opened');
   return driver;
 };
@@ -24,8 +24,8 @@ export const createSqlControlDriver: ControlDriverFactory = async (context: Cont
 export function createSqlControlModule(): ContainerModule {
   return new ContainerModule((options) => {
     options
-      .bind<ControlDriverFactory>(TYPES.ControlDriverFactory)
-      .toConstantValue(createSqlControlDriver)
+      .bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory)
+      .toConstantValue(createSqlManagementStore)
       .whenNamed(PLUGIN_NAME);
   });
 }

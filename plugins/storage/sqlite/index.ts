@@ -7,7 +7,7 @@ import type { PluginManifest } from '../../../zaqar/plugins/manifest';
 import { sqliteMessageStoreOptionGroup } from './options';
 
 export const manifest: PluginManifest = {
-  kind: 'storage.data',
+  kind: 'message_store',
   name: 'sqlite',
   description: 'Embedded message store in one SQLite file (WAL); several server processes may share the file.',
   optionGroups: [sqliteMessageStoreOptionGroup],

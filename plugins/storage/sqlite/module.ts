@@ -1,32 +1,32 @@
 /**
- * DI wiring of the SQLite message store: binds its DataDriverFactory under
+ * DI wiring of the SQLite message store: binds its MessageStoreFactory under
  * the plugin name. Required only when zaqar.conf selects `sqlite`.
  */
 import { ContainerModule } from 'inversify';
 import { TYPES } from '../../../zaqar/bootstrap/tokens';
-import type { DataDriverContext, DataDriverFactory } from '../../../zaqar/storage/factories';
+import type { MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
 import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
-import { SqliteDataDriver } from './driver';
+import { SqliteMessageStore } from './message-store';
 import { readSqliteMessageStoreOptions, SQLITE_MESSAGE_STORE_GROUP } from './options';
 import { openMessageDatabase } from './schema';
 
 export const PLUGIN_NAME = 'sqlite';
 
 /** Opens the database named by the resolved option group (once per store or pool). */
-export const createSqliteDataDriver: DataDriverFactory = async (context: DataDriverContext) => {
+export const createSqliteMessageStore: MessageStoreFactory = async (context: MessageStoreContext) => {
   const options = readSqliteMessageStoreOptions(context.options);
   const filename = sqliteFilename(options.uri, { group: SQLITE_MESSAGE_STORE_GROUP, config: context.config });
   const db = openMessageDatabase(filename, options);
   const logger = context.logger.child({ store: PLUGIN_NAME });
   logger.debug({ filename, synchronous: options.synchronous }, 'sqlite message store opened');
-  return new SqliteDataDriver(db, logger);
+  return new SqliteMessageStore(db, logger);
 };
 
 export function createSqliteDataModule(): ContainerModule {
   return new ContainerModule((options) => {
     options
-      .bind<DataDriverFactory>(TYPES.DataDriverFactory)
-      .toConstantValue(createSqliteDataDriver)
+      .bind<MessageStoreFactory>(TYPES.MessageStoreFactory)
+      .toConstantValue(createSqliteMessageStore)
       .whenNamed(PLUGIN_NAME);
   });
 }

@@ -19,10 +19,10 @@ import { CORE_OPTION_GROUPS } from '../../../zaqar/config/groups';
 import { parseIni } from '../../../zaqar/config/ini';
 import { ConfigError } from '../../../zaqar/config/options';
 import { ConnectionError } from '../../../zaqar/storage/errors';
-import type { ControlDriver, DataDriver, StoredMessage } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { type FerretDB, useFerretDB } from '../../../tools/services/ferretdb';
 import { freePort } from '../../../tools/services/process';
-import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
 
 const PRODUCER = '3381af92-2b9e-11e3-b191-71861300734c';
 const OTHER_CLIENT = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -34,12 +34,12 @@ function configWith(text: string): OsloConfig {
 }
 
 /** Drivers built as the server builds them (manifest → DI → factory), with `unreliable` on unless said otherwise. */
-async function openStores(uri: string, database: string, defaults = '[DEFAULT]\nunreliable = true\n'): Promise<{ control: ControlDriver; data: DataDriver }> {
+async function openStores(uri: string, database: string, defaults = '[DEFAULT]\nunreliable = true\n'): Promise<{ control: ManagementStore; data: MessageStore }> {
   const config = configWith(defaults);
   const [dataManifest, controlManifest] = mongoManifests;
-  const control = await openControlDriver(controlManifest, { uri, database }, config);
+  const control = await openManagementStore(controlManifest, { uri, database }, config);
   try {
-    const data = await openDataDriver(dataManifest, { uri, database, partitions: 2 }, control, config);
+    const data = await openMessageStore(dataManifest, { uri, database, partitions: 2 }, control, config);
     return { control, data };
   } catch (err) {
     await control.close();
@@ -57,7 +57,7 @@ describe('storage/mongodb on FerretDB', function () {
     const ferret = useFerretDB();
     let database: string;
     let raw: MongoClient;
-    let stores: { control: ControlDriver; data: DataDriver } | undefined;
+    let stores: { control: ManagementStore; data: MessageStore } | undefined;
 
     beforeEach(async () => {
       database = `zu_${randomBytes(5).toString('hex')}`;
@@ -361,7 +361,7 @@ describe('storage/mongodb on FerretDB', function () {
 
   describe('while the server is down', () => {
     const ferret = useFerretDB();
-    let stores: { control: ControlDriver; data: DataDriver };
+    let stores: { control: ManagementStore; data: MessageStore };
 
     before(async () => {
       stores = await openStores(ferret().uri, 'outage');

@@ -32,10 +32,10 @@ import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { messageChecksum } from '../../../zaqar/api/v2/messages';
 import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
 import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
-import type { ControlDriver, DataDriver, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
-import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
 
 type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
 
@@ -111,8 +111,8 @@ const ids = (messages: readonly { id: string }[]): string[] => messages.map((m) 
 describe('redis: reading a store written by Zaqar 15', function () {
   this.timeout(30_000);
   let redis: RedisServer | undefined;
-  let control: ControlDriver;
-  let data: DataDriver;
+  let control: ManagementStore;
+  let data: MessageStore;
   let clock: sinon.SinonFakeTimers;
 
   before(async function () {
@@ -127,8 +127,8 @@ describe('redis: reading a store written by Zaqar 15', function () {
     await load(redis!);
     // Half a second after the reference wrote the data (its times are whole seconds).
     clock = sinon.useFakeTimers({ now: REFERENCE_STORE.now * SECOND + 500, toFake: ['Date'] });
-    control = await openControlDriver(controlManifest, { uri: redis!.uri() });
-    data = await openDataDriver(dataManifest, { uri: redis!.uri() }, control);
+    control = await openManagementStore(controlManifest, { uri: redis!.uri() });
+    data = await openMessageStore(dataManifest, { uri: redis!.uri() }, control);
   });
   afterEach(async () => {
     clock.restore();

@@ -12,10 +12,10 @@ import * as sinon from 'sinon';
 import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { SCAN_BUDGET } from '../../../plugins/storage/redis/scripts/messages';
 import { StorageError } from '../../../zaqar/storage/errors';
-import type { ControlDriver, DataDriver, NewMessage, Project } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore, NewMessage, Project } from '../../../zaqar/storage/interfaces';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
-import { openControlDriver, openDataDriver } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
 
 const PROJECT = 'tenant-a';
 const QUEUE = 'q';
@@ -30,8 +30,8 @@ const ids = (list: readonly { id: string }[]): string[] => list.map((m) => m.id)
 describe('redis stores: behaviour beyond the contract', function () {
   this.timeout(30_000);
   let redis: RedisServer | undefined;
-  let control: ControlDriver;
-  let data: DataDriver;
+  let control: ManagementStore;
+  let data: MessageStore;
 
   before(async function () {
     skipUnlessAvailable(this, redisServerMissing());
@@ -42,8 +42,8 @@ describe('redis stores: behaviour beyond the contract', function () {
   });
   beforeEach(async () => {
     await redis!.command('FLUSHALL');
-    control = await openControlDriver(controlManifest, { uri: redis!.uri() });
-    data = await openDataDriver(dataManifest, { uri: redis!.uri() }, control);
+    control = await openManagementStore(controlManifest, { uri: redis!.uri() });
+    data = await openMessageStore(dataManifest, { uri: redis!.uri() }, control);
   });
   afterEach(async () => {
     await data.close();

@@ -10,8 +10,8 @@ import { manifest } from '../../../plugins/storage/sql';
 import { dumpJson, JsonNumber } from '../../../zaqar/common/json';
 import { ConfigError } from '../../../zaqar/config/options';
 import { Conflict, PoolDoesNotExist } from '../../../zaqar/storage/errors';
-import type { ControlDriver } from '../../../zaqar/storage/interfaces';
-import { makeTempDir, openSqlControlDriver, sqliteUri } from '../../helpers/storage-sqlite';
+import type { ManagementStore } from '../../../zaqar/storage/interfaces';
+import { makeTempDir, openSqlManagementStore, sqliteUri } from '../../helpers/storage-sqlite';
 
 /** The tables as alembic revision 001 creates them (lower-case names, pool groups, no Pools.flavor). */
 const ZAQAR_001_SCHEMA = `
@@ -41,8 +41,8 @@ describe('sql management store', () => {
     temp.remove();
   });
 
-  async function open(): Promise<ControlDriver> {
-    const control = await openSqlControlDriver({ uri: sqliteUri(file) });
+  async function open(): Promise<ManagementStore> {
+    const control = await openSqlManagementStore({ uri: sqliteUri(file) });
     toClose.push(control);
     return control;
   }
@@ -54,8 +54,8 @@ describe('sql management store', () => {
   }
 
   describe('plugin surface', () => {
-    it("declares a storage.control plugin named sqlalchemy with Zaqar's option group", () => {
-      expect(manifest).to.include({ kind: 'storage.control', name: 'sqlalchemy' });
+    it("declares a management_store plugin named sqlalchemy with Zaqar's option group", () => {
+      expect(manifest).to.include({ kind: 'management_store', name: 'sqlalchemy' });
       const [group] = manifest.optionGroups!;
       expect(group.name).to.equal('drivers:management_store:sqlalchemy');
       expect(group.options).to.have.length(1);
@@ -68,7 +68,7 @@ describe('sql management store', () => {
     });
 
     it('defaults to a private in-memory database', async () => {
-      const control = await openSqlControlDriver({});
+      const control = await openSqlManagementStore({});
       toClose.push(control);
       expect(await control.queueController.create('q', {}, null)).to.equal(true);
       expect(await control.isAlive()).to.equal(true);
@@ -76,7 +76,7 @@ describe('sql management store', () => {
 
     it('refuses PostgreSQL and MySQL URIs until pooling exists', async () => {
       let error: unknown;
-      await openSqlControlDriver({ uri: 'postgresql://db/zaqar' }).catch((err: unknown) => (error = err));
+      await openSqlManagementStore({ uri: 'postgresql://db/zaqar' }).catch((err: unknown) => (error = err));
       expect(error).to.be.instanceOf(ConfigError);
       expect(String(error)).to.match(/^\[drivers:management_store:sqlalchemy\] uri: .*not supported yet/);
     });

@@ -9,13 +9,13 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
 import { manifest } from '../../../plugins/storage/sqlite';
-import { GC_INTERVAL_MS } from '../../../plugins/storage/sqlite/driver';
+import { GC_INTERVAL_MS } from '../../../plugins/storage/sqlite/message-store';
 import { readSqliteMessageStoreOptions } from '../../../plugins/storage/sqlite/options';
 import { openMessageDatabase, SCHEMA_VERSION } from '../../../plugins/storage/sqlite/schema';
 import { RawJson } from '../../../zaqar/common/json';
 import { ConfigError } from '../../../zaqar/config/options';
-import { Capability, type ControlDriver, type DataDriver } from '../../../zaqar/storage/interfaces';
-import { makeTempDir, openSqlControlDriver, openSqliteDataDriver, sqliteUri } from '../../helpers/storage-sqlite';
+import { Capability, type ManagementStore, type MessageStore } from '../../../zaqar/storage/interfaces';
+import { makeTempDir, openSqlManagementStore, openSqliteMessageStore, sqliteUri } from '../../helpers/storage-sqlite';
 
 const QUEUE = 'fizbit';
 const PROJECT = 'tenant-a';
@@ -35,9 +35,9 @@ describe('sqlite message store', () => {
     temp.remove();
   });
 
-  async function open(options: Record<string, unknown> = {}): Promise<DataDriver> {
-    const control: ControlDriver = await openSqlControlDriver({ uri: 'sqlite://' });
-    const data = await openSqliteDataDriver({ uri: sqliteUri(file), ...options }, control);
+  async function open(options: Record<string, unknown> = {}): Promise<MessageStore> {
+    const control: ManagementStore = await openSqlManagementStore({ uri: 'sqlite://' });
+    const data = await openSqliteMessageStore({ uri: sqliteUri(file), ...options }, control);
     toClose.push(control, data);
     return data;
   }
@@ -50,8 +50,8 @@ describe('sqlite message store', () => {
   }
 
   describe('plugin surface', () => {
-    it('declares a storage.data plugin named sqlite with its option group', () => {
-      expect(manifest).to.include({ kind: 'storage.data', name: 'sqlite' });
+    it('declares a message_store plugin named sqlite with its option group', () => {
+      expect(manifest).to.include({ kind: 'message_store', name: 'sqlite' });
       const [group] = manifest.optionGroups!;
       expect(group.name).to.equal('drivers:message_store:sqlite');
       expect(group.options.map((o) => [o.name, o.type, o.default])).to.deep.equal([
@@ -80,17 +80,17 @@ describe('sqlite message store', () => {
     });
 
     it('refuses a server database URI through the factory', async () => {
-      const control = await openSqlControlDriver({ uri: 'sqlite://' });
+      const control = await openSqlManagementStore({ uri: 'sqlite://' });
       toClose.push(control);
       let error: unknown;
-      await openSqliteDataDriver({ uri: 'mysql+pymysql://root@db/zaqar' }, control).catch((err: unknown) => (error = err));
+      await openSqliteMessageStore({ uri: 'mysql+pymysql://root@db/zaqar' }, control).catch((err: unknown) => (error = err));
       expect(error).to.be.instanceOf(ConfigError);
       expect(String(error)).to.contain('[drivers:message_store:sqlite] uri');
     });
 
     it('works in memory', async () => {
-      const control = await openSqlControlDriver({ uri: 'sqlite://' });
-      const data = await openSqliteDataDriver({ uri: 'sqlite://' }, control);
+      const control = await openSqlManagementStore({ uri: 'sqlite://' });
+      const data = await openSqliteMessageStore({ uri: 'sqlite://' }, control);
       toClose.push(control, data);
       const [id] = await data.messageController.post(QUEUE, [message({ a: 1 })], 'client', PROJECT);
       expect((await data.messageController.get(QUEUE, id, PROJECT)).id).to.equal(id);

@@ -16,8 +16,8 @@ export const DRIVERS_GROUP = defineGroup<DriversOptions>('drivers', 'Plugins to 
   message_store: {
     type: 'string',
     default: 'mongodb',
-    help: 'Message store plugin (data plane).',
+    help: 'Message store plugin (messages, claims, subscriptions).',
     deprecated: [{ name: 'storage' }],
   },
-  management_store: { type: 'string', default: 'mongodb', help: 'Management store plugin (control plane).' },
+  management_store: { type: 'string', default: 'mongodb', help: 'Management store plugin (queue metadata, pools, flavors, catalogue).' },
 });

@@ -1,5 +1,5 @@
 /**
- * Lua shared by the data-plane scripts, prepended to each of them.
+ * Lua shared by the message-store scripts, prepended to each of them.
  *
  * Conventions of every data script:
  * - ARGV[1] is "now" in milliseconds from the API server's `Date.now()`:

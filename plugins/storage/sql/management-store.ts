@@ -3,13 +3,13 @@
  * metadata, pools, flavors and the catalogue in one SQLite database.
  */
 import type Database from 'better-sqlite3';
-import type { ControlDriver } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { SqlCatalogueController } from './catalogue';
 import { SqlFlavorsController } from './flavors';
 import { SqlPoolsController } from './pools';
 import { SqlQueueController } from './queues';
 
-export class SqlControlDriver implements ControlDriver {
+export class SqlManagementStore implements ManagementStore {
   readonly queueController: SqlQueueController;
   readonly poolsController: SqlPoolsController;
   readonly flavorsController: SqlFlavorsController;

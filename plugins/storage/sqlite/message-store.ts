@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type DataDriver } from '../../../zaqar/storage/interfaces';
+import { Capability, type MessageStore } from '../../../zaqar/storage/interfaces';
 import { SqliteClaimController } from './claims';
 import { GroupCommit } from './group-commit';
 import { SqliteMessageController } from './messages';
@@ -15,7 +15,7 @@ export const GC_INTERVAL_MS = 60_000;
 
 type Now = { now: number };
 
-export class SqliteDataDriver implements DataDriver {
+export class SqliteMessageStore implements MessageStore {
   readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD] as const;
   readonly messageController: SqliteMessageController;
   readonly claimController: SqliteClaimController;

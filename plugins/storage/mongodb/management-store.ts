@@ -8,7 +8,7 @@
  */
 import type { Collection, CreateIndexesOptions, Document, MongoClient } from 'mongodb';
 import type { Logger } from '../../../zaqar/common/logger';
-import type { ControlDriver } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { MongoCalls } from './calls';
 import { guardClient } from './stuck-client';
 import { type CatalogueDocument, MongoCatalogueController } from './catalogue';
@@ -18,7 +18,7 @@ import type { MongoManagementStoreOptions } from './options';
 import { MongoPoolsController, type PoolDocument } from './pools';
 import { MongoQueueController, type QueueDocument } from './queues';
 
-export class MongoControlDriver implements ControlDriver {
+export class MongoManagementStore implements ManagementStore {
   readonly queueController: MongoQueueController;
   readonly poolsController: MongoPoolsController;
   readonly flavorsController: MongoFlavorsController;

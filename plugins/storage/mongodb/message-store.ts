@@ -6,7 +6,7 @@
  */
 import type { MongoClient } from 'mongodb';
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type DataDriver, type QueueController } from '../../../zaqar/storage/interfaces';
+import { Capability, type MessageStore, type QueueController } from '../../../zaqar/storage/interfaces';
 import { MongoCalls } from './calls';
 import { guardClient } from './stuck-client';
 import { ClaimLocks } from './claim-locks';
@@ -24,7 +24,7 @@ import { MongoQueueDataController } from './queue-data';
 /** How often expired messages are deleted when the server has no TTL indexes. */
 export const GC_INTERVAL_MS = 60_000;
 
-export interface DataDriverParts {
+export interface MessageStoreParts {
   client: MongoClient;
   options: MongoMessageStoreOptions;
   /** The management store's queue controller (posting checks the queue exists). */
@@ -37,7 +37,7 @@ export interface DataDriverParts {
   logger: Logger;
 }
 
-export class MongoDataDriver implements DataDriver {
+export class MongoMessageStore implements MessageStore {
   // As Zaqar's FIFO driver advertises (markers are FIFO here too).
   readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD, Capability.HIGH_THROUGHPUT] as const;
   readonly messageController: MongoMessageController;
@@ -51,7 +51,7 @@ export class MongoDataDriver implements DataDriver {
   private readonly ownCounters: boolean;
   private gcTimer: NodeJS.Timeout | undefined;
 
-  constructor(parts: DataDriverParts) {
+  constructor(parts: MessageStoreParts) {
     this.client = parts.client;
     this.logger = parts.logger;
     this.calls = new MongoCalls(parts.options, parts.logger, guardClient(parts.client, parts.options, parts.logger));

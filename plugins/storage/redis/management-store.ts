@@ -1,15 +1,15 @@
 /**
- * The Redis management store (plugin `redis`, kind storage.control): queue
+ * The Redis management store (plugin `redis`, kind management_store): queue
  * records, pools, flavors and the catalogue in Zaqar 15's Redis layout.
  */
-import type { ControlDriver } from '../../../zaqar/storage/interfaces';
+import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { RedisCatalogueController } from './catalogue';
 import type { RedisConnection } from './connection';
 import { RedisFlavorsController } from './flavors';
 import { RedisPoolsController } from './pools';
 import { RedisQueueController } from './queues';
 
-export class RedisControlDriver implements ControlDriver {
+export class RedisManagementStore implements ManagementStore {
   readonly queueController: RedisQueueController;
   readonly poolsController: RedisPoolsController;
   readonly flavorsController: RedisFlavorsController;

@@ -1,10 +1,10 @@
 /**
- * The Redis message store (plugin `redis`, kind storage.data): messages and
+ * The Redis message store (plugin `redis`, kind message_store): messages and
  * claims in Zaqar 15's Redis layout (keys.ts), one Lua script per
  * operation.
  */
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type DataDriver } from '../../../zaqar/storage/interfaces';
+import { Capability, type MessageStore } from '../../../zaqar/storage/interfaces';
 import { RedisClaimController } from './claims';
 import type { RedisConnection } from './connection';
 import { GarbageCollector } from './gc';
@@ -15,7 +15,7 @@ import { RedisQueueDataController } from './queue-data';
 /** Queues whose stats are read at once when health sums the message volume. */
 const HEALTH_BATCH = 50;
 
-export class RedisDataDriver implements DataDriver {
+export class RedisMessageStore implements MessageStore {
   // As the reference declares: no DURABILITY (Redis persistence is the operator's choice; see wait_replicas).
   readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.AOD, Capability.HIGH_THROUGHPUT] as const;
   readonly messageController: RedisMessageController;
