@@ -1,57 +1,49 @@
 /**
- * Builds a storage plugin's drivers the way the server does: import the
- * manifest, load its DI module into a container, resolve the factory by
- * plugin name, call it with the store's option group.
+ * Builds a storage plugin's stores the way the server does: through the
+ * store loader, which loads the plugin's DI module, resolves its factory by
+ * name and calls it with the plugin's option group, the given options laid
+ * over it (as a pool's options are).
  */
 import { Container } from 'inversify';
-import { TYPES } from '../../zaqar/bootstrap/tokens';
 import { silentLogger } from '../../zaqar/common/logger';
-import { type Config, ConfigError } from '../../zaqar/config/options';
-import type { ManagementStoreFactory, MessageStoreFactory } from '../../zaqar/storage/factories';
-import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
+import { OsloConfig } from '../../zaqar/config/config';
+import { CORE_OPTION_GROUPS } from '../../zaqar/config/groups';
+import type { Config } from '../../zaqar/config/options';
+import { PluginLoader } from '../../zaqar/plugins/loader';
 import type { PluginManifest } from '../../zaqar/plugins/manifest';
+import { PluginRegistry } from '../../zaqar/plugins/registry';
+import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
+import { StoreLoader } from '../../zaqar/storage/store-loader';
 
-/**
- * The drivers get their option group as `options`; reading other groups
- * would be a bug. Errors about options are located like the real Config
- * does, minus the file.
- */
-export const ownGroupOnlyConfig: Config = {
-  files: [],
-  register: () => undefined,
-  group: () => {
-    throw new Error('storage drivers must not read config groups other than their own');
-  },
-  withOverrides() {
-    return this;
-  },
-  sections: () => [],
-  optionError: (group, option, reason) => new ConfigError(reason, { group, option }),
-};
-
-async function resolveFactory<T>(manifest: PluginManifest, token: symbol): Promise<T> {
-  const container = new Container();
-  container.loadSync(await manifest.load());
-  return container.get<T>(token, { name: manifest.name });
+/** A configuration without files: every option at its default, the core groups registered. */
+export function defaultConfig(): OsloConfig {
+  const config = new OsloConfig();
+  for (const group of CORE_OPTION_GROUPS) config.register(group);
+  return config;
 }
 
-/** A management store from `manifest` with option group `options`. */
+/** A store loader that knows only `manifests` (each store gets its own container, as a process would). */
+export function storeLoader(manifests: readonly PluginManifest[], config: Config = defaultConfig()): StoreLoader {
+  const registry = new PluginRegistry(silentLogger);
+  registry.add({ manifest: [...manifests] }, 'tests');
+  return new StoreLoader(new PluginLoader(new Container(), registry, config), config, silentLogger);
+}
+
+/** A management store from `manifest` with `options` over its option group. */
 export async function openManagementStore(
   manifest: PluginManifest,
   options: Record<string, unknown>,
-  config: Config = ownGroupOnlyConfig,
+  config?: Config,
 ): Promise<ManagementStore> {
-  const factory = await resolveFactory<ManagementStoreFactory>(manifest, TYPES.ManagementStoreFactory);
-  return factory({ options, config, logger: silentLogger });
+  return storeLoader([manifest], config).openManagementStore({ plugin: manifest.name, options });
 }
 
-/** A message store from `manifest` with option group `options`, beside `control`. */
+/** A message store from `manifest` with `options` over its option group, beside `managementStore`. */
 export async function openMessageStore(
   manifest: PluginManifest,
   options: Record<string, unknown>,
-  control: ManagementStore,
-  config: Config = ownGroupOnlyConfig,
+  managementStore: ManagementStore,
+  config?: Config,
 ): Promise<MessageStore> {
-  const factory = await resolveFactory<MessageStoreFactory>(manifest, TYPES.MessageStoreFactory);
-  return factory({ options, config, logger: silentLogger, control });
+  return storeLoader([manifest], config).openMessageStore({ plugin: manifest.name, options }, managementStore);
 }

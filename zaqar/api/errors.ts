@@ -1,50 +1,68 @@
 /**
- * API errors in Zaqar's wire format: `{"title": ..., "description": ...}`
- * (api-v2.md §1.7). Handlers throw these; `toErrorResponse` renders them.
+ * Domain errors: what an operation or a request stage reports when it
+ * refuses a request, as a stable code and Zaqar's text, with no notion of
+ * a wire format. Each transport's presenter turns a code into its own
+ * answer: the HTTP transport into a status and Zaqar's
+ * `{"title", "description"}` body, the WebSocket transport into its
+ * envelope with `{"exception", "error"}`.
  */
-import type { ApiResponse } from './request';
 
-export class HttpError extends Error {
+export type DomainErrorCode =
+  // Request stages (zaqar/api/request).
+  /** A pre-signed request whose signature, expiry, method or path does not verify. */
+  | 'signature_invalid'
+  /** No valid credentials (the auth strategy refused them). */
+  | 'unauthenticated'
+  /** The policy denies the action. */
+  | 'forbidden'
+  | 'client_id_missing'
+  /** The Client-ID does not pass `client_id_uuid_safe`. */
+  | 'client_id_invalid'
+  | 'project_missing'
+  | 'project_empty'
+  | 'queue_name_invalid'
+  | 'topic_name_invalid'
+  | 'extra_spec_unknown'
+  // Operations (zaqar/api/operations).
+  /** A parameter or a semantic rule was violated (Zaqar's validation texts). */
+  | 'invalid_request'
+  /** The document's structure or types are wrong (JSON, missing fields, types). */
+  | 'invalid_body'
+  /** The document's media type is not one the operation accepts. */
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'conflict'
+  /** Delete without the claim that holds the message. */
+  | 'message_claimed'
+  /** Delete with a claim id, but the message is not claimed. */
+  | 'message_not_claimed'
+  /** Delete with a claim id that does not exist, has expired or does not hold the message(s). */
+  | 'claim_invalid'
+  /** The store gave up writing because of concurrent writers (Zaqar's MessageConflict). */
+  | 'message_conflict'
+  /** The store failed or cannot be reached; `cause` says why (logged, never sent). */
+  | 'unavailable';
+
+export class DomainError extends Error {
   constructor(
-    public readonly status: number,
-    public readonly title: string,
-    public readonly description?: string,
-    public readonly headers?: Record<string, string>,
-    /** The failure behind a 5xx, logged once with the request id by the API (never sent to clients). */
+    public readonly code: DomainErrorCode,
+    message = '',
+    /** What failed underneath (a storage error); logged with the request id, never sent to clients. */
     public override readonly cause?: unknown,
   ) {
-    super(description ?? title);
-    this.name = 'HttpError';
-  }
-
-  toResponse(): ApiResponse {
-    const body: Record<string, string> = { title: this.title };
-    if (this.description !== undefined) body.description = this.description;
-    return { status: this.status, headers: { Vary: 'Accept', ...this.headers }, body };
+    super(message);
+    this.name = 'DomainError';
   }
 }
 
-/** 400 "Invalid API request": a parameter or semantic rule was violated. */
-export const badRequestApi = (description: string): HttpError => new HttpError(400, 'Invalid API request', description);
+export const invalidRequest = (message: string): DomainError => new DomainError('invalid_request', message);
+export const invalidBody = (message: string): DomainError => new DomainError('invalid_body', message);
+export const documentTypeNotSupported = (): DomainError => invalidBody('Document type not supported.');
+export const notFound = (message: string): DomainError => new DomainError('not_found', message);
+export const conflict = (message: string): DomainError => new DomainError('conflict', message);
+export const unavailable = (cause: unknown): DomainError => new DomainError('unavailable', '', cause);
 
-/** 400 "Invalid request body": JSON, structure or type problems. */
-export const badRequestBody = (description: string): HttpError => new HttpError(400, 'Invalid request body', description);
-
-export const documentTypeNotSupported = (): HttpError => badRequestBody('Document type not supported.');
-
-export const notFound = (description: string): HttpError => new HttpError(404, 'Not found', description);
-
-/** A plain 404 as for an unknown route (also used for failed pre-signed URL checks). */
-export const routeNotFound = (): HttpError => new HttpError(404, '404 Not Found');
-
-export const conflict = (description: string): HttpError => new HttpError(409, 'Resource conflict', description);
-
-export const forbidden = (): HttpError =>
-  new HttpError(403, 'Not authorized', 'You are not authorized to complete this action.');
-
-/** 503 with Zaqar's "<sentence> Please try again in a few seconds."; `cause` is what failed (for the log). */
-export const serviceUnavailable = (description: string, cause?: unknown): HttpError =>
-  new HttpError(503, 'Service temporarily unavailable', `${description} Please try again in a few seconds.`, undefined, cause);
-
-export const invalidParameter = (name: string, why: string): HttpError =>
-  new HttpError(400, 'Invalid parameter', `The "${name}" parameter is invalid. ${why}`);
+/** `err` as a DomainError: domain errors pass, anything else is the store failing (`unavailable`). */
+export function asDomainError(err: unknown): DomainError {
+  return err instanceof DomainError ? err : unavailable(err);
+}

@@ -5,7 +5,8 @@
  * (usually "Invalid API request"), the WebSocket layer wraps the text its
  * own way.
  */
-import { isJsonObject, isPyInt, isTruthy, JsonNumber, pyIntValue } from '../common/json';
+import { isJsonObject, isPyInt, JsonNumber, pyIntValue } from '../common/json';
+import { isTruthy } from '../common/python';
 import type { TransportOptions } from '../config/groups/transport';
 
 export const MIN_MESSAGE_TTL = 60;

@@ -5,15 +5,11 @@
 import type { Logger } from '../common/logger';
 import { ConfigError, type Config } from '../config/options';
 import { configSearchDirs, PolicyEnforcer, PolicyFileError } from './policy';
+import { OSLO_POLICY_GROUP } from '../config/groups';
 
-interface OsloPolicyOptions {
-  policy_file: string;
-  policy_dirs: string[];
-  policy_default_rule: string;
-}
 
 export function policyFromConfig(config: Config, logger: Logger): PolicyEnforcer {
-  const options = config.group<OsloPolicyOptions>('oslo_policy');
+  const options = config.get(OSLO_POLICY_GROUP);
   try {
     return PolicyEnforcer.fromConfig(
       {

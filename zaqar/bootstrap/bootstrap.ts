@@ -1,160 +1,101 @@
 /**
- * Builds a running server from a loaded configuration (Zaqar's
- * `zaqar.bootstrap.Bootstrap`): discovers plugins, registers their option
- * groups, validates every option the process will use, loads the selected
- * plugins' DI modules into one inversify container, constructs the stores,
- * the API and the transport.
+ * Builds a server from a loaded configuration (Zaqar's
+ * `zaqar.bootstrap.Bootstrap`): discovers plugins and registers their
+ * option groups, checks every core option and plugin name, then composes
+ * the roles in one inversify container —
+ *
+ *     config → storage → auth → api → transports
+ *
+ * (roles/*.ts) — and builds the transports, which pulls in everything they
+ * need. Nothing listens until `listen()`.
  */
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { ApiV2, type PolicyChecker } from '../api/v2/api';
-import type { ApiSettings } from '../api/v2/common';
+import { Operations } from '../api/operations';
 import type { Logger } from '../common/logger';
-import type { DefaultOptions, DriversOptions, TransportOptions } from '../config/groups';
-import { ConfigError, type Config } from '../config/options';
-import type { PluginKind, PluginManifest } from '../plugins/manifest';
-import { PluginRegistry, UnknownPluginError } from '../plugins/registry';
-import { SingleStoreStorage, type Storage } from '../storage/facade';
-import type { ManagementStoreFactory, MessageStoreFactory } from '../storage/factories';
-import type { Transport, TransportFactory } from '../transport/transport';
-import { TYPES } from './tokens';
+import { DEFAULT_GROUP, DRIVERS_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, SIGNED_URL_GROUP, STORAGE_GROUP, TRANSPORT_GROUP } from '../config/groups';
+import { ConfigError, type Config, type OptionGroup } from '../config/options';
+import { contributions } from '../di/contributions';
+import { resolve, resolveAsync } from '../di/token';
+import { PluginLoader } from '../plugins/loader';
+import { PluginRegistry } from '../plugins/registry';
+import { Storage } from '../storage/storage';
+import { Transport, type ListeningAddress } from '../transport/transport';
+import { Lifetime } from './lifetime';
+import { apiRole } from './roles/api';
+import { authRole } from './roles/auth';
+import { configRole } from './roles/config';
+import { storageRole } from './roles/storage';
+import { transportsRole } from './roles/transports';
+import { selectPlugins } from './selection';
 
 export interface App {
   container: Container;
   storage: Storage;
-  api: ApiV2;
-  transport: Transport;
-  /** Stops the transport (graceful), then closes the stores. */
+  operations: Operations;
+  transports: Transport[];
+  /** Starts every transport; resolves with their addresses, in `[drivers] transport` order. */
+  listen(): Promise<ListeningAddress[]>;
+  /** Stops the transports (gracefully, up to `graceMs`), then closes everything the roles opened. */
   close(graceMs?: number): Promise<void>;
 }
 
 export interface BootstrapOptions {
   config: Config;
   logger: Logger;
-  /** Builds the policy engine from the configuration. */
-  policy: (config: Config, logger: Logger) => PolicyChecker;
   /** Defaults to the built-in plugins, `[plugins] paths` and installed zaqar-plugin-* packages. */
   registry?: PluginRegistry;
 }
 
-/** Every core group the server reads; resolving them up front turns bad values into start-up errors. */
-const CORE_GROUPS_READ = ['DEFAULT', 'drivers', 'transport', 'drivers:transport:wsgi', 'signed_url', 'oslo_policy', 'plugins'];
+const CORE_GROUPS_READ: readonly OptionGroup[] = [DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP, SIGNED_URL_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, STORAGE_GROUP];
 
 export function discoverPlugins(config: Config, logger: Logger): PluginRegistry {
   const registry = new PluginRegistry(logger);
   registry.addBuiltins();
-  const { paths } = config.group<{ paths: string[] }>('plugins');
-  for (const p of paths) registry.addFromPath(p);
+  for (const path of config.get(PLUGINS_GROUP).paths) registry.addFromPath(path);
   registry.addInstalledPackages();
   return registry;
 }
 
-function selectPlugin(
-  config: Config,
-  registry: PluginRegistry,
-  kind: PluginKind,
-  name: string,
-  option: keyof DriversOptions,
-): PluginManifest {
-  try {
-    return registry.get(kind, name);
-  } catch (err) {
-    if (err instanceof UnknownPluginError) throw config.optionError('drivers', option, err.message);
-    throw err;
-  }
-}
-
-/** The plugin's own option group, e.g. `drivers:message_store:sqlite`, resolved; `{}` when it declares none. */
-function pluginOptions(config: Config, manifest: PluginManifest, group: string): Record<string, unknown> {
-  const declared = manifest.optionGroups?.some((g) => g.name === group);
-  return declared ? config.group<Record<string, unknown>>(group) : {};
-}
-
 export async function bootstrap(options: BootstrapOptions): Promise<App> {
   const { config, logger } = options;
-  for (const group of CORE_GROUPS_READ) config.group(group);
-  const defaults = config.group<DefaultOptions>('DEFAULT');
-  const drivers = config.group<DriversOptions>('drivers');
-  if (defaults.pooling) {
+  // Resolving the core groups the server reads up front turns a bad value into a start-up error
+  // (groups it never reads are not checked, as with oslo.config).
+  for (const group of CORE_GROUPS_READ) config.get(group);
+  if (config.get(DEFAULT_GROUP).pooling) {
     throw new ConfigError('pooling is not supported by this release yet', { group: 'DEFAULT', option: 'pooling' });
-  }
-  if (defaults.auth_strategy) {
-    throw new ConfigError(`auth strategy '${defaults.auth_strategy}' is not supported by this release yet`, {
-      group: 'DEFAULT',
-      option: 'auth_strategy',
-    });
   }
 
   const registry = options.registry ?? discoverPlugins(config, logger);
   for (const manifest of registry.all()) for (const group of manifest.optionGroups ?? []) config.register(group);
 
-  const transportPlugin = selectPlugin(config, registry, 'transport', drivers.transport, 'transport');
-  const dataPlugin = selectPlugin(config, registry, 'message_store', drivers.message_store, 'message_store');
-  const controlPlugin = selectPlugin(config, registry, 'management_store', drivers.management_store, 'management_store');
-  const controlOptions = pluginOptions(config, controlPlugin, `drivers:management_store:${controlPlugin.name}`);
-  const dataOptions = pluginOptions(config, dataPlugin, `drivers:message_store:${dataPlugin.name}`);
-
   const container = new Container();
-  container.bind(TYPES.Config).toConstantValue(config);
-  container.bind(TYPES.Logger).toConstantValue(logger);
-  for (const plugin of [controlPlugin, dataPlugin, transportPlugin]) container.loadSync(await plugin.load());
+  const plugins = new PluginLoader(container, registry, config);
+  const selection = selectPlugins(config, plugins);
+  container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(selection.transports));
 
-  const control = await container
-    .get<ManagementStoreFactory>(TYPES.ManagementStoreFactory, { name: controlPlugin.name })({
-      options: controlOptions,
-      config,
-      logger: logger.child({ component: `management_store:${controlPlugin.name}` }),
-    });
-  let storage: Storage;
+  const lifetime = resolve(container, Lifetime);
   try {
-    const data = await container.get<MessageStoreFactory>(TYPES.MessageStoreFactory, { name: dataPlugin.name })({
-      options: dataOptions,
-      config,
-      logger: logger.child({ component: `message_store:${dataPlugin.name}` }),
-      control,
-    });
-    storage = new SingleStoreStorage(control, data);
+    const transports = await contributions(container, Transport);
+    const storage = await resolveAsync(container, Storage);
+    const operations = await resolveAsync(container, Operations);
+    return {
+      container,
+      storage,
+      operations,
+      transports,
+      listen: async () => {
+        const addresses: ListeningAddress[] = [];
+        for (const transport of transports) addresses.push(await transport.listen());
+        return addresses;
+      },
+      async close(graceMs?: number) {
+        await Promise.all(transports.map((transport) => transport.close(graceMs)));
+        await lifetime.close();
+      },
+    };
   } catch (err) {
-    await control.close().catch(() => undefined);
+    await lifetime.close();
     throw err;
   }
-  container.bind(TYPES.Storage).toConstantValue(storage);
-
-  const limits = config.group<TransportOptions>('transport');
-  const settings: ApiSettings = {
-    limits,
-    adminMode: defaults.admin_mode,
-    enableChecksum: defaults.enable_checksum,
-    secretKey: config.group<{ secret_key: string | null }>('signed_url').secret_key ?? undefined,
-    deprecatedVersions: defaults.enable_deprecated_api_versions,
-  };
-  if (settings.deprecatedVersions.includes('1')) {
-    logger.warn('API v1 is not served by this release; /v1 answers 404 (v1.1 and v2 are served)');
-  }
-  if (settings.deprecatedVersions.includes('1.1')) logger.warn('API v1.1 is DEPRECATED');
-  const api = new ApiV2({
-    storage,
-    settings,
-    policy: options.policy(config, logger),
-    logger: logger.child({ component: 'api' }),
-    encryptionKey: limits.message_encryption_key,
-  });
-  container.bind(TYPES.ApiV2).toConstantValue(api);
-
-  const transport = container.get<TransportFactory>(TYPES.Transport, { name: transportPlugin.name })({
-    config,
-    api,
-    logger: logger.child({ component: `transport:${transportPlugin.name}` }),
-  });
-
-  return {
-    container,
-    storage,
-    api,
-    transport,
-    async close(graceMs?: number) {
-      await transport.close(graceMs);
-      await storage.close();
-    },
-  };
 }

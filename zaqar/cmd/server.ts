@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import { bootstrap, type App } from '../bootstrap/bootstrap';
-import { createLogger, type LoggingOptions } from '../common/logging';
+import { createLogger } from '../common/logging';
 import { loadConfig } from '../config/load';
 import { ConfigError, type Config } from '../config/options';
-import { policyFromConfig } from '../auth/policy-config';
+import { DEFAULT_GROUP } from '../config/groups';
 
 const USAGE = `usage: zaqar-server [--config-file PATH]... [--config-dir DIR]... [--admin_mode]
 
@@ -43,10 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
 
-  const logger = createLogger(config.group<LoggingOptions>('DEFAULT'));
+  const logger = createLogger(config.get(DEFAULT_GROUP));
   let app: App;
   try {
-    app = await bootstrap({ config, logger, policy: policyFromConfig });
+    app = await bootstrap({ config, logger });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`zaqar-server: ${err.toString()}\n`);
@@ -60,8 +60,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    const address = await app.transport.listen();
-    logger.info({ ...address, files: config.files }, `Serving on http://${address.host}:${address.port}`);
+    const addresses = await app.listen();
+    app.transports.forEach((transport, i) => {
+      const { host, port } = addresses[i];
+      const scheme = transport.name === 'websocket' ? 'ws' : 'http';
+      logger.info({ host, port, transport: transport.name, files: config.files }, `Serving on ${scheme}://${host}:${port}`);
+    });
   } catch (err) {
     process.stderr.write(`zaqar-server: cannot listen: ${(err as Error).message}\n`);
     await app.close(0).catch(() => undefined);

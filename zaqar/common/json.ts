@@ -167,17 +167,6 @@ export function dumpJsonAscii(value: unknown): string {
   return dumpValue(value, true);
 }
 
-/** Python-style truthiness of a JSON value (0, "", [], {}, null, false are falsy). */
-export function isTruthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false) return false;
-  if (value === 0 || value === '') return false;
-  if (value instanceof JsonNumber) return Number(value.text) !== 0;
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof RawJson) return isTruthy(value.value());
-  if (typeof value === 'object') return Object.keys(value).length > 0;
-  return true;
-}
-
 /** Python `isinstance(v, int)`: integers and booleans, never floats. */
 export function isPyInt(value: unknown): boolean {
   if (typeof value === 'boolean') return true;

@@ -45,7 +45,7 @@ export interface OsloConfigOptions {
 
 /** Where the value of an option came from; used to locate errors. */
 type ValueOrigin =
-  | { kind: 'override'; label: string }
+  | { kind: 'override'; label: string | undefined }
   | { kind: 'command line' }
   | { kind: 'file'; values: readonly RawValue[]; current: OptionLocation }
   | { kind: 'default' };
@@ -58,7 +58,7 @@ interface ResolvedOption {
 interface Override {
   value: unknown;
   /** Names the source in error messages, e.g. `pool "pool2" options`. */
-  label: string;
+  label: string | undefined;
 }
 
 /** State shared by a configuration and every overlay derived from it. */
@@ -95,6 +95,11 @@ export class OsloConfig implements Config {
     if (this.registry.register(group)) this.clearCaches();
   }
 
+  get<T>(group: OptionGroup<T>): Readonly<T> {
+    if (!this.groupCache.has(group.name)) this.register(group);
+    return this.group(group.name) as unknown as Readonly<T>;
+  }
+
   /** Names of the registered groups, in registration order. */
   groupNames(): string[] {
     return this.registry.groupNames();
@@ -105,9 +110,9 @@ export class OsloConfig implements Config {
     return this.fileValues.sections();
   }
 
-  group<T = Record<string, OptionValue>>(name: string): T {
+  group(name: string): Readonly<Record<string, OptionValue>> {
     const cached = this.groupCache.get(name);
-    if (cached) return cached as unknown as T;
+    if (cached) return cached;
     const specs = this.registry.options(name);
     if (!specs) throw new ConfigError('option group is not registered', { group: name });
 
@@ -126,7 +131,7 @@ export class OsloConfig implements Config {
     }
     const frozen = deepFreeze(values);
     this.groupCache.set(name, frozen);
-    return frozen as unknown as T;
+    return frozen;
   }
 
   /**
@@ -153,7 +158,7 @@ export class OsloConfig implements Config {
    *
    * @param label names the source of the values in error messages.
    */
-  withOverrides(group: string, values: Record<string, unknown>, label = 'overrides'): OsloConfig {
+  withOverrides(group: string, values: Record<string, unknown>, label?: string): OsloConfig {
     const copy = new OsloConfig({ commandLine: this.commandLine });
     copy.inheritFrom(this);
     for (const [key, value] of Object.entries(values)) {
@@ -307,7 +312,7 @@ function valueError(
   const where: ConfigErrorLocation = { group, option };
   switch (origin.kind) {
     case 'override':
-      where.file = origin.label;
+      if (origin.label !== undefined) where.file = origin.label;
       break;
     case 'command line':
       where.file = 'command line';

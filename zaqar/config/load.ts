@@ -4,7 +4,7 @@
  *
  *   const { config, cli } = loadConfig(process.argv.slice(2), { prog: 'zaqar-server' });
  *   if (cli.help) { console.log(formatHelp('zaqar-server')); return; }
- *   const transport = config.group<TransportOptions>('transport');
+ *   const transport = config.get(TRANSPORT_GROUP);
  *
  * Values are resolved lazily, group by group, like oslo.config: an invalid
  * value in a group the process never reads does not stop it. [DEFAULT] is

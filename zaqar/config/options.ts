@@ -7,6 +7,8 @@
  * option names exactly as they appear in zaqar.conf (snake_case).
  */
 
+import { token } from '../di/token';
+
 export type OptionType =
   | 'string'
   | 'boolean'
@@ -46,11 +48,18 @@ export interface OptionSpec {
   secret?: boolean;
 }
 
-export interface OptionGroup {
+/**
+ * An option group as declared. `T` is the shape of the resolved group (keys
+ * are the option names of zaqar.conf); `defineGroup<T>()` checks the
+ * declarations against it, and `config.get(group)` returns a `T`.
+ */
+export interface OptionGroup<T = unknown> {
   /** Section name as written in zaqar.conf, e.g. `drivers:message_store:sqlite`; `DEFAULT` for the default section. */
   name: string;
   help?: string;
   options: readonly OptionSpec[];
+  /** Type only: never set. */
+  readonly resolvedAs?: T;
 }
 
 /** Where a configuration error was found; every part is optional. */
@@ -83,18 +92,26 @@ function formatConfigError(reason: string, where: ConfigErrorLocation): string {
 }
 
 /** The resolved configuration of one process (zaqar/config implements it). */
+export const Config = token<Config>('Config');
+
 export interface Config {
   /** Files read, in order (later ones win). */
   readonly files: readonly string[];
   /** Register a group; idempotent, allowed after the files were parsed (drivers register late). */
   register(group: OptionGroup): void;
   /**
-   * The group's values keyed by option name, resolved (aliases, `$name`
-   * interpolation), converted and validated; cached. Throws ConfigError.
+   * A declared group's values, typed as declared: registered if need be,
+   * resolved (aliases, `$name` interpolation), converted and validated;
+   * cached. Throws ConfigError.
    */
-  group<T = Record<string, OptionValue>>(name: string): T;
-  /** A copy with some values of one group replaced (per-pool overlays); the original is unchanged. */
-  withOverrides(group: string, values: Record<string, unknown>): Config;
+  get<T>(group: OptionGroup<T>): Readonly<T>;
+  /** A registered group's values by section name, untyped (for generic code: validation, overlays). */
+  group(name: string): Readonly<Record<string, OptionValue>>;
+  /**
+   * A copy with some values of one group replaced (per-pool overlays); the
+   * original is unchanged. `label` names the source in error messages.
+   */
+  withOverrides(group: string, values: Record<string, unknown>, label?: string): Config;
   /** Section names present in the files, normalised as oslo does. */
   sections(): string[];
   /** A ConfigError about an option's value, located at the file that set it (for checks made outside the config system). */

@@ -8,14 +8,14 @@
  */
 import type { OsloConfig } from './config';
 import { describeChoices } from './choices';
-import type { DefaultOptions } from './groups';
 import { shown } from './oslo-types';
+import { DEFAULT_GROUP } from './groups';
 
 export const AUTH_STRATEGIES: readonly string[] = ['', 'keystone'];
 
 /** @throws ConfigError naming file, group, option and reason. */
 export function checkStartupOptions(config: OsloConfig): void {
-  const { auth_strategy: authStrategy } = config.group<DefaultOptions>('DEFAULT');
+  const { auth_strategy: authStrategy } = config.get(DEFAULT_GROUP);
   if (!AUTH_STRATEGIES.includes(authStrategy)) {
     throw config.optionError(
       'DEFAULT',

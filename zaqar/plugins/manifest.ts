@@ -16,8 +16,10 @@ export type PluginKind =
   | 'management_store'
   /** `[drivers] transport` */
   | 'transport'
-  /** `[DEFAULT] auth_strategy` */
+  /** `[DEFAULT] auth_strategy` (noauth is the empty value) */
   | 'auth'
+  /** `[storage] message_pipeline`, `queue_pipeline`, ...: a stage in front of the store's controllers */
+  | 'pipeline_stage'
   /** subscriber URI scheme */
   | 'notifier';
 
@@ -28,6 +30,11 @@ export interface PluginManifest {
   description: string;
   /** The plugin's own option groups, e.g. `[drivers:message_store:sqlite]`. */
   optionGroups?: readonly OptionGroup[];
+  /**
+   * Stores only: the URI schemes the store opens (`redis`, `mongodb`,
+   * `sqlite`...), so a store can be chosen by its URI — a pool's `uri`.
+   */
+  uriSchemes?: readonly string[];
   /** Requires the implementation and returns its DI module (bindings keyed by TYPES and `name`). */
   load(): ContainerModule | Promise<ContainerModule>;
 }

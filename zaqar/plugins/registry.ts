@@ -40,8 +40,9 @@ export class UnknownPluginError extends Error {
     public readonly kind: PluginKind,
     public readonly pluginName: string,
     public readonly available: string[],
+    what = 'plugin',
   ) {
-    super(`unknown ${kind} plugin '${pluginName}' (available: ${available.length ? available.join(', ') : 'none'})`);
+    super(`unknown ${kind} ${what} '${pluginName}' (available: ${available.length ? available.join(', ') : 'none'})`);
     this.name = 'UnknownPluginError';
   }
 }
@@ -117,6 +118,19 @@ export class PluginRegistry {
 
   find(kind: PluginKind, name: string): PluginManifest | undefined {
     return this.manifests.get(this.key(kind, name));
+  }
+
+  /**
+   * The plugin of `kind` that opens URIs of `scheme` (a manifest's
+   * `uriSchemes`), or UnknownPluginError listing the schemes there are.
+   */
+  getByScheme(kind: PluginKind, scheme: string): PluginManifest {
+    const wanted = scheme.toLowerCase();
+    const candidates = this.all().filter((m) => m.kind === kind);
+    const manifest = candidates.find((m) => m.uriSchemes?.includes(wanted));
+    if (manifest) return manifest;
+    const schemes = candidates.flatMap((m) => m.uriSchemes ?? []).sort();
+    throw new UnknownPluginError(kind, `${wanted}://`, schemes.map((s) => `${s}://`), 'URI scheme');
   }
 
   /** The plugin, or UnknownPluginError listing the available names. */

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';
-import type { Storage } from './facade';
+import type { Storage } from './storage';
 
 export interface OperationStatus {
   succeeded: boolean;

@@ -17,6 +17,9 @@
  * run against every driver.
  */
 
+import { token } from '../di/token';
+import type { Interceptor } from './pipeline/interceptor';
+
 export type Project = string | null;
 
 /** Zaqar's `Capabilities` enum; values as in the reference. */
@@ -208,11 +211,21 @@ export interface QueueDataController {
   purge(queue: string, project: Project): Promise<void>;
 }
 
+/**
+ * A message store's part in the queue lifecycle: interceptors around the
+ * management store's `create`, `setMetadata` and `delete` of a queue, run
+ * by the queue pipeline (zaqar/storage/storage.ts). Pooling places a new
+ * queue on a pool here and forgets it on deletion; a plain store needs none.
+ */
+export type QueueLifecycle = Interceptor<Pick<QueueController, 'create' | 'setMetadata' | 'delete'>>;
+
 export interface MessageStore {
   readonly capabilities: readonly Capability[];
   readonly messageController: MessageController;
   readonly claimController: ClaimController;
   readonly queueDataController: QueueDataController;
+  /** Optional: see QueueLifecycle. */
+  readonly queueLifecycle?: QueueLifecycle;
   isAlive(): Promise<boolean>;
   /** Driver KPIs for the detailed health endpoint. */
   health(): Promise<Record<string, unknown>>;
@@ -220,6 +233,8 @@ export interface MessageStore {
   gc(): Promise<number>;
   close(): Promise<void>;
 }
+/** The message store `[drivers] message_store` names (without pipeline stages in front). */
+export const MessageStore = token<MessageStore>('MessageStore');
 
 // ---------------------------------------------------------------------------
 // Management store: pools, flavors, catalogue (used by pooling)
@@ -291,3 +306,5 @@ export interface ManagementStore {
   isAlive(): Promise<boolean>;
   close(): Promise<void>;
 }
+/** The management store `[drivers] management_store` names. */
+export const ManagementStore = token<ManagementStore>('ManagementStore');

@@ -1,10 +1,13 @@
 /**
- * What a transport plugin provides. A transport turns wire requests into
- * core API calls and back; it holds no API logic of its own.
+ * What a transport plugin provides: a server that turns wire requests into
+ * calls of the core's operations (after the core's request stages) and
+ * presents the results in its own format. It holds no API logic of its own.
  */
-import type { Config } from '../config/options';
+import type { Operations } from '../api/operations';
+import type { RequestPipeline } from '../api/request/pipeline';
 import type { Logger } from '../common/logger';
-import type { ApiV2 } from '../api/v2/api';
+import type { Config } from '../config/options';
+import { token } from '../di/token';
 
 export interface ListeningAddress {
   host: string;
@@ -12,17 +15,24 @@ export interface ListeningAddress {
 }
 
 export interface Transport {
+  /** The plugin's name (`wsgi`, `websocket`, ...), for logs. */
+  readonly name: string;
   /** Starts serving; resolves once the socket listens. */
   listen(): Promise<ListeningAddress>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every connection. */
   close(graceMs?: number): Promise<void>;
 }
+/** Contribution point: every transport this process serves. */
+export const Transport = token<Transport>('Transport');
 
 export interface TransportContext {
   config: Config;
-  api: ApiV2;
   logger: Logger;
+  operations: Operations;
+  /** The core's request stages; a transport may add its own with `pipeline.with()`. */
+  pipeline: RequestPipeline;
 }
 
-/** Bound by transport plugins under TYPES.Transport, named by the plugin name. */
+/** Bound by transport plugins, named by the plugin name. */
 export type TransportFactory = (context: TransportContext) => Transport;
+export const TransportFactory = token<TransportFactory>('TransportFactory');

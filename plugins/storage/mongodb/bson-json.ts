@@ -21,6 +21,7 @@
  */
 import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'mongodb';
 import { JsonNumber, RawJson } from '../../../zaqar/common/json';
+import { pythonJsonFloat } from '../../../zaqar/common/python';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -28,27 +29,6 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Python's `repr(float)` (what `json.dumps` writes for a float). */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
-  // toExponential() without an argument gives the shortest digits that
-  // round-trip, as Python's repr does; only the layout differs.
-  const [mantissa, exponentText] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exponent = Number(exponentText);
-  const point = exponent + 1; // digits are 0.d1d2... × 10^point
-  if (point > 16 || point < -3) {
-    const body = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${body}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}.0`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
 
 /** pymongo's integer mapping. */
 function integer(value: bigint): Int32 | Long {
@@ -116,7 +96,7 @@ export function toBson(input: unknown): Encoded {
     // What dumpJson writes for a JS number: String(value), or null.
     if (!Number.isFinite(value)) return null;
     if (Number.isSafeInteger(value)) return integer(BigInt(value));
-    if (pythonFloatRepr(value) !== String(value)) exact = false;
+    if (pythonJsonFloat(value) !== String(value)) exact = false;
     return new Double(value);
   };
 
@@ -135,7 +115,7 @@ export function toBson(input: unknown): Encoded {
       exact = false;
       return null;
     }
-    if (pythonFloatRepr(x) !== text || Object.is(x, -0)) exact = false;
+    if (pythonJsonFloat(x) !== text || Object.is(x, -0)) exact = false;
     return new Double(x);
   };
 
@@ -156,7 +136,7 @@ export function fromBson(value: unknown): unknown {
     case 'boolean':
       return value;
     case 'number':
-      return Number.isInteger(value) ? value : new JsonNumber(pythonFloatRepr(value));
+      return Number.isInteger(value) ? value : new JsonNumber(pythonJsonFloat(value));
     case 'bigint':
       return Number.isSafeInteger(Number(value)) ? Number(value) : new JsonNumber(value.toString());
     case 'object':
@@ -165,7 +145,7 @@ export function fromBson(value: unknown): unknown {
       return null;
   }
   if (value instanceof Int32) return value.value;
-  if (value instanceof Double) return new JsonNumber(pythonFloatRepr(value.value));
+  if (value instanceof Double) return new JsonNumber(pythonJsonFloat(value.value));
   if (value instanceof Long) {
     const text = value.toString();
     return Number.isSafeInteger(Number(text)) ? Number(text) : new JsonNumber(text);

@@ -21,6 +21,7 @@ export const dataManifest: PluginManifest = {
   description:
     "Message store on MongoDB (replica set or mongos) in Zaqar's layout: FIFO markers, atomic batches, claims in the messages.",
   optionGroups: [mongoMessageStoreOptionGroup],
+  uriSchemes: ['mongodb', 'mongodb+srv'],
   load: () => implementation().createMongoDataModule(),
 };
 
@@ -29,6 +30,7 @@ export const controlManifest: PluginManifest = {
   name: 'mongodb',
   description: "Management store on MongoDB in Zaqar's layout (queues, pools, flavors, catalogue).",
   optionGroups: [mongoManagementStoreOptionGroup],
+  uriSchemes: ['mongodb', 'mongodb+srv'],
   load: () => implementation().createMongoControlModule(),
 };
 

@@ -6,9 +6,8 @@
  */
 import { ContainerModule } from 'inversify';
 import { MongoClient, MongoServerError } from 'mongodb';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import type { Logger } from '../../../zaqar/common/logger';
-import type { ManagementStoreContext, ManagementStoreFactory, MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
+import { type ManagementStoreContext, ManagementStoreFactory, type MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
 import { clientOptions, normaliseUri, redactUri } from './client-options';
 import { MongoManagementStore } from './management-store';
 import { MongoMessageStore } from './message-store';
@@ -19,6 +18,7 @@ import {
   readManagementStoreOptions,
   readMessageStoreOptions,
 } from './options';
+import { DEFAULT_GROUP } from '../../../zaqar/config/groups';
 
 export const PLUGIN_NAME = 'mongodb';
 
@@ -53,7 +53,7 @@ async function helloReply(client: MongoClient): Promise<HelloReply> {
 export const createMongoMessageStore: MessageStoreFactory = async (context: MessageStoreContext) => {
   const options = readMessageStoreOptions(context.options);
   const logger = context.logger.child({ store: PLUGIN_NAME });
-  const unreliable = context.config.group<{ unreliable?: boolean }>('DEFAULT').unreliable === true;
+  const unreliable = context.config.get(DEFAULT_GROUP).unreliable === true;
   const client = await connect(options, 'message store', logger);
   try {
     // config.md §2.5: acknowledged messages must survive a server's loss.
@@ -65,9 +65,9 @@ export const createMongoMessageStore: MessageStoreFactory = async (context: Mess
     const driver = new MongoMessageStore({
       client,
       options,
-      queues: context.control.queueController,
+      queues: context.managementStore.queueController,
       // With a MongoDB management store the counters are the queue documents' (counters.ts).
-      counter: context.control instanceof MongoManagementStore ? context.control.queueCounter() : undefined,
+      counter: context.managementStore instanceof MongoManagementStore ? context.managementStore.queueCounter() : undefined,
       logger,
     });
     await driver.initialise();
@@ -94,12 +94,12 @@ export const createMongoManagementStore: ManagementStoreFactory = async (context
 
 export function createMongoDataModule(): ContainerModule {
   return new ContainerModule((options) => {
-    options.bind<MessageStoreFactory>(TYPES.MessageStoreFactory).toConstantValue(createMongoMessageStore).whenNamed(PLUGIN_NAME);
+    options.bind(MessageStoreFactory).toConstantValue(createMongoMessageStore).whenNamed(PLUGIN_NAME);
   });
 }
 
 export function createMongoControlModule(): ContainerModule {
   return new ContainerModule((options) => {
-    options.bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory).toConstantValue(createMongoManagementStore).whenNamed(PLUGIN_NAME);
+    options.bind(ManagementStoreFactory).toConstantValue(createMongoManagementStore).whenNamed(PLUGIN_NAME);
   });
 }

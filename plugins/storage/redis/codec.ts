@@ -26,6 +26,7 @@
  * becomes a RawJson without building an intermediate object.
  */
 import { dumpJson, JsonNumber, RawJson } from '../../../zaqar/common/json';
+import { pythonJsonFloat } from '../../../zaqar/common/python';
 
 /** The MessagePack bytes of a JSON value, and whether they reproduce its JSON text. */
 export interface PackedJson {
@@ -201,7 +202,7 @@ function writeNumber(w: Writer, n: number, state: { exact: boolean }): void {
     return;
   }
   w.float64(n);
-  if (pythonFloatRepr(n) !== String(n)) state.exact = false;
+  if (pythonJsonFloat(n) !== String(n)) state.exact = false;
 }
 
 function writeJsonNumber(w: Writer, text: string, state: { exact: boolean }): void {
@@ -211,7 +212,7 @@ function writeJsonNumber(w: Writer, text: string, state: { exact: boolean }): vo
   }
   const n = Number(text);
   w.float64(n);
-  if (!Number.isFinite(n) || pythonFloatRepr(n) !== text) state.exact = false;
+  if (!Number.isFinite(n) || pythonJsonFloat(n) !== text) state.exact = false;
 }
 
 function writeBigInt(w: Writer, big: bigint, text: string, state: { exact: boolean }): void {
@@ -248,32 +249,6 @@ function writeSafeInteger(w: Writer, n: number): void {
 // ---------------------------------------------------------------------------
 // Python's float repr
 
-/**
- * `repr(x)` of a Python float (what `json.dumps` writes): the shortest
- * digits that round-trip — the same digits JavaScript picks — formatted
- * Python's way: exponent notation when the decimal exponent is below -4 or
- * at least 16 (`1e-05`, `1e+16`, two-digit exponent minimum), otherwise
- * positional with at least one fractional digit (`1.0`, `1000000000000000.0`).
- */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  if (x === 0) return `${sign}0.0`;
-  // toExponential() without an argument gives the shortest round-trip digits.
-  const [mantissa, exponentText] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) {
-    const fraction = digits.length > 1 ? `.${digits.slice(1)}` : '';
-    const magnitude = String(Math.abs(exponent)).padStart(2, '0');
-    return `${sign}${digits[0]}${fraction}e${exponent < 0 ? '-' : '+'}${magnitude}`;
-  }
-  const point = exponent + 1; // digits before the decimal point
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}.0`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
 
 // ---------------------------------------------------------------------------
 // Decoding
@@ -370,9 +345,9 @@ class Reader {
       case 0xd3:
         return this.read(8, (o) => b.readBigInt64BE(o)).toString();
       case 0xca:
-        return pythonFloatRepr(this.read(4, (o) => b.readFloatBE(o)));
+        return pythonJsonFloat(this.read(4, (o) => b.readFloatBE(o)));
       case 0xcb:
-        return pythonFloatRepr(this.read(8, (o) => b.readDoubleBE(o)));
+        return pythonJsonFloat(this.read(8, (o) => b.readDoubleBE(o)));
       case 0xd9:
         return JSON.stringify(this.str(this.u8()));
       case 0xda:

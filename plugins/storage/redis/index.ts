@@ -20,6 +20,7 @@ export const dataManifest: PluginManifest = {
   description:
     "Message store in Redis (standalone, unix socket or Sentinel), in Zaqar 15's key layout; one Lua script per operation.",
   optionGroups: [redisMessageStoreOptionGroup],
+  uriSchemes: ['redis'],
   load: loader('message_store'),
 };
 
@@ -28,6 +29,7 @@ export const controlManifest: PluginManifest = {
   name: 'redis',
   description: "Management store in Redis (queues, pools, flavors, catalogue), in Zaqar 15's key layout.",
   optionGroups: [redisManagementStoreOptionGroup],
+  uriSchemes: ['redis'],
   load: loader('management_store'),
 };
 

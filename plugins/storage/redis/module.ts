@@ -4,13 +4,12 @@
  * zaqar.conf selects one of them.
  */
 import { ContainerModule } from 'inversify';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import type { Logger } from '../../../zaqar/common/logger';
 import type { Config } from '../../../zaqar/config/options';
-import type {
-  ManagementStoreContext,
+import {
+  type ManagementStoreContext,
   ManagementStoreFactory,
-  MessageStoreContext,
+  type MessageStoreContext,
   MessageStoreFactory,
 } from '../../../zaqar/storage/factories';
 import { RedisConnection } from './connection';
@@ -114,9 +113,9 @@ export const createRedisManagementStore: ManagementStoreFactory = async (context
 export function createRedisModule(kind: 'message_store' | 'management_store'): ContainerModule {
   return new ContainerModule((options) => {
     if (kind === 'message_store') {
-      options.bind<MessageStoreFactory>(TYPES.MessageStoreFactory).toConstantValue(createRedisMessageStore).whenNamed(PLUGIN_NAME);
+      options.bind(MessageStoreFactory).toConstantValue(createRedisMessageStore).whenNamed(PLUGIN_NAME);
     } else {
-      options.bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory).toConstantValue(createRedisManagementStore).whenNamed(PLUGIN_NAME);
+      options.bind(ManagementStoreFactory).toConstantValue(createRedisManagementStore).whenNamed(PLUGIN_NAME);
     }
   });
 }

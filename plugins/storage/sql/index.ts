@@ -10,6 +10,7 @@ export const manifest: PluginManifest = {
   name: 'sqlalchemy',
   description: "Management store in SQLite, in Zaqar's SQLAlchemy table layout (queues, pools, flavors, catalogue).",
   optionGroups: [sqlManagementStoreOptionGroup],
+  uriSchemes: ['sqlite'],
   load() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const implementation = require('./module') as typeof import('./module');

@@ -4,8 +4,7 @@
  * selects it.
  */
 import { ContainerModule } from 'inversify';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
-import type { ManagementStoreContext, ManagementStoreFactory } from '../../../zaqar/storage/factories';
+import { type ManagementStoreContext, ManagementStoreFactory } from '../../../zaqar/storage/factories';
 import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
 import { SqlManagementStore } from './management-store';
 import { readSqlManagementStoreUri, SQL_MANAGEMENT_STORE_GROUP } from './options';
@@ -24,7 +23,7 @@ export const createSqlManagementStore: ManagementStoreFactory = async (context: 
 export function createSqlControlModule(): ContainerModule {
   return new ContainerModule((options) => {
     options
-      .bind<ManagementStoreFactory>(TYPES.ManagementStoreFactory)
+      .bind(ManagementStoreFactory)
       .toConstantValue(createSqlManagementStore)
       .whenNamed(PLUGIN_NAME);
   });

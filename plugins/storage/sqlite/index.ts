@@ -11,6 +11,7 @@ export const manifest: PluginManifest = {
   name: 'sqlite',
   description: 'Embedded message store in one SQLite file (WAL); several server processes may share the file.',
   optionGroups: [sqliteMessageStoreOptionGroup],
+  uriSchemes: ['sqlite'],
   load() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const implementation = require('./module') as typeof import('./module');

@@ -3,8 +3,7 @@
  * the plugin name. Required only when zaqar.conf selects `sqlite`.
  */
 import { ContainerModule } from 'inversify';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
-import type { MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
+import { type MessageStoreContext, MessageStoreFactory } from '../../../zaqar/storage/factories';
 import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
 import { SqliteMessageStore } from './message-store';
 import { readSqliteMessageStoreOptions, SQLITE_MESSAGE_STORE_GROUP } from './options';
@@ -25,7 +24,7 @@ export const createSqliteMessageStore: MessageStoreFactory = async (context: Mes
 export function createSqliteDataModule(): ContainerModule {
   return new ContainerModule((options) => {
     options
-      .bind<MessageStoreFactory>(TYPES.MessageStoreFactory)
+      .bind(MessageStoreFactory)
       .toConstantValue(createSqliteMessageStore)
       .whenNamed(PLUGIN_NAME);
   });

@@ -1,11 +1,11 @@
 /**
- * restify request → core ApiRequest. Reads the body (bounded: a body larger
- * than any limit is drained, not kept, and the handler rejects it from its
- * Content-Length), parses the query string, exposes headers.
+ * restify request → HttpRequest. Reads the body (bounded: a body larger
+ * than any limit is drained, not kept, and the operation rejects it from
+ * its Content-Length), parses the query string, exposes headers.
  */
 import type { Request } from 'restify';
-import { QueryParams } from '../../../zaqar/api/query';
-import type { ApiRequest, RequestContext } from '../../../zaqar/api/request';
+import type { HttpRequest } from './http/model';
+import { QueryParams } from './http/query';
 
 /** Reads the whole body (events, not an async iterator: this runs on every request). */
 export function readBody(req: Request, maxBytes: number): Promise<Buffer | undefined> {
@@ -33,10 +33,9 @@ function contentLengthOf(req: Request): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-export function toApiRequest(req: Request, body: Buffer | undefined, requestId: string): ApiRequest {
+export function toHttpRequest(req: Request, body: Buffer | undefined, requestId: string): HttpRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const context: RequestContext = { projectId: null, clientId: undefined, roles: [], requestId };
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
@@ -48,6 +47,6 @@ export function toApiRequest(req: Request, body: Buffer | undefined, requestId: 
     },
     contentLength: contentLengthOf(req),
     body,
-    context,
+    requestId,
   };
 }

@@ -1,13 +1,13 @@
 /**
- * Core ApiResponse → restify response (bodies rendered Python-style by
+ * Core HttpResponse → restify response (bodies rendered Python-style by
  * common/json). Header names go out in lower case, as falcon writes them:
  * some of Zaqar's own tests compare header names case-sensitively.
  */
 import type { Response } from 'restify';
-import type { ApiResponse } from '../../../zaqar/api/request';
+import type { HttpResponse } from './http/model';
 import { dumpJson } from '../../../zaqar/common/json';
 
-export function writeResponse(res: Response, response: ApiResponse, requestId: string): void {
+export function writeResponse(res: Response, response: HttpResponse, requestId: string): void {
   const headers: Record<string, string> = { 'x-openstack-request-id': requestId };
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
   let text = '';

@@ -6,30 +6,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import * as restify from 'restify';
-import type { ApiV2, Route } from '../../../zaqar/api/v2/api';
 import type { Logger } from '../../../zaqar/common/logger';
+import { DEFAULT_GROUP, TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP, type WsgiTransportOptions } from '../../../zaqar/config/groups';
 import type { ListeningAddress, Transport, TransportContext } from '../../../zaqar/transport/transport';
-import { readBody, toApiRequest } from './request';
+import { HttpApi } from './http/api';
+import type { Route } from './http/routes';
+import { readBody, toHttpRequest } from './request';
 import { writeResponse } from './response';
 
-interface WsgiOptions {
-  bind: string;
-  port: number;
-}
-
-interface BodyLimits {
-  max_messages_post_size: number;
-  max_queue_metadata: number;
-}
 
 /** Slack over the largest configured body so size errors come from Content-Length, as in Zaqar. */
 const BODY_SLACK = 64 * 1024;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export class RestifyTransport implements Transport {
+  readonly name = 'wsgi';
   private readonly server: restify.Server;
-  private readonly options: WsgiOptions;
-  private readonly api: ApiV2;
+  private readonly options: WsgiTransportOptions;
+  private readonly api: HttpApi;
   private readonly logger: Logger;
   private readonly maxBody: number;
   private inFlight = 0;
@@ -38,11 +32,19 @@ export class RestifyTransport implements Transport {
   private readonly debug: boolean;
 
   constructor(context: TransportContext) {
-    this.api = context.api;
+    const defaults = context.config.get(DEFAULT_GROUP);
+    const limits = context.config.get(TRANSPORT_GROUP);
     this.logger = context.logger;
-    this.debug = context.config.group<{ debug: boolean }>('DEFAULT').debug;
-    this.options = context.config.group<WsgiOptions>('drivers:transport:wsgi');
-    const limits = context.config.group<BodyLimits>('transport');
+    this.debug = defaults.debug;
+    this.options = context.config.get(WSGI_TRANSPORT_GROUP);
+    this.api = new HttpApi({
+      operations: context.operations,
+      pipeline: context.pipeline,
+      logger: context.logger,
+      adminMode: defaults.admin_mode,
+      deprecatedVersions: defaults.enable_deprecated_api_versions,
+      limits,
+    });
     this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
 
     this.server = restify.createServer({ name: 'zaqar', handleUncaughtExceptions: false });
@@ -83,7 +85,7 @@ export class RestifyTransport implements Transport {
     this.inFlight++;
     try {
       const body = await readBody(req, this.maxBody);
-      const apiRequest = toApiRequest(req, body, requestId);
+      const apiRequest = toHttpRequest(req, body, requestId);
       const response = await this.api.handle(route, apiRequest);
       writeResponse(res, response, requestId);
       // Failures are logged by the API with their cause; this is the access log.

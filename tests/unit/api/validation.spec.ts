@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { acceptsJson } from '../../../zaqar/api/v2/hooks';
+import { acceptsJson } from '../../../plugins/transport/wsgi/http/media-stage';
 import { normalizeClientId, ValidationFailed, Validator } from '../../../zaqar/api/validation';
 import { LIMITS } from '../../helpers/limits';
 import { parseJsonText } from '../../../zaqar/common/json';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { PolicyEvaluationError } from '../../../zaqar/auth/policy';
 import { PercentTemplate } from '../../../zaqar/auth/policy/python-format';
 import { classifyGenericKind, literalEvalToStr } from '../../../zaqar/auth/policy/python-literal';
-import { pythonFloatRepr, pythonRepr, pythonStr, pythonTruthy } from '../../../zaqar/auth/policy/python-values';
+import { isTruthy as pythonTruthy, pythonFloatRepr, pythonRepr, pythonStr } from '../../../zaqar/common/python';
 
 describe('policy Python compatibility helpers', () => {
   describe('repr(float)', () => {

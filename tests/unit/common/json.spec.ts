@@ -3,13 +3,13 @@ import {
   dumpJson,
   dumpJsonAscii,
   isPyInt,
-  isTruthy,
   JsonNumber,
   JsonParseError,
   parseJsonBody,
   parseJsonText,
   RawJson,
 } from '../../../zaqar/common/json';
+import { isTruthy } from '../../../zaqar/common/python';
 
 describe('common/json', () => {
   describe('parseJsonText', () => {

@@ -1,16 +1,5 @@
 import { expect } from 'chai';
-import {
-  CORE_OPTION_GROUPS,
-  type CorsOptions,
-  type DefaultOptions,
-  type DriversOptions,
-  type NotificationOptions,
-  type OsloPolicyOptions,
-  type PluginsOptions,
-  type TransportOptions,
-  type WebsocketTransportOptions,
-  type WsgiTransportOptions,
-} from '../../../zaqar/config/groups';
+import { CORE_OPTION_GROUPS, CORS_GROUP, DEFAULT_GROUP, DRIVERS_GROUP, NOTIFICATION_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, TRANSPORT_GROUP, WEBSOCKET_TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { configFrom } from './helpers';
 
 function optionOf(group: string, name: string) {
@@ -35,7 +24,7 @@ describe('config/groups: the core option groups (config.md Part 2)', () => {
 
   it('has the reference defaults', () => {
     const config = configFrom([]);
-    expect(config.group<DefaultOptions>('DEFAULT')).to.include({
+    expect(config.get(DEFAULT_GROUP)).to.include({
       admin_mode: false,
       pooling: false,
       unreliable: false,
@@ -47,17 +36,17 @@ describe('config/groups: the core option groups (config.md Part 2)', () => {
       syslog_log_facility: 'LOG_USER',
       rate_limit_except_level: 'CRITICAL',
     });
-    expect(config.group<DefaultOptions>('DEFAULT').logging_context_format_string).to.include('[project_id:%(project_id)s]');
-    expect(config.group<DriversOptions>('drivers')).to.deep.equal({ transport: 'wsgi', message_store: 'mongodb', management_store: 'mongodb' });
-    expect(config.group<WsgiTransportOptions>('drivers:transport:wsgi')).to.deep.equal({ bind: '127.0.0.1', port: 8888 });
-    expect(config.group<WebsocketTransportOptions>('drivers:transport:websocket')).to.deep.equal({
+    expect(config.get(DEFAULT_GROUP).logging_context_format_string).to.include('[project_id:%(project_id)s]');
+    expect(config.get(DRIVERS_GROUP)).to.deep.equal({ transport: 'wsgi', message_store: 'mongodb', management_store: 'mongodb' });
+    expect(config.get(WSGI_TRANSPORT_GROUP)).to.deep.equal({ bind: '127.0.0.1', port: 8888 });
+    expect(config.get(WEBSOCKET_TRANSPORT_GROUP)).to.deep.equal({
       bind: '127.0.0.1',
       port: 9000,
       external_port: null,
       notification_bind: null,
       notification_port: 0,
     });
-    expect(config.group<TransportOptions>('transport')).to.include({
+    expect(config.get(TRANSPORT_GROUP)).to.include({
       default_message_ttl: 3600,
       default_claim_ttl: 300,
       default_claim_grace: 60,
@@ -67,19 +56,19 @@ describe('config/groups: the core option groups (config.md Part 2)', () => {
       client_id_uuid_safe: 'strict',
       message_encryption_key: 'AES256',
     });
-    expect(config.group<NotificationOptions>('notification').subscription_confirmation_email_template).to.deep.equal({
+    expect(config.get(NOTIFICATION_GROUP).subscription_confirmation_email_template).to.deep.equal({
       topic: 'Zaqar Notification - Subscription Confirmation',
       body:
         'You have chosen to subscribe to the queue: {0}. This queue belongs to project: {1}. ' +
         'To confirm this subscription, click or visit this link below: {2}',
       sender: 'Zaqar Notifications <no-reply@openstack.org>',
     });
-    expect(config.group<OsloPolicyOptions>('oslo_policy')).to.include({ policy_file: 'policy.yaml', policy_default_rule: 'default' });
-    expect(config.group<PluginsOptions>('plugins').paths).to.deep.equal([]);
+    expect(config.get(OSLO_POLICY_GROUP)).to.include({ policy_file: 'policy.yaml', policy_default_rule: 'default' });
+    expect(config.get(PLUGINS_GROUP).paths).to.deep.equal([]);
   });
 
   it("uses Zaqar's run-time CORS defaults, not the library's", () => {
-    const cors = configFrom([]).group<CorsOptions>('cors');
+    const cors = configFrom([]).get(CORS_GROUP);
     expect(cors.allowed_origin).to.equal(null);
     expect(cors.allow_methods).to.deep.equal(['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD']);
     expect(cors.expose_headers).to.include('X-OpenStack-Request-ID');
@@ -116,7 +105,7 @@ describe('config/groups: the core option groups (config.md Part 2)', () => {
   });
 
   it('does not restrict plugin names in [drivers]', () => {
-    const drivers = configFrom([`[drivers]\nmessage_store = sqlite\nmanagement_store = my-plugin\n`]).group<DriversOptions>('drivers');
+    const drivers = configFrom([`[drivers]\nmessage_store = sqlite\nmanagement_store = my-plugin\n`]).get(DRIVERS_GROUP);
     expect(drivers).to.include({ message_store: 'sqlite', management_store: 'my-plugin' });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { DefaultOptions, SignedUrlOptions, TransportOptions } from '../../../zaqar/config/groups';
+import { DEFAULT_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { interpolate } from '../../../zaqar/config/interpolation';
 import type { OptionGroup } from '../../../zaqar/config/options';
 import { configErrorOf, configFrom, lines } from './helpers';
@@ -17,27 +17,27 @@ function textGroup(...body: string[]): Record<string, unknown> {
 describe('config: $-interpolation of values (config.md §1.5)', () => {
   it('substitutes $name and ${name} from the same group, before type conversion', () => {
     const config = configFrom([lines('[transport]', 'max_message_ttl = ${max_claim_ttl}', 'max_claim_ttl = 50000', 'max_claim_grace = $max_claim_ttl')]);
-    const transport = config.group<TransportOptions>('transport');
+    const transport = config.get(TRANSPORT_GROUP);
     expect(transport.max_message_ttl).to.equal(50000);
     expect(transport.max_claim_grace).to.equal(50000);
   });
 
   it('falls back to DEFAULT for a name the group does not have', () => {
     const config = configFrom([lines('[DEFAULT]', 'log_dir = /var/log/zaqar', '[signed_url]', 'secret_key = in-$log_dir')]);
-    expect(config.group<SignedUrlOptions>('signed_url').secret_key).to.equal('in-/var/log/zaqar');
+    expect(config.get(SIGNED_URL_GROUP).secret_key).to.equal('in-/var/log/zaqar');
   });
 
   it('reads another group with ${group.name}', () => {
     const config = configFrom([
       lines('[drivers:transport:wsgi]', 'port = 9999', '[drivers]', 'transport = t$drivers.management_store', '[signed_url]', 'secret_key = p${drivers.message_store}'),
     ]);
-    expect(config.group<SignedUrlOptions>('signed_url').secret_key).to.equal('pmongodb');
+    expect(config.get(SIGNED_URL_GROUP).secret_key).to.equal('pmongodb');
     expect(config.group('drivers')['transport']).to.equal('tmongodb');
   });
 
   it("substitutes the referenced option's converted value, as Python's str() prints it", () => {
     const config = configFrom([lines('[DEFAULT]', 'debug = yes', 'log_file = debug-$debug-${use_json}-${default_log_levels}.log', 'default_log_levels = a=1,b=2')]);
-    expect(config.group<DefaultOptions>('DEFAULT').log_file).to.equal("debug-True-False-['a=1', 'b=2'].log");
+    expect(config.get(DEFAULT_GROUP).log_file).to.equal("debug-True-False-['a=1', 'b=2'].log");
   });
 
   it('substitutes None as the empty string', () => {
@@ -63,7 +63,7 @@ describe('config: $-interpolation of values (config.md §1.5)', () => {
 
   it('reads $$ and \\$ as a literal $', () => {
     const config = configFrom([lines('[signed_url]', 'secret_key = abc$$def\\$x')]);
-    expect(config.group<SignedUrlOptions>('signed_url').secret_key).to.equal('abc$def$x');
+    expect(config.get(SIGNED_URL_GROUP).secret_key).to.equal('abc$def$x');
     expect(textGroup('a = pa$$word $$$$ \\$$')['a']).to.equal('pa$word $$ $$');
   });
 
@@ -107,7 +107,7 @@ describe('config: $-interpolation of values (config.md §1.5)', () => {
 
   it('resolves a deprecated name used as a reference to its option', () => {
     const config = configFrom([lines('[DEFAULT]', 'pooling = true', 'log_file = $sharding')]);
-    expect(config.group<DefaultOptions>('DEFAULT').log_file).to.equal('True');
+    expect(config.get(DEFAULT_GROUP).log_file).to.equal('True');
   });
 
   describe('interpolate() on its own', () => {

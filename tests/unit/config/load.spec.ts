@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSearchDirs } from '../../../zaqar/config/discovery';
-import type { DefaultOptions, DriversOptions, TransportOptions } from '../../../zaqar/config/groups';
+import { DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { loadConfig } from '../../../zaqar/config/load';
 import { configErrorOf, lines, TempDir } from './helpers';
 
@@ -38,7 +38,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       const b = dir.write('b.conf', lines('[transport]', 'max_queues_per_page = 2'));
       const { config } = loadConfig(['--config-file', a, '--config-file', b], { searchDirs: [] });
       expect(config.files).to.deep.equal([a, b]);
-      expect(config.group<TransportOptions>('transport')).to.include({ max_queues_per_page: 2, max_pools_per_page: 1 });
+      expect(config.get(TRANSPORT_GROUP)).to.include({ max_queues_per_page: 2, max_pools_per_page: 1 });
     });
 
     it('reads every *.conf of a --config-dir in sorted order, skipping other and hidden files', () => {
@@ -47,7 +47,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       const confDir = join(dir.path, 'conf.d');
       const { config } = loadConfig(['--config-dir', confDir], { searchDirs: [] });
       expect(config.files).to.deep.equal(['10-a.conf', '20-b.conf', '30-c.conf'].map((name) => join(confDir, name)));
-      expect(config.group<TransportOptions>('transport').max_queues_per_page).to.equal(30);
+      expect(config.get(TRANSPORT_GROUP).max_queues_per_page).to.equal(30);
     });
 
     it('interleaves --config-file and --config-dir in command-line order', () => {
@@ -56,7 +56,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       const last = dir.write('last.conf', lines('[drivers]', 'message_store = redis'));
       const { config } = loadConfig(['--config-file', first, '--config-dir', join(dir.path, 'd'), '--config-file', last], { searchDirs: [] });
       expect(config.files).to.deep.equal([first, join(dir.path, 'd', 'x.conf'), last]);
-      expect(config.group<DriversOptions>('drivers')).to.include({ transport: 'b', message_store: 'redis' });
+      expect(config.get(DRIVERS_GROUP)).to.include({ transport: 'b', message_store: 'redis' });
     });
 
     it('fails for a missing --config-file or --config-dir', () => {
@@ -117,7 +117,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       dir.write('etc/zaqar-server.conf', lines('[drivers]', 'message_store = from-prog'));
       const { config } = loadConfig([], { searchDirs: [home, etc] });
       expect(config.files).to.deep.equal([join(home, 'zaqar.conf'), join(etc, 'zaqar-server.conf')]);
-      expect(config.group<DriversOptions>('drivers')).to.include({ transport: 'from-home', message_store: 'from-prog' });
+      expect(config.get(DRIVERS_GROUP)).to.include({ transport: 'from-home', message_store: 'from-prog' });
     });
 
     it('adds the *.conf files of zaqar.conf.d/ and <prog>.conf.d/ after the default files', () => {
@@ -153,7 +153,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
     it('runs with defaults only when nothing is found', () => {
       const { config } = loadConfig([], { searchDirs: [join(dir.path, 'nowhere')] });
       expect(config.files).to.deep.equal([]);
-      expect(config.group<DriversOptions>('drivers').transport).to.equal('wsgi');
+      expect(config.get(DRIVERS_GROUP).transport).to.equal('wsgi');
     });
 
     it("searches oslo's directories by default, then the snap ones", () => {
@@ -170,7 +170,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       const path = dir.write('zaqar.conf', lines('[DEFAULT]', 'admin_mode = false'));
       const { config, cli } = loadConfig(['--config-file', path, '--admin_mode', '--log-file', '/var/log/z.log'], { searchDirs: [] });
       expect(cli.adminMode).to.equal(true);
-      expect(config.group<DefaultOptions>('DEFAULT')).to.include({ admin_mode: true, log_file: '/var/log/z.log' });
+      expect(config.get(DEFAULT_GROUP)).to.include({ admin_mode: true, log_file: '/var/log/z.log' });
     });
 
     it('refuses an unknown auth_strategy, naming file, group, option and reason', () => {
@@ -183,7 +183,7 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
     it("accepts auth_strategy '' and 'keystone'", () => {
       for (const value of ['', 'keystone']) {
         const path = dir.write('zaqar.conf', lines('[DEFAULT]', `auth_strategy = ${value}`));
-        expect(loadConfig(['--config-file', path], { searchDirs: [] }).config.group<DefaultOptions>('DEFAULT').auth_strategy).to.equal(value);
+        expect(loadConfig(['--config-file', path], { searchDirs: [] }).config.get(DEFAULT_GROUP).auth_strategy).to.equal(value);
       }
     });
 

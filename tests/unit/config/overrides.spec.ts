@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { DriversOptions } from '../../../zaqar/config/groups';
+import { DRIVERS_GROUP } from '../../../zaqar/config/groups';
 import type { OptionGroup } from '../../../zaqar/config/options';
 import { configErrorOf, configFrom, lines } from './helpers';
 
@@ -40,10 +40,10 @@ describe('config/OsloConfig.withOverrides: per-pool configurations (config.md §
     const config = baseConfig();
     const pool = config.withOverrides('drivers:message_store:mongodb', { uri: 'mongodb://pool2' });
     const fifo = pool.withOverrides('drivers', { message_store: 'mongodb.fifo' });
-    expect(fifo.group<DriversOptions>('drivers').message_store).to.equal('mongodb.fifo');
+    expect(fifo.get(DRIVERS_GROUP).message_store).to.equal('mongodb.fifo');
     expect(fifo.group('drivers:message_store:mongodb')['uri']).to.equal('mongodb://pool2');
-    expect(pool.group<DriversOptions>('drivers').message_store).to.equal('mongodb');
-    expect(config.group<DriversOptions>('drivers').message_store).to.equal('mongodb');
+    expect(pool.get(DRIVERS_GROUP).message_store).to.equal('mongodb');
+    expect(config.get(DRIVERS_GROUP).message_store).to.equal('mongodb');
   });
 
   it('registers unknown keys in the copy only, typed from the JSON value', () => {
@@ -100,7 +100,7 @@ describe('config/OsloConfig.withOverrides: per-pool configurations (config.md §
     const config = configFrom([lines('[drivers]', 'transport = websocket')], { commandLine });
     const pool = config.withOverrides('drivers', { message_store: 'redis' });
     expect(pool.files).to.deep.equal(['file1.conf']);
-    expect(pool.group<DriversOptions>('drivers')).to.deep.equal({
+    expect(pool.get(DRIVERS_GROUP)).to.deep.equal({
       transport: 'websocket',
       message_store: 'redis',
       management_store: 'mongodb',

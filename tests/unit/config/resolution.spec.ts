@@ -1,12 +1,5 @@
 import { expect } from 'chai';
-import type {
-  DefaultOptions,
-  DriversOptions,
-  NotificationOptions,
-  OsloPolicyOptions,
-  TransportOptions,
-  WebsocketTransportOptions,
-} from '../../../zaqar/config/groups';
+import { DEFAULT_GROUP, DRIVERS_GROUP, NOTIFICATION_GROUP, OSLO_POLICY_GROUP, TRANSPORT_GROUP, WEBSOCKET_TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { ConfigError, type OptionGroup, type OptionSpec } from '../../../zaqar/config/options';
 import { configErrorOf, configFrom, lines } from './helpers';
 
@@ -14,7 +7,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
   describe('precedence (config.md §1.1, §1.2)', () => {
     it('uses the last assignment of a key within a file', () => {
       const config = configFrom([lines('[transport]', 'max_messages_per_page = 15', 'max_messages_per_page = 17')]);
-      expect(config.group<TransportOptions>('transport').max_messages_per_page).to.equal(17);
+      expect(config.get(TRANSPORT_GROUP).max_messages_per_page).to.equal(17);
     });
 
     it('lets a later file win over an earlier one', () => {
@@ -22,13 +15,13 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
         lines('[transport]', 'max_messages_per_page = 15', 'max_queues_per_page = 5'),
         lines('[transport]', 'max_messages_per_page = 30'),
       ]);
-      const transport = config.group<TransportOptions>('transport');
+      const transport = config.get(TRANSPORT_GROUP);
       expect(transport.max_messages_per_page).to.equal(30);
       expect(transport.max_queues_per_page).to.equal(5);
     });
 
     it('uses defaults, converted through the option type', () => {
-      const transport = configFrom([]).group<TransportOptions>('transport');
+      const transport = configFrom([]).get(TRANSPORT_GROUP);
       expect(transport.min_length_client_id).to.equal(10);
       expect(transport.max_length_client_id).to.equal(36);
       expect(transport.subscriber_types).to.deep.equal(['http', 'https', 'mailto', 'trust+http', 'trust+https']);
@@ -37,7 +30,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
     it('lets command-line values beat file values', () => {
       const commandLine = new Map([['DEFAULT', new Map<string, unknown>([['admin_mode', false], ['log_file', '/var/log/z.log']])]]);
       const config = configFrom([lines('[DEFAULT]', 'admin_mode = true', 'log_file = /tmp/other.log')], { commandLine });
-      const defaults = config.group<DefaultOptions>('DEFAULT');
+      const defaults = config.get(DEFAULT_GROUP);
       expect(defaults.admin_mode).to.equal(false);
       expect(defaults.log_file).to.equal('/var/log/z.log');
     });
@@ -46,20 +39,20 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
   describe('deprecated names (config.md §1.7, §2.21)', () => {
     it('reads an alias in the same group', () => {
       const config = configFrom([lines('[DEFAULT]', 'sharding = true', '[drivers]', 'storage = redis')]);
-      expect(config.group<DefaultOptions>('DEFAULT').pooling).to.equal(true);
-      expect(config.group<DriversOptions>('drivers').message_store).to.equal('redis');
+      expect(config.get(DEFAULT_GROUP).pooling).to.equal(true);
+      expect(config.get(DRIVERS_GROUP).message_store).to.equal('redis');
     });
 
     it('reads an alias in a deprecated group', () => {
       const config = configFrom([lines('[limits:transport]', 'queue_paging_uplimit = 33', 'claim_ttl_max = 99')]);
-      const transport = config.group<TransportOptions>('transport');
+      const transport = config.get(TRANSPORT_GROUP);
       expect(transport.max_queues_per_page).to.equal(33);
       expect(transport.max_claim_ttl).to.equal(99);
     });
 
     it('prefers the current name within one file', () => {
       const config = configFrom([lines('[DEFAULT]', 'sharding = true', 'pooling = false')]);
-      expect(config.group<DefaultOptions>('DEFAULT').pooling).to.equal(false);
+      expect(config.get(DEFAULT_GROUP).pooling).to.equal(false);
     });
 
     it('lets an alias in a later file beat the current name in an earlier file', () => {
@@ -67,19 +60,19 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
         lines('[transport]', 'max_queues_per_page = 10'),
         lines('[limits:transport]', 'queue_paging_uplimit = 40'),
       ]);
-      expect(config.group<TransportOptions>('transport').max_queues_per_page).to.equal(40);
+      expect(config.get(TRANSPORT_GROUP).max_queues_per_page).to.equal(40);
     });
 
     it('takes the first declared alias when a file has several', () => {
       const config = configFrom([
         lines('[limits:transport]', 'message_size_uplimit = 2', '[transport]', 'max_message_size = 1'),
       ]);
-      expect(config.group<TransportOptions>('transport').max_messages_post_size).to.equal(1);
+      expect(config.get(TRANSPORT_GROUP).max_messages_post_size).to.equal(1);
     });
 
     it('reads the dashed alias of oslo.log options with underscores (log_config)', () => {
       const config = configFrom([lines('[DEFAULT]', 'log_config = /etc/zaqar/logging.conf', 'logfile = a.log', 'logdir = /var/log')]);
-      const defaults = config.group<DefaultOptions>('DEFAULT');
+      const defaults = config.get(DEFAULT_GROUP);
       expect(defaults.log_config_append).to.equal('/etc/zaqar/logging.conf');
       expect(defaults.log_file).to.equal('a.log');
       expect(defaults.log_dir).to.equal('/var/log');
@@ -105,28 +98,28 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
   describe('section and key names (config.md §1.3, §1.4)', () => {
     it('does not consult [default] for DEFAULT options', () => {
       const config = configFrom([lines('[default]', 'admin_mode = true')]);
-      expect(config.group<DefaultOptions>('DEFAULT').admin_mode).to.equal(false);
+      expect(config.get(DEFAULT_GROUP).admin_mode).to.equal(false);
       expect(config.sections()).to.deep.equal(['default']);
     });
 
     it('matches other section names case-insensitively', () => {
       const config = configFrom([lines('[Drivers]', 'transport = websocket', '[TRANSPORT]', 'max_pools_per_page = 7')]);
-      expect(config.group<DriversOptions>('drivers').transport).to.equal('websocket');
-      expect(config.group<TransportOptions>('transport').max_pools_per_page).to.equal(7);
+      expect(config.get(DRIVERS_GROUP).transport).to.equal('websocket');
+      expect(config.get(TRANSPORT_GROUP).max_pools_per_page).to.equal(7);
     });
 
     it('ignores the dashed spelling of websocket options', () => {
       const config = configFrom([
         lines('[drivers:transport:websocket]', 'external_port = 1234', 'notification-port = 99', 'external-port = 1'),
       ]);
-      const websocket = config.group<WebsocketTransportOptions>('drivers:transport:websocket');
+      const websocket = config.get(WEBSOCKET_TRANSPORT_GROUP);
       expect(websocket.external_port).to.equal(1234);
       expect(websocket.notification_port).to.equal(0);
     });
 
     it('does not match keys case-insensitively', () => {
       const config = configFrom([lines('[DEFAULT]', 'Admin_Mode = true')]);
-      expect(config.group<DefaultOptions>('DEFAULT').admin_mode).to.equal(false);
+      expect(config.get(DEFAULT_GROUP).admin_mode).to.equal(false);
     });
 
     it('keeps unknown sections and keys available for late registration', () => {
@@ -146,12 +139,12 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
         lines('[oslo_policy]', 'policy_dirs = /a', 'policy_dirs = /b'),
         lines('[oslo_policy]', 'policy_dirs = /c', '[cache]', 'backend_argument = url:redis://h'),
       ]);
-      expect(config.group<OsloPolicyOptions>('oslo_policy').policy_dirs).to.deep.equal(['/a', '/b', '/c']);
+      expect(config.get(OSLO_POLICY_GROUP).policy_dirs).to.deep.equal(['/a', '/b', '/c']);
       expect(config.group('cache')['backend_argument']).to.deep.equal(['url:redis://h']);
     });
 
     it('uses the default when no file sets the option', () => {
-      expect(configFrom([]).group<OsloPolicyOptions>('oslo_policy').policy_dirs).to.deep.equal(['policy.d']);
+      expect(configFrom([]).get(OSLO_POLICY_GROUP).policy_dirs).to.deep.equal(['policy.d']);
     });
 
     it('keeps an empty assignment as an empty item', () => {
@@ -176,11 +169,11 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
           'memcache_socket_timeout =',
         ),
       ]);
-      expect(config.group<DefaultOptions>('DEFAULT').log_date_format).to.equal('');
-      expect(config.group<TransportOptions>('transport').max_messages_per_page).to.equal(null);
-      expect(config.group<TransportOptions>('transport').subscriber_types).to.deep.equal([]);
+      expect(config.get(DEFAULT_GROUP).log_date_format).to.equal('');
+      expect(config.get(TRANSPORT_GROUP).max_messages_per_page).to.equal(null);
+      expect(config.get(TRANSPORT_GROUP).subscriber_types).to.deep.equal([]);
       expect(config.group('drivers:transport:wsgi')['port']).to.equal(null);
-      expect(config.group<NotificationOptions>('notification').subscription_confirmation_email_template).to.deep.equal({});
+      expect(config.get(NOTIFICATION_GROUP).subscription_confirmation_email_template).to.deep.equal({});
       expect(config.group('cache')['memcache_socket_timeout']).to.equal(null);
     });
 
@@ -196,7 +189,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
   describe('dict options in files', () => {
     it('replace the default dict entirely (no merge with the default keys)', () => {
       const config = configFrom([lines('[notification]', 'subscription_confirmation_email_template = topic:Hi,sender:me@example.org')]);
-      expect(config.group<NotificationOptions>('notification').subscription_confirmation_email_template).to.deep.equal({
+      expect(config.get(NOTIFICATION_GROUP).subscription_confirmation_email_template).to.deep.equal({
         topic: 'Hi',
         sender: 'me@example.org',
       });
@@ -206,7 +199,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
       const config = configFrom([
         lines('[notification]', 'unsubscribe_confirmation_email_template = body:Bye, see you: {0},topic:Bye'),
       ]);
-      expect(config.group<NotificationOptions>('notification').unsubscribe_confirmation_email_template).to.deep.equal({
+      expect(config.get(NOTIFICATION_GROUP).unsubscribe_confirmation_email_template).to.deep.equal({
         body: 'Bye',
         'see you': '{0}',
         topic: 'Bye',
@@ -344,7 +337,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
   describe('resolved groups', () => {
     it('are cached and frozen', () => {
       const config = configFrom([]);
-      const transport = config.group<TransportOptions>('transport');
+      const transport = config.get(TRANSPORT_GROUP);
       expect(config.group('transport')).to.equal(transport);
       expect(Object.isFrozen(transport)).to.equal(true);
       expect(Object.isFrozen(transport.subscriber_types)).to.equal(true);

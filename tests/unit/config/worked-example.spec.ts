@@ -4,14 +4,7 @@
  */
 import { expect } from 'chai';
 import type { OsloConfig } from '../../../zaqar/config/config';
-import type {
-  DefaultOptions,
-  DriversOptions,
-  NotificationOptions,
-  SignedUrlOptions,
-  TransportOptions,
-  WebsocketTransportOptions,
-} from '../../../zaqar/config/groups';
+import { DEFAULT_GROUP, DRIVERS_GROUP, NOTIFICATION_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP, WEBSOCKET_TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { loadConfig } from '../../../zaqar/config/load';
 import { configErrorOf, TempDir } from './helpers';
 
@@ -65,52 +58,52 @@ describe('config: the worked example of config.md Part 3', () => {
   });
 
   it('pooling = true (Yes, case-insensitive)', () => {
-    expect(config.group<DefaultOptions>('DEFAULT').pooling).to.equal(true);
+    expect(config.get(DEFAULT_GROUP).pooling).to.equal(true);
   });
 
   it('auth_strategy = "keystone # not a comment" (no inline comments)', () => {
-    expect(config.group<DefaultOptions>('DEFAULT').auth_strategy).to.equal('keystone # not a comment');
+    expect(config.get(DEFAULT_GROUP).auth_strategy).to.equal('keystone # not a comment');
   });
 
   it('admin_mode = true (":" separator)', () => {
-    expect(config.group<DefaultOptions>('DEFAULT').admin_mode).to.equal(true);
+    expect(config.get(DEFAULT_GROUP).admin_mode).to.equal(true);
   });
 
   it('message_store = "redis" (quotes stripped, section name case-insensitive)', () => {
-    expect(config.group<DriversOptions>('drivers').message_store).to.equal('redis');
+    expect(config.get(DRIVERS_GROUP).message_store).to.equal('redis');
   });
 
   it('subscriber_types = ["http", "https", "\\"mailto\\""]', () => {
-    expect(config.group<TransportOptions>('transport').subscriber_types).to.deep.equal(['http', 'https', '"mailto"']);
+    expect(config.get(TRANSPORT_GROUP).subscriber_types).to.deep.equal(['http', 'https', '"mailto"']);
   });
 
   it('max_messages_per_page = 17 (last wins)', () => {
-    expect(config.group<TransportOptions>('transport').max_messages_per_page).to.equal(17);
+    expect(config.get(TRANSPORT_GROUP).max_messages_per_page).to.equal(17);
   });
 
   it('max_message_ttl = 50000 (interpolated)', () => {
-    expect(config.group<TransportOptions>('transport').max_message_ttl).to.equal(50000);
+    expect(config.get(TRANSPORT_GROUP).max_message_ttl).to.equal(50000);
   });
 
   it('max_queues_per_page = 33 (deprecated group), with a deprecation warning', () => {
-    expect(config.group<TransportOptions>('transport').max_queues_per_page).to.equal(33);
+    expect(config.get(TRANSPORT_GROUP).max_queues_per_page).to.equal(33);
     expect(warnings).to.deep.equal([
       'Option "queue_paging_uplimit" from group "limits:transport" is deprecated. Use option "max_queues_per_page" from group "transport".',
     ]);
   });
 
   it('smtp_command = "/usr/sbin/sendmail\\n-t -oi" (continuation)', () => {
-    expect(config.group<NotificationOptions>('notification').smtp_command).to.equal('/usr/sbin/sendmail\n-t -oi');
+    expect(config.get(NOTIFICATION_GROUP).smtp_command).to.equal('/usr/sbin/sendmail\n-t -oi');
   });
 
   it('external_port = 1234 and notification_port = 0 (dashed key ignored)', () => {
-    const websocket = config.group<WebsocketTransportOptions>('drivers:transport:websocket');
+    const websocket = config.get(WEBSOCKET_TRANSPORT_GROUP);
     expect(websocket.external_port).to.equal(1234);
     expect(websocket.notification_port).to.equal(0);
   });
 
   it('secret_key = "abc$def$x" ($$ and \\$ escapes)', () => {
-    expect(config.group<SignedUrlOptions>('signed_url').secret_key).to.equal('abc$def$x');
+    expect(config.get(SIGNED_URL_GROUP).secret_key).to.equal('abc$def$x');
   });
 
   it('is refused at start-up because of its auth_strategy', () => {

@@ -8,11 +8,12 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { Double, Int32, Long } from 'mongodb';
-import { bsonInteger, fromBson, pythonFloatRepr, toBson } from '../../../plugins/storage/mongodb/bson-json';
+import { bsonInteger, fromBson, toBson } from '../../../plugins/storage/mongodb/bson-json';
 import { escapeRegex, parseScope, partitionOf, projectScopeFilter, scopeOf } from '../../../plugins/storage/mongodb/scope';
 import { encodeJson, storedJsonText, storedJsonValue } from '../../../plugins/storage/mongodb/sidecar';
 import { dumpJson, JsonNumber, parseJsonText, RawJson } from '../../../zaqar/common/json';
 import { skipUnlessAvailable } from '../../../tools/services/process';
+import { pythonJsonFloat } from '../../../zaqar/common/python';
 
 /**
  * Runs a python3 program reading JSON on stdin and printing JSON. Without a
@@ -27,7 +28,7 @@ function python(context: Mocha.Context, program: string, input: unknown): unknow
 }
 
 describe('storage/mongodb: Python-exact computations', () => {
-  describe('pythonFloatRepr', () => {
+  describe('pythonJsonFloat', () => {
     const recorded: [number, string][] = [
       [1.0, '1.0'],
       [2.5, '2.5'],
@@ -52,7 +53,7 @@ describe('storage/mongodb: Python-exact computations', () => {
     ];
 
     it('writes floats as Python does (recorded values)', () => {
-      for (const [x, text] of recorded) expect(pythonFloatRepr(x), text).to.equal(text);
+      for (const [x, text] of recorded) expect(pythonJsonFloat(x), text).to.equal(text);
     });
 
     it('agrees with python3 on 3000 random doubles of every magnitude', function () {
@@ -72,7 +73,7 @@ describe('storage/mongodb: Python-exact computations', () => {
         'import json,struct,sys; print(json.dumps([repr(struct.unpack(">d", bytes.fromhex(h))[0]) for h in json.load(sys.stdin)]))',
         bits,
       ) as string[];
-      expect(values.map(pythonFloatRepr)).to.deep.equal(reprs);
+      expect(values.map(pythonJsonFloat)).to.deep.equal(reprs);
     });
   });
 

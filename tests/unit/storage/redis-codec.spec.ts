@@ -7,9 +7,10 @@
  * Zaqar would answer.
  */
 import { expect } from 'chai';
-import { MsgpackDecodeError, packJson, pythonFloatRepr, unpackToJsonText } from '../../../plugins/storage/redis/codec';
+import { MsgpackDecodeError, packJson, unpackToJsonText } from '../../../plugins/storage/redis/codec';
 import { decodeBody, decodeJsonField, encodeJsonField } from '../../../plugins/storage/redis/json-fields';
 import { dumpJson, JsonNumber, parseJsonText } from '../../../zaqar/common/json';
+import { pythonJsonFloat } from '../../../zaqar/common/python';
 
 /** Python 3.11 `json.loads(text)` → `msgpack.packb(value, use_bin_type=True)` → hex, and `json.dumps(msgpack.unpackb(bytes), ensure_ascii=False)`. */
 const PYTHON_DOCUMENTS: { json: string; hex: string; dumped: string }[] = [
@@ -172,7 +173,7 @@ describe('redis codec (MessagePack as Zaqar writes it)', () => {
 
   describe("Python's float repr", () => {
     it('formats doubles exactly as Python (random doubles)', () => {
-      for (const [bits, repr] of PYTHON_FLOAT_REPRS) expect(pythonFloatRepr(hex(bits).readDoubleBE(0)), bits).to.equal(repr);
+      for (const [bits, repr] of PYTHON_FLOAT_REPRS) expect(pythonJsonFloat(hex(bits).readDoubleBE(0)), bits).to.equal(repr);
     });
 
     it('switches to exponent notation where Python does', () => {
@@ -191,7 +192,7 @@ describe('redis codec (MessagePack as Zaqar writes it)', () => {
         [5e-324, '5e-324'],
         [0.1 + 0.2, '0.30000000000000004'],
       ];
-      for (const [value, repr] of cases) expect(pythonFloatRepr(value), String(value)).to.equal(repr);
+      for (const [value, repr] of cases) expect(pythonJsonFloat(value), String(value)).to.equal(repr);
     });
   });
 

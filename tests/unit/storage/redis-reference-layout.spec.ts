@@ -29,7 +29,7 @@
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
-import { messageChecksum } from '../../../zaqar/api/v2/messages';
+import { messageChecksum } from '../../../zaqar/api/rules/checksum';
 import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
 import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, Project, StoredMessage } from '../../../zaqar/storage/interfaces';

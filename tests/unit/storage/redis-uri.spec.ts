@@ -13,10 +13,10 @@ import {
   redisMessageStoreOptionGroup,
 } from '../../../plugins/storage/redis/options';
 import { parseRedisUri, RedisUriError } from '../../../plugins/storage/redis/uri';
-import { TYPES } from '../../../zaqar/bootstrap/tokens';
 import { silentLogger } from '../../../zaqar/common/logger';
 import { type Config, ConfigError } from '../../../zaqar/config/options';
-import type { ManagementStoreFactory } from '../../../zaqar/storage/factories';
+import { resolve } from '../../../zaqar/di/token';
+import { ManagementStoreFactory } from '../../../zaqar/storage/factories';
 import { configFrom } from '../config/helpers';
 
 describe('redis URI', () => {
@@ -129,7 +129,7 @@ describe('redis URI', () => {
     } as unknown as Config;
     const container = new Container();
     container.loadSync(await controlManifest.load());
-    const factory = container.get<ManagementStoreFactory>(TYPES.ManagementStoreFactory, { name: 'redis' });
+    const factory = resolve(container, ManagementStoreFactory, 'redis');
     let error: unknown;
     try {
       await factory({ options: { uri: 'redis://a:1,b:2' }, config, logger: silentLogger });

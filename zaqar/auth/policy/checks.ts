@@ -13,7 +13,7 @@ import { PolicyEvaluationError } from './errors';
 import { ABSENT, credentialField, hasKey, isDict, type PolicyCredentials, type PolicyTarget } from './credentials';
 import { classifyGenericKind, type GenericKind } from './python-literal';
 import { PercentTemplate } from './python-format';
-import { pythonStr } from './python-values';
+import { pythonStr } from '../../common/python';
 import type { Logger } from '../../common/logger';
 
 /** Resolves `rule:name` references (the enforcer, with oslo's default-rule fallback). */

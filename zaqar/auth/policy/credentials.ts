@@ -7,7 +7,7 @@
  * `user_id`, `domain_id`, ...); `project_id` and `project` both carry the
  * project. `is_admin` is always false in Zaqar.
  */
-import { pythonTruthy } from './python-values';
+import { isTruthy } from '../../common/python';
 
 export interface PolicyCredentials {
   project_id: string | null;
@@ -67,6 +67,6 @@ export const ABSENT: unique symbol = Symbol('absent');
  * lookup so the caller's object is not mutated.
  */
 export function credentialField(creds: PolicyCredentials, field: string): unknown {
-  if (field === 'system' && pythonTruthy(creds.system_scope)) return creds.system_scope;
+  if (field === 'system' && isTruthy(creds.system_scope)) return creds.system_scope;
   return hasKey(creds, field) ? creds[field] : ABSENT;
 }

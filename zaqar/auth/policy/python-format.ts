@@ -18,7 +18,7 @@
  * target is always empty in Zaqar, so they are unreachable there.
  */
 import { PolicyEvaluationError } from './errors';
-import { pythonRepr, pythonStr } from './python-values';
+import { pythonRepr, pythonStr } from '../../common/python';
 import type { PolicyTarget } from './credentials';
 
 type Conversion = 's' | 'r' | 'a' | 'd';

@@ -24,7 +24,7 @@
  * other punctuation is assumed to form a valid non-literal expression
  * (`foo-bar` is `foo - bar` to Python), i.e. a credential path, as in oslo.
  */
-import { pythonFloatRepr } from './python-values';
+import { pythonFloatRepr } from '../../common/python';
 
 export type GenericKind =
   | { readonly type: 'literal'; readonly text: string }

@@ -50,7 +50,7 @@ const ZAQAR_DEFAULT_OPTIONS = defineOptions<ZaqarDefaultOptions>({
   daemon: { type: 'boolean', default: false, help: 'Run in the background (not supported by zaqar-ts).' },
 });
 
-export const DEFAULT_GROUP: OptionGroup = {
+export const DEFAULT_GROUP: OptionGroup<DefaultOptions> = {
   name: 'DEFAULT',
   help: 'Zaqar and oslo.log options.',
   options: [...ZAQAR_DEFAULT_OPTIONS, ...LOGGING_OPTIONS],

@@ -28,6 +28,6 @@ export function defineOptions<T>(declarations: OptionDeclarations<T>): OptionSpe
   return Object.entries<Omit<OptionSpec, 'name'>>(declarations).map(([name, declaration]) => ({ name, ...declaration }));
 }
 
-export function defineGroup<T>(name: string, help: string, declarations: OptionDeclarations<T>): OptionGroup {
+export function defineGroup<T>(name: string, help: string, declarations: OptionDeclarations<T>): OptionGroup<T> {
   return { name, help, options: defineOptions<T>(declarations) };
 }

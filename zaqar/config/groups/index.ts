@@ -3,7 +3,7 @@
  * configures) declares, except the store drivers' groups, which their
  * plugins declare (plugins/storage/<name>/).
  *
- * The interfaces describe the resolved groups (`config.group<T>(name)`),
+ * The interfaces describe the resolved groups (`config.get(GROUP)`),
  * keyed by the option names of zaqar.conf. Note for consumers: as in oslo,
  * an empty value (`key =`) of an integer, float or port option resolves to
  * null; the interfaces spell out `| null` only where null is a normal state

@@ -44,7 +44,7 @@ export interface KeystoneAuthtokenOptions extends KeystoneauthPasswordOptions, K
 
 const text = (help: string) => ({ type: 'string', help }) as const;
 
-export const KEYSTONE_AUTHTOKEN_GROUP: OptionGroup = {
+export const KEYSTONE_AUTHTOKEN_GROUP: OptionGroup<KeystoneAuthtokenOptions> = {
   name: 'keystone_authtoken',
   help: 'Keystone token validation (keystonemiddleware auth_token).',
   options: [

@@ -21,7 +21,7 @@ interface SessionOptions {
 
 export interface TrusteeOptions extends KeystoneauthPasswordOptions, KeystoneauthTlsOptions, SessionOptions {}
 
-export const TRUSTEE_GROUP: OptionGroup = {
+export const TRUSTEE_GROUP: OptionGroup<TrusteeOptions> = {
   name: 'trustee',
   help: 'Trustee of trust+http(s) subscriptions.',
   options: [

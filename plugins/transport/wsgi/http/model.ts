@@ -1,0 +1,37 @@
+/**
+ * The HTTP transport's own request and response model: what restify hands
+ * over, reduced to what the presenters read, and what they answer.
+ */
+import type { RequestContext } from '../../../../zaqar/api/context';
+import type { QueryParams } from './query';
+
+export interface HttpRequest {
+  method: string;
+  /** The path as received (percent-encoded); hrefs and Location headers are built from it. */
+  path: string;
+  /** Route parameters, percent-decoded (`queue_name`, `message_id`, `claim_id`, ...). */
+  params: Record<string, string>;
+  query: QueryParams;
+  /** Header lookup by lower-case name. */
+  header(name: string): string | undefined;
+  /** `Content-Length` as sent; undefined when the header is absent. */
+  contentLength: number | undefined;
+  /** The body bytes; undefined when the request carried no body at all. */
+  body: Buffer | undefined;
+  /** `req-<uuid>`, returned as `X-Openstack-Request-Id`. */
+  requestId: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** A JSON value serialised Python-style (common/json dumpJson); absent for no body. */
+  body?: unknown;
+  /** Pre-rendered body text (used instead of `body` when set). */
+  text?: string;
+  /** Defaults to `application/json` when there is a body. */
+  contentType?: string;
+}
+
+/** A presenter method: the request and its context (after the request stages) in, the answer out. */
+export type HttpHandler = (req: HttpRequest, ctx: RequestContext) => Promise<HttpResponse>;

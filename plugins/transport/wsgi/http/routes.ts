@@ -1,0 +1,123 @@
+/**
+ * The route table: for each path of each mounted version, the methods it
+ * answers, the policy rule each is guarded by, the presenter method that
+ * serves it and the sentence of its 503. The JSON-home documents describe
+ * the same table (tests/unit/transport/wsgi/routes.spec.ts checks that they agree).
+ */
+import type { Operations } from '../../../../zaqar/api/operations';
+import type { ApiLimits } from '../../../../zaqar/api/settings';
+import { ClaimsPresenter } from '../presenters/claims';
+import { MessagesPresenter } from '../presenters/messages';
+import { QueuesPresenter } from '../presenters/queues';
+import { SharePresenter } from '../presenters/share';
+import { SystemPresenter, versions } from '../presenters/system';
+import type { HttpHandler, HttpRequest } from './model';
+import { V1_1, V2, type HttpVersion } from './versions';
+
+export interface HttpOperation {
+  /** Policy rule checked before the handler; undefined = no policy check. */
+  rule?: string;
+  handler: HttpHandler;
+  /** The first sentence of the 503 when the store fails (Zaqar's per-responder texts). */
+  unavailable?: string | ((req: HttpRequest) => string);
+}
+
+export interface Route {
+  /** Router syntax: `/v2/queues/:queue_name`. */
+  path: string;
+  operations: Partial<Record<string, HttpOperation>>;
+  /** No authentication, Client-ID or project (the versions document). */
+  public?: boolean;
+}
+
+export interface RouteSettings {
+  /** `[DEFAULT] admin_mode`: mount /health (and the admin half of the home documents). */
+  adminMode: boolean;
+  /** `[DEFAULT] enable_deprecated_api_versions`. */
+  deprecatedVersions: readonly string[];
+  limits: ApiLimits;
+}
+
+/** The routes of one API version (v1.1 is a profile of v2: fewer routes, no policy). */
+function versionRoutes(operations: Operations, version: HttpVersion, settings: RouteSettings): Route[] {
+  const ops = operations.for(version.profile);
+  const system = new SystemPresenter(ops, version, settings.adminMode);
+  const queues = new QueuesPresenter(ops, version);
+  const messages = new MessagesPresenter(ops, version, settings.limits);
+  const claims = new ClaimsPresenter(ops);
+  const share = new SharePresenter(ops);
+  const v = version.prefix;
+  const q = `${v}/queues/:queue_name`;
+  const op = (rule: string, handler: HttpHandler, unavailable?: HttpOperation['unavailable']): HttpOperation => ({
+    rule: version.policy ? rule : undefined,
+    handler,
+    unavailable,
+  });
+
+  const routes: Route[] = [
+    { path: `${v}/`, operations: { GET: { handler: system.home } } },
+    { path: `${v}/ping`, operations: { GET: op('ping:get', system.ping), HEAD: op('ping:get', system.pingHead) } },
+    { path: `${v}/queues`, operations: { GET: op('queues:get_all', queues.list, 'Queues could not be listed.') } },
+    {
+      path: q,
+      operations: {
+        GET: op('queues:get', queues.get, 'Queue metadata could not be retrieved.'),
+        PUT: op('queues:create', queues.create, 'Queue could not be created.'),
+        ...(version.queueExtras ? { PATCH: op('queues:update', queues.update, 'Queue could not be updated.') } : {}),
+        DELETE: op('queues:delete', queues.delete, 'Queue could not be deleted.'),
+      },
+    },
+    { path: `${q}/stats`, operations: { GET: op('queues:stats', queues.stats, 'Queue stats could not be read.') } },
+    {
+      path: `${q}/messages`,
+      operations: {
+        GET: op('messages:get_all', messages.list, (req) =>
+          req.query.has('ids') ? 'Message could not be retrieved.' : 'Messages could not be listed.',
+        ),
+        POST: op('messages:create', messages.post, 'Messages could not be enqueued.'),
+        DELETE: op('messages:delete_all', messages.deleteMany, (req) =>
+          req.query.has('ids') ? 'Messages could not be deleted.' : 'Messages could not be popped.',
+        ),
+      },
+    },
+    {
+      path: `${q}/messages/:message_id`,
+      operations: {
+        GET: op('messages:get', messages.getOne, 'Message could not be retrieved.'),
+        DELETE: op('messages:delete', messages.deleteOne, 'Message could not be deleted.'),
+      },
+    },
+    { path: `${q}/claims`, operations: { POST: op('claims:create', claims.create, 'Claim could not be created.') } },
+    {
+      path: `${q}/claims/:claim_id`,
+      operations: {
+        GET: op('claims:get', claims.get, 'Claim could not be queried.'),
+        PATCH: op('claims:update', claims.update, 'Claim could not be updated.'),
+        DELETE: op('claims:delete', claims.release, 'Claim could not be deleted.'),
+      },
+    },
+  ];
+  if (version.queueExtras) {
+    routes.push(
+      { path: `${q}/purge`, operations: { POST: op('queues:purge', queues.purge, 'Queue could not be purged.') } },
+      { path: `${q}/share`, operations: { POST: op('queues:share', share.create) } },
+    );
+  }
+  if (settings.adminMode) {
+    routes.push({ path: `${v}/health`, operations: { GET: op('health:get', system.health, 'Health status could not be read.') } });
+  }
+  return routes;
+}
+
+/** Every mounted route: `/`, v2, and the deprecated versions the operator enabled. */
+export function buildRoutes(operations: Operations, settings: RouteSettings): Route[] {
+  const routes: Route[] = [{ path: '/', public: true, operations: { GET: { handler: versions } } }];
+  routes.push(...versionRoutes(operations, V2, settings));
+  if (settings.deprecatedVersions.includes('1.1')) routes.push(...versionRoutes(operations, V1_1, settings));
+  return routes;
+}
+
+/** Methods a route implements, sorted (for `Allow`). */
+export function allowedMethods(route: Route): string[] {
+  return Object.keys(route.operations).sort();
+}

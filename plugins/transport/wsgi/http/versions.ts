@@ -1,0 +1,50 @@
+/**
+ * The HTTP API versions this transport mounts. v1.1 is v2 minus a few
+ * features, so each version is a profile of the same operations plus the
+ * HTTP-only differences: its path prefix, whether the policy guards it,
+ * which query parameters it reads, which resources it has.
+ */
+import { V1_1_PROFILE, V2_PROFILE, type ApiProfile } from '../../../../zaqar/api/profile';
+import { V1_1_ADMIN_RESOURCES, V1_1_PUBLIC_RESOURCES, V2_ADMIN_RESOURCES, V2_PUBLIC_RESOURCES } from './home-document';
+
+export interface HttpVersion {
+  /** `2` or `1.1`, as in `[DEFAULT] enable_deprecated_api_versions`. */
+  id: string;
+  /** Path prefix: `/v2`, `/v1.1`. */
+  prefix: string;
+  profile: ApiProfile;
+  /** The policy engine guards every resource (v2); v1.1 checks no policy at all, as in Zaqar. */
+  policy: boolean;
+  /** Queue listing reads `name`, `with_count` and metadata filters. */
+  listingFilters: boolean;
+  /** Bulk delete reads `claim_ids` beside `ids` (when `message_delete_with_claim_id` is set). */
+  bulkDeleteClaimIds: boolean;
+  /** Queue PATCH, purge and share exist. */
+  queueExtras: boolean;
+  homePublic: Record<string, unknown>;
+  homeAdmin: Record<string, unknown>;
+}
+
+export const V2: HttpVersion = {
+  id: '2',
+  prefix: '/v2',
+  profile: V2_PROFILE,
+  policy: true,
+  listingFilters: true,
+  bulkDeleteClaimIds: true,
+  queueExtras: true,
+  homePublic: V2_PUBLIC_RESOURCES,
+  homeAdmin: V2_ADMIN_RESOURCES,
+};
+
+export const V1_1: HttpVersion = {
+  id: '1.1',
+  prefix: '/v1.1',
+  profile: V1_1_PROFILE,
+  policy: false,
+  listingFilters: false,
+  bulkDeleteClaimIds: false,
+  queueExtras: false,
+  homePublic: V1_1_PUBLIC_RESOURCES,
+  homeAdmin: V1_1_ADMIN_RESOURCES,
+};

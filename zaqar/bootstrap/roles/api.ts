@@ -1,0 +1,53 @@
+/**
+ * The api role: the transport-neutral operations over the storage facade,
+ * with `[transport]` limits and defaults, and the request pipeline every
+ * transport runs before an operation (the stages of every role, in order).
+ */
+import { ContainerModule } from 'inversify';
+import { Operations } from '../../api/operations';
+import { RequestPipeline } from '../../api/request/pipeline';
+import { RequestStage } from '../../api/request/stage';
+import { extraSpecStage } from '../../api/request/stages/extra-spec';
+import { identificationStage } from '../../api/request/stages/identification';
+import { identityStage } from '../../api/request/stages/identity';
+import { MessageCipher } from '../../api/rules/encryption';
+import type { ApiSettings } from '../../api/settings';
+import { Validator } from '../../api/validation';
+import { Logger } from '../../common/logger';
+import { DEFAULT_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../config/groups';
+import { Config } from '../../config/options';
+import { contributions } from '../../di/contributions';
+import { resolve, resolveAsync } from '../../di/token';
+import { Storage } from '../../storage/storage';
+
+export const apiRole = new ContainerModule(({ bind }) => {
+  bind(Validator)
+    .toDynamicValue((ctx) => new Validator(resolve(ctx, Config).get(TRANSPORT_GROUP)))
+    .inSingletonScope();
+  bind(Operations)
+    .toDynamicValue(async (ctx) => {
+      const config = resolve(ctx, Config);
+      const limits = config.get(TRANSPORT_GROUP);
+      const settings: ApiSettings = {
+        limits,
+        enableChecksum: config.get(DEFAULT_GROUP).enable_checksum,
+        secretKey: config.get(SIGNED_URL_GROUP).secret_key ?? undefined,
+        encryptionKey: limits.message_encryption_key,
+      };
+      return new Operations({
+        storage: await resolveAsync(ctx, Storage),
+        validator: resolve(ctx, Validator),
+        settings,
+        cipher: new MessageCipher(settings.encryptionKey),
+        logger: resolve(ctx, Logger).child({ component: 'api' }),
+      });
+    })
+    .inSingletonScope();
+
+  bind(RequestStage).toConstantValue(identityStage);
+  bind(RequestStage).toDynamicValue((ctx) => identificationStage(resolve(ctx, Validator)));
+  bind(RequestStage).toConstantValue(extraSpecStage);
+  bind(RequestPipeline)
+    .toDynamicValue(async (ctx) => new RequestPipeline(await contributions(ctx, RequestStage)))
+    .inSingletonScope();
+});

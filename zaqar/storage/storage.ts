@@ -1,0 +1,106 @@
+/**
+ * The storage the API operations talk to (Zaqar's `pipeline.DataDriver`
+ * joined with its control driver): the management store's controllers
+ * (queue metadata, pools, flavors, catalogue) and the message store's
+ * (messages, claims), each behind its pipeline of stages:
+ *
+ *     queue pipeline:   message-queue handler → the message store's queue lifecycle → [storage] queue_pipeline → management store
+ *     message pipeline: [storage] message_pipeline → message store
+ *     claim pipeline:   [storage] claim_pipeline → message store
+ *
+ * Whether a queue lives in a single store or in one pool of many is hidden
+ * below this object: a pooled message store implements the same surface
+ * and places queues through its queue lifecycle.
+ */
+import { token } from '../di/token';
+import type {
+  CatalogueController,
+  ClaimController,
+  FlavorsController,
+  ManagementStore,
+  MessageController,
+  MessageStore,
+  PoolsController,
+} from './interfaces';
+import { intercept, type Interceptor } from './pipeline/interceptor';
+import { messageQueueHandler } from './pipeline/message-queue-handler';
+import type { StagesByResource } from './pipeline/stage';
+import type { QueueApi } from './queue-api';
+
+export interface Storage {
+  readonly queues: QueueApi;
+  readonly messages: MessageController;
+  readonly claims: ClaimController;
+  readonly pools: PoolsController;
+  readonly flavors: FlavorsController;
+  readonly catalogue: CatalogueController;
+  /** Both stores answer. */
+  isAlive(): Promise<boolean>;
+  /** The message store's KPIs for the detailed health endpoint. */
+  health(): Promise<Record<string, unknown>>;
+  /** The message store's garbage collection (forwarded, unlike Zaqar's pipeline: §12 of its docs). */
+  gc(): Promise<number>;
+  /** Closes the message store, then the management store. */
+  close(): Promise<void>;
+}
+export const Storage = token<Storage>('Storage');
+
+/** The management store's queue controller as a QueueApi: `stats` is the message store's (see queue-api.ts). */
+function queueApiOf(managementStore: ManagementStore): QueueApi {
+  const queues = managementStore.queueController;
+  return Object.assign(Object.create(queues) as QueueApi, {
+    stats: () => Promise.reject(new Error('queue stats are answered by the message-queue handler stage')),
+  });
+}
+
+/** The message store with its message and claim pipelines in front (what the stages and conformance suites see). */
+export function withPipelines(messageStore: MessageStore, stages: StagesByResource = {}): MessageStore {
+  const messageController = intercept(messageStore.messageController, (stages.message ?? []).map((s) => s.message));
+  const claimController = intercept(messageStore.claimController, (stages.claim ?? []).map((s) => s.claim));
+  if (messageController === messageStore.messageController && claimController === messageStore.claimController) {
+    return messageStore;
+  }
+  return {
+    get capabilities() {
+      return messageStore.capabilities;
+    },
+    messageController,
+    claimController,
+    queueDataController: messageStore.queueDataController,
+    queueLifecycle: messageStore.queueLifecycle,
+    isAlive: () => messageStore.isAlive(),
+    health: () => messageStore.health(),
+    gc: () => messageStore.gc(),
+    close: () => messageStore.close(),
+  };
+}
+
+export function createStorage(managementStore: ManagementStore, messageStore: MessageStore, stages: StagesByResource = {}): Storage {
+  const piped = withPipelines(messageStore, stages);
+  const queues = intercept<QueueApi>(queueApiOf(managementStore), [
+    messageQueueHandler(messageStore, managementStore),
+    messageStore.queueLifecycle as Interceptor<QueueApi> | undefined,
+    ...(stages.queue ?? []).map((s) => s.queue),
+  ]);
+  return {
+    queues,
+    messages: piped.messageController,
+    claims: piped.claimController,
+    pools: managementStore.poolsController,
+    flavors: managementStore.flavorsController,
+    catalogue: managementStore.catalogueController,
+    async isAlive() {
+      const [data, management] = await Promise.all([
+        messageStore.isAlive().catch(() => false),
+        managementStore.isAlive().catch(() => false),
+      ]);
+      return data && management;
+    },
+    health: () => messageStore.health(),
+    gc: () => messageStore.gc(),
+    async close() {
+      await messageStore.close();
+      await managementStore.close();
+    },
+  };
+}
