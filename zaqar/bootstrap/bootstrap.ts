@@ -62,16 +62,15 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   // Resolving the core groups the server reads up front turns a bad value into a start-up error
   // (groups it never reads are not checked, as with oslo.config).
   for (const group of CORE_GROUPS_READ) config.get(group);
-  if (config.get(DEFAULT_GROUP).pooling) {
-    throw new ConfigError('pooling is not supported by this release yet', { group: 'DEFAULT', option: 'pooling' });
-  }
-
   const registry = options.registry ?? discoverPlugins(config, logger);
   for (const manifest of registry.all()) for (const group of manifest.optionGroups ?? []) config.register(group);
 
   const container = new Container();
   const plugins = new PluginLoader(container, registry, config);
   const selection = selectPlugins(config, plugins);
+  if (config.get(DEFAULT_GROUP).pooling) {
+    throw new ConfigError('pooling is not supported by this release yet', { group: 'DEFAULT', option: 'pooling' });
+  }
   container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(selection.transports));
 
   const lifetime = resolve(container, Lifetime);

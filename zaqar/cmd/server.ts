@@ -62,9 +62,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const addresses = await app.listen();
     app.transports.forEach((transport, i) => {
-      const { host, port } = addresses[i];
-      const scheme = transport.name === 'websocket' ? 'ws' : 'http';
-      logger.info({ host, port, transport: transport.name, files: config.files }, `Serving on ${scheme}://${host}:${port}`);
+      const { host, port, url } = addresses[i];
+      logger.info({ host, port, transport: transport.name, files: config.files }, `Serving on ${url}`);
     });
   } catch (err) {
     process.stderr.write(`zaqar-server: cannot listen: ${(err as Error).message}\n`);

@@ -7,9 +7,8 @@
  *   const transport = config.get(TRANSPORT_GROUP);
  *
  * Values are resolved lazily, group by group, like oslo.config: an invalid
- * value in a group the process never reads does not stop it. [DEFAULT] is
- * resolved here already (start-up checks). Call `config.validateGroups()`
- * to check every registered group up front.
+ * value in a group the process never reads does not stop it. Call
+ * `config.validateGroups()` to check every registered group up front.
  */
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, type CommandLine } from './cli';
@@ -18,7 +17,6 @@ import { configFilesToRead, defaultSearchDirs, type ConfigFileToRead } from './d
 import { CORE_OPTION_GROUPS } from './groups';
 import { parseIni, type IniFile } from './ini';
 import { ConfigError, type OptionGroup } from './options';
-import { checkStartupOptions } from './startup-checks';
 
 export interface LoadConfigOptions {
   /** Program name; `<prog>.conf` is searched besides `zaqar.conf`. Default `zaqar-server`. */
@@ -31,12 +29,6 @@ export interface LoadConfigOptions {
   onWarning?: (message: string) => void;
   /** Groups to register. Default CORE_OPTION_GROUPS; plugins register theirs later. */
   groups?: readonly OptionGroup[];
-  /**
-   * Run the start-up checks of startup-checks.ts (default true; skipped for
-   * --help/--version). Turn off to inspect a configuration a server would
-   * refuse, e.g. config.md's Part 3 example.
-   */
-  startupChecks?: boolean;
 }
 
 export interface LoadedConfig {
@@ -47,8 +39,7 @@ export interface LoadedConfig {
 /**
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
  * @throws ConfigError for a bad command line, a missing `--config-file`, an
- * unreadable or malformed file (naming file and line), or a configuration
- * the server refuses to start with (startup-checks.ts).
+ * unreadable or malformed file (naming file and line).
  */
 export function loadConfig(argv: readonly string[], options: LoadConfigOptions = {}): LoadedConfig {
   const project = options.project ?? 'zaqar';
@@ -65,7 +56,6 @@ export function loadConfig(argv: readonly string[], options: LoadConfigOptions =
   const config = new OsloConfig({ files, commandLine: cli.overrides, onWarning });
   for (const group of options.groups ?? CORE_OPTION_GROUPS) config.register(group);
 
-  if (options.startupChecks !== false && !cli.help && !cli.version) checkStartupOptions(config);
   if (cli.daemon) {
     onWarning('--daemon is not supported: zaqar-ts stays in the foreground; run it under a service manager (systemd)');
   }

@@ -12,6 +12,8 @@ import { token } from '../di/token';
 export interface ListeningAddress {
   host: string;
   port: number;
+  /** Where clients connect, e.g. `http://127.0.0.1:8888`. */
+  url: string;
 }
 
 export interface Transport {

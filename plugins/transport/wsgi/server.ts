@@ -114,7 +114,7 @@ export class RestifyTransport implements Transport {
         this.httpServer.off('error', reject);
         const address = this.httpServer.address();
         const port = typeof address === 'object' && address ? address.port : this.options.port;
-        resolve({ host: this.options.bind, port });
+        resolve({ host: this.options.bind, port, url: `http://${this.options.bind}:${port}` });
       });
     });
   }

@@ -6,7 +6,10 @@ import { expect } from 'chai';
 import type { OsloConfig } from '../../../zaqar/config/config';
 import { DEFAULT_GROUP, DRIVERS_GROUP, NOTIFICATION_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP, WEBSOCKET_TRANSPORT_GROUP } from '../../../zaqar/config/groups';
 import { loadConfig } from '../../../zaqar/config/load';
-import { configErrorOf, TempDir } from './helpers';
+import { bootstrap } from '../../../zaqar/bootstrap/bootstrap';
+import { silentLogger } from '../../../zaqar/common/logger';
+import { ConfigError } from '../../../zaqar/config/options';
+import { TempDir } from './helpers';
 
 const WORKED_EXAMPLE = `[DEFAULT]
 pooling = Yes
@@ -46,9 +49,7 @@ describe('config: the worked example of config.md Part 3', () => {
 
   before(() => {
     path = dir.write('zaqar.conf', WORKED_EXAMPLE);
-    // The server would refuse `auth_strategy = keystone # not a comment` at start-up,
-    // so the start-up checks are off to look at the resolved values.
-    config = loadConfig(['--config-file', path], { searchDirs: [], startupChecks: false, onWarning: (m) => warnings.push(m) }).config;
+    config = loadConfig(['--config-file', path], { searchDirs: [], onWarning: (m) => warnings.push(m) }).config;
   });
   after(() => dir.cleanup());
 
@@ -106,10 +107,13 @@ describe('config: the worked example of config.md Part 3', () => {
     expect(config.get(SIGNED_URL_GROUP).secret_key).to.equal('abc$def$x');
   });
 
-  it('is refused at start-up because of its auth_strategy', () => {
-    const error = configErrorOf(() => loadConfig(['--config-file', path], { searchDirs: [] }));
-    expect(error.toString()).to.equal(
-      `${path} [DEFAULT] auth_strategy: unknown auth strategy 'keystone # not a comment' (allowed: '' or 'keystone')`,
+  it('is refused at start-up because of its auth_strategy', async () => {
+    const { config: loaded } = loadConfig(['--config-file', path], { searchDirs: [], onWarning: () => undefined });
+    const error = await bootstrap({ config: loaded, logger: silentLogger }).then(
+      () => expect.fail('bootstrap accepted the configuration'),
+      (err: unknown) => err,
     );
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(String(error)).to.equal(`${path} [DEFAULT] auth_strategy: unknown auth plugin 'keystone # not a comment' (available: noauth)`);
   });
 });

@@ -44,8 +44,8 @@ const ZAQAR_DEFAULT_OPTIONS = defineOptions<ZaqarDefaultOptions>({
     type: 'string',
     default: '',
     // A plain string as in Zaqar: config.md Part 3 resolves `keystone # not a comment`.
-    // Values other than '' and 'keystone' are rejected at start-up (startup-checks.ts).
-    help: "Authentication: '' for none, or 'keystone' (see [keystone_authtoken]).",
+    // Any installed `auth` plugin's name; a name no plugin has stops start-up, listing those there are.
+    help: "Authentication: empty (or 'noauth') for none, or 'keystone' (see [keystone_authtoken]).",
   },
   daemon: { type: 'boolean', default: false, help: 'Run in the background (not supported by zaqar-ts).' },
 });
