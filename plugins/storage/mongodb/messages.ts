@@ -17,15 +17,8 @@
  * - bulk delete with claim ids checks every message (§8.2, Redis rule).
  */
 import type { Collection, ObjectId } from 'mongodb';
-import {
-  ClaimDoesNotExist,
-  ClaimDoesNotMatch,
-  MessageDoesNotExist,
-  MessageIsClaimed,
-  MessageNotClaimed,
-  MessageNotClaimedBy,
-  QueueIsEmpty,
-} from '../../../zaqar/storage/errors';
+import { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
+import { MessageDoesNotExist, QueueIsEmpty } from '../../../zaqar/storage/errors';
 import type {
   MessageController,
   MessageListOptions,
@@ -157,21 +150,12 @@ export class MongoMessageController implements MessageController {
       if (doc === undefined) return;
 
       const heldBy = liveClaimId(doc, at);
-      let condition: MessageFilter;
-      if (given === undefined) {
-        if (heldBy !== null) throw new MessageIsClaimed(messageId);
-        condition = unclaimed(at);
-      } else {
-        const cid = toObjectId(given);
-        if (cid === null) throw new ClaimDoesNotExist(given, queue, project);
-        // An expired claim is no claim, whatever id the message still carries.
-        if (heldBy === null) throw new MessageNotClaimed(messageId);
-        if (heldBy !== cid.toHexString()) {
-          if (!(await this.claimIsLive(queue, project, cid, at))) throw new ClaimDoesNotExist(given, queue, project);
-          throw new MessageNotClaimedBy(messageId, given);
-        }
-        condition = { 'c.id': cid, 'c.e': { $gt: at.s } };
-      }
+      const cid = given === undefined ? null : toObjectId(given);
+      const outcome = await decideDelete(heldBy, cid?.toHexString() ?? given, given === undefined || cid !== null, () =>
+        this.claimIsLive(queue, project, cid!, at),
+      );
+      throwIfRefused(outcome, messageId, given, queue, project);
+      const condition: MessageFilter = cid === null ? unclaimed(at) : { 'c.id': cid, 'c.e': { $gt: at.s } };
       // The checked state is the delete's condition: a claim taken (or
       // lost) in between makes it miss, and the next round re-decides.
       const { deletedCount } = await this.calls.idempotent('delete message', () =>
@@ -197,13 +181,12 @@ export class MongoMessageController implements MessageController {
     const docs = await this.find(queue, project, { _id: { $in: ids }, ...visible(scope, at) });
     const found = new Map(docs.map((doc) => [doc._id.toHexString(), doc]));
     const allowed = new Set(claimIds.map((id) => id.toLowerCase()));
-    for (const messageId of messageIds) {
+    const listed = messageIds.flatMap((messageId) => {
       const doc = found.get(messageId.toLowerCase());
-      if (doc === undefined) continue;
-      const heldBy = liveClaimId(doc, at);
-      if (heldBy === null) throw new MessageNotClaimed(messageId);
-      if (!allowed.has(heldBy)) throw new ClaimDoesNotMatch(heldBy, queue, project);
-    }
+      return doc === undefined ? [] : [{ id: messageId, heldBy: liveClaimId(doc, at) }];
+    });
+    const decision = decideBulkDelete(listed, allowed);
+    if (decision.outcome !== 'OK') throwIfBulkRefused(decision.outcome, decision.subject, queue, project);
     // Conditional on the checked claims: a message released meanwhile stays.
     const held = objectIds([...allowed]);
     await this.calls.idempotent('bulk delete', () =>

@@ -10,15 +10,8 @@
  * restarts the listing from the head (reference defect, §4); a marker in
  * the reference's form (a message id) is still accepted.
  */
-import {
-  ClaimDoesNotExist,
-  ClaimDoesNotMatch,
-  MessageDoesNotExist,
-  MessageIsClaimed,
-  MessageNotClaimed,
-  MessageNotClaimedBy,
-  QueueIsEmpty,
-} from '../../../zaqar/storage/errors';
+import { throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
+import { MessageDoesNotExist, QueueIsEmpty } from '../../../zaqar/storage/errors';
 import type {
   MessageController,
   MessageListOptions,
@@ -129,21 +122,8 @@ export class RedisMessageController implements MessageController {
       [Date.now(), messageId, claim ?? '', malformed ? 1 : 0],
       (outcome) => asText(outcome) === 'DELETED',
     );
-    switch (asText(reply)) {
-      case 'DELETED':
-      case 'GONE':
-        return;
-      case 'IS_CLAIMED':
-        throw new MessageIsClaimed(messageId);
-      case 'NOT_CLAIMED':
-        throw new MessageNotClaimed(messageId);
-      case 'NOT_CLAIMED_BY':
-        throw new MessageNotClaimedBy(messageId, claim!);
-      case 'NO_CLAIM':
-        throw new ClaimDoesNotExist(claim!, queue, project);
-      default:
-        throw new TypeError(`unexpected reply from delete_message: ${asText(reply)}`);
-    }
+    // The script decides with the core's rules and reports its outcome codes (zaqar/storage/delete-rules.ts).
+    throwIfRefused(asText(reply) ?? '', messageId, claim, queue, project);
   }
 
   async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
@@ -158,16 +138,7 @@ export class RedisMessageController implements MessageController {
         (outcome) => Array.isArray(outcome) && asText(outcome[0]) === 'OK' && asNumber(outcome[1]) > 0,
       ),
     );
-    switch (asText(reply[0])) {
-      case 'OK':
-        return;
-      case 'NOT_CLAIMED':
-        throw new MessageNotClaimed(asRequiredText(reply[1]));
-      case 'NO_MATCH':
-        throw new ClaimDoesNotMatch(asRequiredText(reply[1]), queue, project);
-      default:
-        throw new TypeError(`unexpected reply from bulk_delete_messages: ${asText(reply[0])}`);
-    }
+    throwIfBulkRefused(asText(reply[0]) ?? '', asText(reply[1]) ?? '', queue, project);
   }
 
   async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {

@@ -8,13 +8,9 @@
  */
 import type Database from 'better-sqlite3';
 import { dumpJson } from '../../../zaqar/common/json';
+import { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
 import {
-  ClaimDoesNotExist,
-  ClaimDoesNotMatch,
   MessageDoesNotExist,
-  MessageIsClaimed,
-  MessageNotClaimed,
-  MessageNotClaimedBy,
   QueueIsEmpty,
 } from '../../../zaqar/storage/errors';
 import type {
@@ -237,48 +233,31 @@ export class SqliteMessageController implements MessageController {
     return rows.map((row) => toStoredMessage(row, now));
   }
 
-  /** The storage-semantics §8.1 decision table, checked in the reference's order. */
+  /** Zaqar's decision for deleting one message (zaqar/storage/delete-rules.ts), checked and applied in one transaction. */
   private deleteOneChecked(scope: QueueScope, messageId: string, claimId: string | undefined, now: number): void {
     const message = this.claimStateById.get({ ...scope, now, id: messageId });
     // Unknown, malformed, expired or another queue's/project's id: already gone.
     if (message === undefined) return;
-
-    const heldBy = liveClaimOf(message, now);
-    if (claimId === undefined) {
-      if (heldBy !== null) throw new MessageIsClaimed(messageId);
-    } else {
-      if (!isWellFormedId(claimId)) throw new ClaimDoesNotExist(claimId, scope.queue, scope.project);
-      // An expired claim is no claim, whatever id the message still carries.
-      if (heldBy === null) throw new MessageNotClaimed(messageId);
-      if (heldBy !== claimId) {
-        if (this.liveClaim.get({ ...scope, now, id: claimId }) === undefined) {
-          throw new ClaimDoesNotExist(claimId, scope.queue, scope.project);
-        }
-        throw new MessageNotClaimedBy(messageId, claimId);
-      }
-    }
+    const outcome = decideDelete(liveClaimOf(message, now), claimId, claimId === undefined || isWellFormedId(claimId), () =>
+      this.liveClaim.get({ ...scope, now, id: claimId as string }) !== undefined,
+    );
+    throwIfRefused(outcome, messageId, claimId, scope.queue, scope.project);
     // Claims find their messages by claim id, so this also drops the
     // message from its claim's bookkeeping.
     this.deleteByMarker.run({ marker: message.marker });
   }
 
-  /**
-   * §8.2 with claim ids (Redis/Swift rule): every listed message that exists
-   * must be under a live claim, and that claim must be one of `claimIds`.
-   * All checks pass before anything is deleted.
-   */
+  /** Bulk delete with claim ids (zaqar/storage/delete-rules.ts): all checks pass before anything is deleted. */
   private deleteListedChecked(scope: QueueScope, messageIds: string[], claimIds: string[], now: number): void {
     const ids = JSON.stringify(messageIds);
     const found = new Map<string, ClaimState>();
     for (const row of this.claimStateByIds.all({ ...scope, now, ids })) found.set(row.id, row);
-    const allowed = new Set(claimIds);
-    for (const id of messageIds) {
+    const listed = messageIds.flatMap((id) => {
       const message = found.get(id);
-      if (message === undefined) continue;
-      const heldBy = liveClaimOf(message, now);
-      if (heldBy === null) throw new MessageNotClaimed(id);
-      if (!allowed.has(heldBy)) throw new ClaimDoesNotMatch(heldBy, scope.queue, scope.project);
-    }
+      return message === undefined ? [] : [{ id, heldBy: liveClaimOf(message, now) }];
+    });
+    const decision = decideBulkDelete(listed, claimIds);
+    if (decision.outcome !== 'OK') throwIfBulkRefused(decision.outcome, decision.subject, scope.queue, scope.project);
     this.deleteByIds.run({ ...scope, ids });
   }
 }

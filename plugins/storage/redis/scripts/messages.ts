@@ -144,12 +144,12 @@ end
 );
 
 /**
- * Single delete (§8.1 decision table), checks and removal in one step.
+ * Single delete: `decideDelete` of zaqar/storage/delete-rules.ts, in Lua,
+ * checks and removal in one step (atomic in Redis).
  *
  * KEYS: message set, expiry index, claims set
  * ARGV: now, message id, claim id ('' = none), claim id malformed 1/0
- * Returns: 'DELETED' | 'GONE' (nothing to delete) | 'IS_CLAIMED' | 'NOT_CLAIMED' |
- *          'NOT_CLAIMED_BY' | 'NO_CLAIM'
+ * Returns a DeleteOutcome: 'DELETED' | 'GONE' | 'IS_CLAIMED' | 'NOT_CLAIMED' | 'NOT_CLAIMED_BY' | 'NO_CLAIM'
  */
 export const DELETE = lua(
   'delete_message',
@@ -178,8 +178,9 @@ return 'DELETED'
 );
 
 /**
- * Bulk delete (§8.2). With claim checks, every listed live message must be
- * held by one of the given claims; all checks pass before anything goes.
+ * Bulk delete: `decideBulkDelete` of zaqar/storage/delete-rules.ts, in Lua.
+ * With claim checks, every listed live message must be held by one of the
+ * given claims; all checks pass before anything goes.
  *
  * KEYS: message set, expiry index
  * ARGV: now, check claims 1/0, id count, ids..., claim ids...
