@@ -12,11 +12,11 @@ const PROJECT = 'tenant-a';
 export function describeCatalogueController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: CatalogueController`, () => {
     const fixture = useFixture(make);
-    const catalogue = () => fixture().control.catalogueController;
+    const catalogue = () => fixture().managementStore.catalogueController;
 
     beforeEach(async () => {
-      await fixture().control.poolsController.create('pool1', 100, 'redis://one', null, {});
-      await fixture().control.poolsController.create('pool2', 100, 'redis://two', null, {});
+      await fixture().managementStore.poolsController.create('pool1', 100, 'redis://one', null, {});
+      await fixture().managementStore.poolsController.create('pool2', 100, 'redis://two', null, {});
     });
 
     it('maps a queue to a pool', async () => {

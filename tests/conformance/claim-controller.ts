@@ -20,10 +20,10 @@ const UNKNOWN_CLAIM = '00000000-0000-4000-8000-000000000000';
 export function describeClaimController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: ClaimController`, () => {
     const fixture = useFixture(make);
-    const claims = () => fixture().data.claimController;
-    const messages = () => fixture().data.messageController;
+    const claims = () => fixture().messageStore.claimController;
+    const messages = () => fixture().messageStore.messageController;
     const postHere = (count: number, opts: Parameters<typeof post>[4] = {}) =>
-      post(fixture().data, QUEUE, PROJECT, count, opts);
+      post(fixture().messageStore, QUEUE, PROJECT, count, opts);
     const claimHere = (overrides: Partial<ClaimOptions> = {}) => claims().create(QUEUE, { ...CLAIM, ...overrides }, PROJECT);
     const getMessage = (id: string) => messages().get(QUEUE, id, PROJECT);
 
@@ -285,9 +285,9 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
         await claimAndRelease();
         expect((await getMessage(id)).claimCount).to.equal(2);
         expect(await claimHere({ deadLetter })).to.deep.equal({ claimId: null, messages: [] });
-        expect(await listAll(fixture().data, QUEUE, PROJECT)).to.deep.equal([]);
+        expect(await listAll(fixture().messageStore, QUEUE, PROJECT)).to.deep.equal([]);
         await expectError(getMessage(id), MessageDoesNotExist);
-        const [moved] = await listAll(fixture().data, DLQ, PROJECT);
+        const [moved] = await listAll(fixture().messageStore, DLQ, PROJECT);
         expect(moved.id).to.equal(id);
         expect(bodyText(moved)).to.equal(dumpJson({ n: 0 }));
       });
@@ -301,14 +301,14 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
         expect(claimId).to.be.a('string');
         expect(ids(claimed)).to.deep.equal([fresh]);
         expect(claimed[0].claimCount).to.equal(1);
-        expect(ids(await listAll(fixture().data, DLQ, PROJECT))).to.deep.equal([exhausted]);
+        expect(ids(await listAll(fixture().messageStore, DLQ, PROJECT))).to.deep.equal([exhausted]);
       });
 
       it('moves every message on its first claim when maxClaimCount is 0', async () => {
         const posted = await postHere(3);
         const result = await claimHere({ deadLetter: { maxClaimCount: 0, queue: DLQ } });
         expect(result).to.deep.equal({ claimId: null, messages: [] });
-        expect(ids(await listAll(fixture().data, DLQ, PROJECT))).to.deep.equal(posted);
+        expect(ids(await listAll(fixture().messageStore, DLQ, PROJECT))).to.deep.equal(posted);
       });
 
       it('moves into the dead-letter queue of the same project only', async () => {
@@ -317,7 +317,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
         await claimHere({ deadLetter: { maxClaimCount: 0, queue: DLQ } });
         for (const project of PROJECTS) {
           const expected = project === PROJECT ? [id] : [];
-          expect(ids(await listAll(fixture().data, DLQ, project)), String(project)).to.deep.equal(expected);
+          expect(ids(await listAll(fixture().messageStore, DLQ, project)), String(project)).to.deep.equal(expected);
         }
       });
 
@@ -328,12 +328,12 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
           const [id] = await postHere(1, { ttl: 3600 });
           clock().tick(10 * SECOND);
           await claimHere({ deadLetter: { maxClaimCount: 0, queue: DLQ, ttl: 120 } });
-          const [moved] = await listAll(fixture().data, DLQ, PROJECT);
+          const [moved] = await listAll(fixture().messageStore, DLQ, PROJECT);
           expect(moved).to.include({ id, ttl: 120 });
           clock().tick(119 * SECOND);
-          expect(ids(await listAll(fixture().data, DLQ, PROJECT))).to.deep.equal([id]);
+          expect(ids(await listAll(fixture().messageStore, DLQ, PROJECT))).to.deep.equal([id]);
           clock().tick(1 * SECOND);
-          expect(await listAll(fixture().data, DLQ, PROJECT)).to.deep.equal([]);
+          expect(await listAll(fixture().messageStore, DLQ, PROJECT)).to.deep.equal([]);
         });
       });
     });
@@ -343,7 +343,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
         const posted = new Map<string | null, string[]>();
         for (const project of PROJECTS) {
           await createQueue(fixture(), QUEUE, project);
-          posted.set(project, await post(fixture().data, QUEUE, project, 2));
+          posted.set(project, await post(fixture().messageStore, QUEUE, project, 2));
         }
         for (const project of PROJECTS) {
           const { messages: claimed } = await claims().create(QUEUE, CLAIM, project);

@@ -12,7 +12,7 @@ const PROJECT = 'tenant-a';
 export function describeFlavorsController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: FlavorsController`, () => {
     const fixture = useFixture(make);
-    const flavors = () => fixture().control.flavorsController;
+    const flavors = () => fixture().managementStore.flavorsController;
     const names = (items: { name: string }[]) => items.map((f) => f.name);
 
     it('creates a flavor and reads it back, capabilities only when detailed', async () => {

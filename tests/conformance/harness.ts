@@ -14,14 +14,14 @@ import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfac
 
 /** A message store plus the management store it was built with (queues must exist before posting). */
 export interface MessageStoreFixture {
-  data: MessageStore;
-  control: ManagementStore;
+  messageStore: MessageStore;
+  managementStore: ManagementStore;
   /** Closes both drivers and removes whatever they stored. */
   cleanup(): Promise<void>;
 }
 
 export interface ManagementStoreFixture {
-  control: ManagementStore;
+  managementStore: ManagementStore;
   cleanup(): Promise<void>;
 }
 

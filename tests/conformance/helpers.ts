@@ -35,7 +35,7 @@ export async function post(
 
 /** Creates the queue in the management store (MongoDB-style drivers require it before posting). */
 export async function createQueue(fixture: MessageStoreFixture, queue: string, project: Project): Promise<void> {
-  await fixture.control.queueController.create(queue, {}, project);
+  await fixture.managementStore.queueController.create(queue, {}, project);
 }
 
 export function ids(messages: readonly { id: string }[]): string[] {

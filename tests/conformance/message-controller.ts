@@ -38,12 +38,12 @@ const CLAIM: ClaimOptions = { ttl: 300, grace: 60, limit: 10 };
 export function describeMessageController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: MessageController`, () => {
     const fixture = useFixture(make);
-    const messages = () => fixture().data.messageController;
-    const claims = () => fixture().data.claimController;
+    const messages = () => fixture().messageStore.messageController;
+    const claims = () => fixture().messageStore.claimController;
     const postHere = (count: number, opts: Parameters<typeof post>[4] = {}) =>
-      post(fixture().data, QUEUE, PROJECT, count, opts);
+      post(fixture().messageStore, QUEUE, PROJECT, count, opts);
     const claimHere = (limit = 10) => claims().create(QUEUE, { ...CLAIM, limit }, PROJECT);
-    const allHere = () => listAll(fixture().data, QUEUE, PROJECT);
+    const allHere = () => listAll(fixture().messageStore, QUEUE, PROJECT);
 
     beforeEach(() => createQueue(fixture(), QUEUE, PROJECT));
 
@@ -96,7 +96,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       });
 
       it('accepts a client id that is not a UUID', async () => {
-        const [id] = await post(fixture().data, QUEUE, PROJECT, 1, { clientId: NON_UUID_CLIENT });
+        const [id] = await post(fixture().messageStore, QUEUE, PROJECT, 1, { clientId: NON_UUID_CLIENT });
         const own = await messages().list(QUEUE, PROJECT, { clientId: NON_UUID_CLIENT });
         expect(own.items).to.deep.equal([]);
         const others = await messages().list(QUEUE, PROJECT, { clientId: CONSUMER });
@@ -457,7 +457,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
         const posted = new Map<string | null, string[]>();
         for (const [i, project] of PROJECTS.entries()) {
           await createQueue(fixture(), QUEUE, project);
-          posted.set(project, await post(fixture().data, QUEUE, project, 2, { start: i * 10 }));
+          posted.set(project, await post(fixture().messageStore, QUEUE, project, 2, { start: i * 10 }));
         }
         return posted;
       }
@@ -465,7 +465,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       it('keeps the same queue name in different projects (and the global namespace) apart', async () => {
         const posted = await postEverywhere();
         for (const project of PROJECTS) {
-          expect(ids(await listAll(fixture().data, QUEUE, project)), String(project)).to.deep.equal(posted.get(project));
+          expect(ids(await listAll(fixture().messageStore, QUEUE, project)), String(project)).to.deep.equal(posted.get(project));
           expect((await messages().first(QUEUE, project, -1)).id).to.equal(posted.get(project)![1]);
         }
       });
@@ -490,13 +490,13 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
           await messages().bulkDelete(QUEUE, target, attacker);
           await messages().pop(QUEUE, 10, attacker);
         }
-        expect(ids(await listAll(fixture().data, QUEUE, victim))).to.deep.equal(target);
+        expect(ids(await listAll(fixture().messageStore, QUEUE, victim))).to.deep.equal(target);
       });
 
       it('keeps queues of one project apart', async () => {
         await createQueue(fixture(), `${QUEUE}2`, PROJECT);
         const here = await postHere(2);
-        const there = await post(fixture().data, `${QUEUE}2`, PROJECT, 2);
+        const there = await post(fixture().messageStore, `${QUEUE}2`, PROJECT, 2);
         expect(ids(await allHere())).to.deep.equal(here);
         await expectError(messages().get(QUEUE, there[0], PROJECT), MessageDoesNotExist);
       });

@@ -21,7 +21,7 @@ import { useFerretDB } from '../../tools/services/ferretdb';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
 import { post } from './helpers';
 import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
-import { openManagementStore, openMessageStore } from '../helpers/storage-drivers';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../helpers/storage-drivers';
 
 const [dataManifest, controlManifest] = mongoManifests;
 
@@ -59,46 +59,29 @@ describe('mongodb (on FerretDB)', function () {
 
   describeMessageStoreConformance('mongodb', async () => {
     const database = freshDatabase();
-    const control = await openControl(database);
-    const data = await openData(database, control);
-    return {
-      data,
-      control,
-      async cleanup() {
-        await data.close();
-        await control.close();
-        await dropDatabases(ferret().uri, database);
-      },
-    };
+    return messageStoreFixture(
+      () => openControl(database),
+      (management) => openData(database, management),
+      () => dropDatabases(ferret().uri, database),
+    );
   });
 
   describeMessageStoreConformance('mongodb with the sqlalchemy management store', async () => {
     const database = freshDatabase();
     const temp = makeTempDir('zaqar-mongo-sql-');
-    const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
-    const data = await openData(database, control);
-    return {
-      data,
-      control,
-      async cleanup() {
-        await data.close();
-        await control.close();
+    return messageStoreFixture(
+      () => openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) }),
+      (management) => openData(database, management),
+      async () => {
         temp.remove();
         await dropDatabases(ferret().uri, database);
       },
-    };
+    );
   });
 
   describeManagementStoreConformance('mongodb', async () => {
     const database = freshDatabase();
-    const control = await openControl(database);
-    return {
-      control,
-      async cleanup() {
-        await control.close();
-        await dropDatabases(ferret().uri, database);
-      },
-    };
+    return managementStoreFixture(() => openControl(database), () => dropDatabases(ferret().uri, database));
   });
 
   describe('mongodb: several server processes on one database', () => {

@@ -29,7 +29,7 @@ const passThrough: PipelineStage = {
 describe('conformance through the storage pipeline', () => {
   describeMessageStoreConformance('sqlite behind a pass-through stage', async () => {
     const fixture = await makeSqliteMessageStoreFixture();
-    return { ...fixture, data: withPipelines(fixture.data, { message: [passThrough], claim: [passThrough] }) };
+    return { ...fixture, messageStore: withPipelines(fixture.messageStore, { message: [passThrough], claim: [passThrough] }) };
   });
 
   after(() => {

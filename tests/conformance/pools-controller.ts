@@ -13,8 +13,8 @@ import { expectError } from './helpers';
 export function describePoolsController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: PoolsController`, () => {
     const fixture = useFixture(make);
-    const pools = () => fixture().control.poolsController;
-    const flavors = () => fixture().control.flavorsController;
+    const pools = () => fixture().managementStore.poolsController;
+    const flavors = () => fixture().managementStore.flavorsController;
     const names = (items: { name: string }[]) => items.map((p) => p.name);
 
     it('creates a pool and reads it back, options only when detailed', async () => {

@@ -15,7 +15,7 @@ const PROJECT = 'tenant-a';
 export function describeQueueController(name: string, make: MakeManagementStoreFixture): void {
   describe(`${name}: QueueController`, () => {
     const fixture = useFixture(make);
-    const queues = () => fixture().control.queueController;
+    const queues = () => fixture().managementStore.queueController;
     const names = (items: { name: string }[]) => items.map((q) => q.name);
 
     describe('lifecycle', () => {

@@ -17,11 +17,11 @@ const EMPTY: QueueStats = { messages: { claimed: 0, free: 0, total: 0 } };
 export function describeQueueDataController(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describe(`${name}: QueueDataController`, () => {
     const fixture = useFixture(make);
-    const queueData = () => fixture().data.queueDataController;
+    const queueData = () => fixture().messageStore.queueDataController;
     const statsHere = () => queueData().stats(QUEUE, PROJECT);
     const postHere = (count: number, opts: Parameters<typeof post>[4] = {}) =>
-      post(fixture().data, QUEUE, PROJECT, count, opts);
-    const claimHere = (limit: number) => fixture().data.claimController.create(QUEUE, { ...CLAIM, limit }, PROJECT);
+      post(fixture().messageStore, QUEUE, PROJECT, count, opts);
+    const claimHere = (limit: number) => fixture().messageStore.claimController.create(QUEUE, { ...CLAIM, limit }, PROJECT);
 
     beforeEach(() => createQueue(fixture(), QUEUE, PROJECT));
 
@@ -67,8 +67,8 @@ export function describeQueueDataController(name: string, make: MakeMessageStore
       it('follows deletions', async () => {
         const posted = await postHere(4);
         const { claimId } = await claimHere(2);
-        await fixture().data.messageController.delete(QUEUE, posted[0], PROJECT, claimId!);
-        await fixture().data.messageController.bulkDelete(QUEUE, [posted[2]], PROJECT);
+        await fixture().messageStore.messageController.delete(QUEUE, posted[0], PROJECT, claimId!);
+        await fixture().messageStore.messageController.bulkDelete(QUEUE, [posted[2]], PROJECT);
         const { messages } = await statsHere();
         expect(messages).to.include({ claimed: 1, free: 1, total: 2 });
         expect([messages.oldest?.id, messages.newest?.id]).to.deep.equal([posted[1], posted[3]]);
@@ -77,7 +77,7 @@ export function describeQueueDataController(name: string, make: MakeMessageStore
       it('keeps projects apart', async () => {
         for (const [i, project] of PROJECTS.entries()) {
           await createQueue(fixture(), QUEUE, project);
-          await post(fixture().data, QUEUE, project, i + 1);
+          await post(fixture().messageStore, QUEUE, project, i + 1);
         }
         for (const [i, project] of PROJECTS.entries()) {
           expect((await queueData().stats(QUEUE, project)).messages.total, String(project)).to.equal(i + 1);
@@ -111,7 +111,7 @@ export function describeQueueDataController(name: string, make: MakeMessageStore
 
       it('counts a message whose claim expired as free', async () => {
         await postHere(2);
-        await fixture().data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 2 }, PROJECT);
+        await fixture().messageStore.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 2 }, PROJECT);
         expect((await statsHere()).messages).to.include({ claimed: 2, free: 0 });
         clock().tick(60 * SECOND);
         expect((await statsHere()).messages).to.include({ claimed: 0, free: 2, total: 2 });
@@ -123,23 +123,23 @@ export function describeQueueDataController(name: string, make: MakeMessageStore
         await postHere(3);
         const { claimId } = await claimHere(1);
         await queueData().purge(QUEUE, PROJECT);
-        expect(await listAll(fixture().data, QUEUE, PROJECT)).to.deep.equal([]);
+        expect(await listAll(fixture().messageStore, QUEUE, PROJECT)).to.deep.equal([]);
         expect(await statsHere()).to.deep.equal(EMPTY);
-        await expectError(fixture().data.claimController.get(QUEUE, claimId!, PROJECT), ClaimDoesNotExist);
+        await expectError(fixture().messageStore.claimController.get(QUEUE, claimId!, PROJECT), ClaimDoesNotExist);
       });
 
       it('leaves other queues and projects alone', async () => {
         const kept: { queue: string; project: string | null; posted: string[] }[] = [];
         await createQueue(fixture(), 'other', PROJECT);
-        kept.push({ queue: 'other', project: PROJECT, posted: await post(fixture().data, 'other', PROJECT, 2) });
+        kept.push({ queue: 'other', project: PROJECT, posted: await post(fixture().messageStore, 'other', PROJECT, 2) });
         for (const project of PROJECTS.filter((p) => p !== PROJECT)) {
           await createQueue(fixture(), QUEUE, project);
-          kept.push({ queue: QUEUE, project, posted: await post(fixture().data, QUEUE, project, 2) });
+          kept.push({ queue: QUEUE, project, posted: await post(fixture().messageStore, QUEUE, project, 2) });
         }
         await postHere(2);
         await queueData().purge(QUEUE, PROJECT);
         for (const { queue, project, posted } of kept) {
-          expect(ids(await listAll(fixture().data, queue, project)), `${queue} in ${project}`).to.deep.equal(posted);
+          expect(ids(await listAll(fixture().messageStore, queue, project)), `${queue} in ${project}`).to.deep.equal(posted);
         }
       });
 

@@ -13,7 +13,7 @@ import { skipUnlessAvailable } from '../../tools/services/process';
 import type { ManagementStoreFixture, MessageStoreFixture } from './harness';
 import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
 import { post } from './helpers';
-import { openManagementStore, openMessageStore } from '../helpers/storage-drivers';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../helpers/storage-drivers';
 
 const openControl = (uri: string): Promise<ManagementStore> => openManagementStore(controlManifest, { uri });
 const openData = (uri: string, control: ManagementStore): Promise<MessageStore> => openMessageStore(dataManifest, { uri }, control);
@@ -33,25 +33,15 @@ describe('redis', function () {
 
   async function makeMessageStoreFixture(): Promise<MessageStoreFixture> {
     await redis!.command('FLUSHALL');
-    const control = await openControl(redis!.uri());
-    const data = await openData(redis!.uri(), control).catch(async (err: unknown) => {
-      await control.close();
-      throw err;
-    });
-    return {
-      data,
-      control,
-      async cleanup() {
-        await data.close();
-        await control.close();
-      },
-    };
+    return messageStoreFixture(
+      () => openControl(redis!.uri()),
+      (management) => openData(redis!.uri(), management),
+    );
   }
 
   async function makeManagementStoreFixture(): Promise<ManagementStoreFixture> {
     await redis!.command('FLUSHALL');
-    const control = await openControl(redis!.uri());
-    return { control, cleanup: () => control.close() };
+    return managementStoreFixture(() => openControl(redis!.uri()));
   }
 
   describeMessageStoreConformance('redis', makeMessageStoreFixture);

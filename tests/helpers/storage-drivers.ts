@@ -14,6 +14,7 @@ import type { PluginManifest } from '../../zaqar/plugins/manifest';
 import { PluginRegistry } from '../../zaqar/plugins/registry';
 import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
 import { StoreLoader } from '../../zaqar/storage/store-loader';
+import type { ManagementStoreFixture, MessageStoreFixture } from '../conformance/harness';
 
 /** A configuration without files: every option at its default, the core groups registered. */
 export function defaultConfig(): OsloConfig {
@@ -46,4 +47,45 @@ export async function openMessageStore(
   config?: Config,
 ): Promise<MessageStore> {
   return storeLoader([manifest], config).openMessageStore({ plugin: manifest.name, options }, managementStore);
+}
+
+/**
+ * A conformance fixture from two openers: the management store, then the
+ * message store beside it (the management store is closed again if that
+ * fails); `cleanup` closes both, then runs `after` (drop the backend's data).
+ */
+export async function messageStoreFixture(
+  openManagement: () => Promise<ManagementStore>,
+  openMessage: (managementStore: ManagementStore) => Promise<MessageStore>,
+  after: () => Promise<void> | void = () => undefined,
+): Promise<MessageStoreFixture> {
+  const managementStore = await openManagement();
+  const messageStore = await openMessage(managementStore).catch(async (err: unknown) => {
+    await managementStore.close();
+    throw err;
+  });
+  return {
+    messageStore,
+    managementStore,
+    async cleanup() {
+      await messageStore.close();
+      await managementStore.close();
+      await after();
+    },
+  };
+}
+
+/** A management-store conformance fixture; `cleanup` closes it, then runs `after`. */
+export async function managementStoreFixture(
+  openManagement: () => Promise<ManagementStore>,
+  after: () => Promise<void> | void = () => undefined,
+): Promise<ManagementStoreFixture> {
+  const managementStore = await openManagement();
+  return {
+    managementStore,
+    async cleanup() {
+      await managementStore.close();
+      await after();
+    },
+  };
 }

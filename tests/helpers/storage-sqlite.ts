@@ -9,7 +9,7 @@ import { manifest as sqlManifest } from '../../plugins/storage/sql';
 import { manifest as sqliteManifest } from '../../plugins/storage/sqlite';
 import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
 import type { ManagementStoreFixture, MessageStoreFixture } from '../conformance/harness';
-import { openManagementStore, openMessageStore } from './storage-drivers';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from './storage-drivers';
 
 export async function openSqliteMessageStore(options: Record<string, unknown>, control: ManagementStore): Promise<MessageStore> {
   return openMessageStore(sqliteManifest, options, control);
@@ -33,31 +33,16 @@ export function sqliteUri(file: string): string {
 /** Fresh message store + management store, each in its own temp file (a real WAL file, not :memory:). */
 export async function makeSqliteMessageStoreFixture(): Promise<MessageStoreFixture> {
   const temp = makeTempDir('zaqar-sqlite-');
-  const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
-  const data = await openSqliteMessageStore(
-    { uri: sqliteUri(path.join(temp.dir, 'messages.sqlite')), synchronous: 'NORMAL', busy_timeout: 5000 },
-    control,
+  return messageStoreFixture(
+    () => openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) }),
+    (management) =>
+      openSqliteMessageStore({ uri: sqliteUri(path.join(temp.dir, 'messages.sqlite')), synchronous: 'NORMAL', busy_timeout: 5000 }, management),
+    () => temp.remove(),
   );
-  return {
-    data,
-    control,
-    async cleanup() {
-      await data.close();
-      await control.close();
-      temp.remove();
-    },
-  };
 }
 
 /** Fresh management store in a temp file. */
 export async function makeSqlManagementStoreFixture(): Promise<ManagementStoreFixture> {
   const temp = makeTempDir('zaqar-sql-');
-  const control = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
-  return {
-    control,
-    async cleanup() {
-      await control.close();
-      temp.remove();
-    },
-  };
+  return managementStoreFixture(() => openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) }), () => temp.remove());
 }

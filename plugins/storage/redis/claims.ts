@@ -13,7 +13,7 @@ import type {
   StoredMessage,
 } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
-import { newId } from './ids';
+import { newId } from '../../../zaqar/storage/ids';
 import { claimMessagesKey, MSGSET_INDEX, QueueKeys } from './keys';
 import { asArray, asNumber, asText, type Reply } from './lua';
 import { ageSeconds, readMessages } from './message-fields';

@@ -22,7 +22,7 @@ import type {
 } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
-import { isWellFormedId, newId } from './ids';
+import { isWellFormedId, newId } from '../../../zaqar/storage/ids';
 import { encodeJsonField } from './json-fields';
 import { MSGSET_INDEX, QueueKeys } from './keys';
 import { asArray, asNumber, asRequiredText, asText, type Arg, type Reply } from './lua';

@@ -25,7 +25,7 @@ import type {
 import { ClaimableHead } from './claimable';
 import { activeDeadLetter, DeadLetterMover } from './dead-letter';
 import type { GroupCommit } from './group-commit';
-import { newId } from './ids';
+import { newId } from '../../../zaqar/storage/ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, secondsSince, toStoredMessage } from './message-rows';
 
 type Now = { now: number };

@@ -24,7 +24,7 @@ import type {
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
 import type { GroupCommit } from './group-commit';
-import { isWellFormedId, newId } from './ids';
+import { isWellFormedId, newId } from '../../../zaqar/storage/ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, toStoredMessage } from './message-rows';
 
 type Now = { now: number };

@@ -14,6 +14,7 @@ import { ManagementStoreFactory, MessageStoreFactory } from '../../../zaqar/stor
 import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { internalContext } from '../../../zaqar/api/context';
 import { V2_PROFILE } from '../../../zaqar/api/profile';
+import { loadConfig } from '../../../zaqar/config/load';
 import { configFrom, TempDir } from '../config/helpers';
 
 function embedded(dir: string, extra = ''): string {
@@ -63,6 +64,14 @@ describe('bootstrap: the container, in-process', () => {
     const failure = await bootstrap({ config, logger: silentLogger }).catch((err: unknown) => err);
     expect(failure).to.be.instanceOf(ConfigError);
     expect(String(failure)).to.match(/\[drivers\] transport: unknown transport plugin 'carrier-pigeon' \(available: wsgi\)$/);
+  });
+
+  it('refuses an unknown auth_strategy, naming file, group, option and the strategies there are', async () => {
+    const file = dir.write('auth.conf', embedded(dir.path, '\n[DEFAULT]\nauth_strategy = foo\n'));
+    const { config } = loadConfig(['--config-file', file], { searchDirs: [] });
+    const failure = await bootstrap({ config, logger: silentLogger }).catch((err: unknown) => err);
+    expect(failure).to.be.instanceOf(ConfigError);
+    expect(String(failure)).to.equal(`${file} [DEFAULT] auth_strategy: unknown auth plugin 'foo' (available: noauth)`);
   });
 
   it('closes the management store when the message store fails to open', async () => {

@@ -173,13 +173,6 @@ describe('config/load: files, command line and start-up (config.md §1.1)', () =
       expect(config.get(DEFAULT_GROUP)).to.include({ admin_mode: true, log_file: '/var/log/z.log' });
     });
 
-    it('refuses an unknown auth_strategy, naming file, group, option and reason', () => {
-      const path = dir.write('zaqar.conf', lines('[DEFAULT]', 'auth_strategy = foo'));
-      expect(configErrorOf(() => loadConfig(['--config-file', path], { searchDirs: [] })).toString()).to.equal(
-        `${path} [DEFAULT] auth_strategy: unknown auth strategy 'foo' (allowed: '' or 'keystone')`,
-      );
-    });
-
     it("accepts auth_strategy '' and 'keystone'", () => {
       for (const value of ['', 'keystone']) {
         const path = dir.write('zaqar.conf', lines('[DEFAULT]', `auth_strategy = ${value}`));

@@ -16,7 +16,7 @@ describe('storage/storage: the facade', () => {
 
   /** The fixture's message store with a queue lifecycle that records what it sees. */
   function withLifecycle(trace: string[]): MessageStore {
-    const { data } = fixture();
+    const data = fixture().messageStore;
     const lifecycle: QueueLifecycle = {
       async create(next, name, metadata, project) {
         trace.push(`lifecycle create ${name}`);
@@ -32,7 +32,7 @@ describe('storage/storage: the facade', () => {
 
   it('runs the message store queue lifecycle around create and delete, after the messages are purged', async () => {
     const trace: string[] = [];
-    const storage = createStorage(fixture().control, withLifecycle(trace));
+    const storage = createStorage(fixture().managementStore, withLifecycle(trace));
     expect(await storage.queues.create('q', {}, 'p')).to.equal(true);
     await storage.messages.post('q', [{ ttl: 300, delay: 0, body: 1 }], 'c', 'p');
     expect((await storage.queues.stats('q', 'p')).messages.total).to.equal(1);
@@ -42,7 +42,7 @@ describe('storage/storage: the facade', () => {
   });
 
   it('answers stats only for queues the management store knows', async () => {
-    const storage = createStorage(fixture().control, fixture().data);
+    const storage = createStorage(fixture().managementStore, fixture().messageStore);
     const failure = await storage.queues.stats('absent', 'p').catch((err: unknown) => err);
     expect(failure).to.be.instanceOf(QueueDoesNotExist);
   });
@@ -64,10 +64,10 @@ describe('storage/storage: the facade', () => {
         },
       },
     };
-    const storage = createStorage(fixture().control, fixture().data, { queue: [stage], message: [stage], claim: [stage] });
+    const storage = createStorage(fixture().managementStore, fixture().messageStore, { queue: [stage], message: [stage], claim: [stage] });
     expect(await storage.queues.create('refused', {}, 'p')).to.equal(false);
     expect(await storage.queues.exists('refused', 'p')).to.equal(false);
-    await fixture().control.queueController.create('q', {}, 'p');
+    await fixture().managementStore.queueController.create('q', {}, 'p');
     await storage.messages.post('q', [{ ttl: 300, delay: 0, body: 1 }, { ttl: 300, delay: 0, body: 2 }], 'c', 'p');
     const claim = await storage.claims.create('q', { ttl: 60, grace: 60, limit: 5 }, 'p');
     expect(claim.messages).to.have.length(2);
