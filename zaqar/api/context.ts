@@ -3,18 +3,12 @@
  * request stages from the transport's request and the auth strategy's
  * identity, then handed to every operation and to the policy check.
  */
-import type { Identity } from '../auth/strategy';
+import type { Identity, Principal } from '../auth/strategy';
 
-export interface RequestContext {
+export interface RequestContext extends Principal {
   /** The tenant every storage key is scoped by; null only for un-scoped requests (the versions document). */
   projectId: string | null;
   clientId: string | undefined;
-  roles: string[];
-  userId?: string;
-  domainId?: string;
-  projectDomainId?: string;
-  userDomainId?: string;
-  authToken?: string;
   /** This request's id (`req-<uuid>`), returned as `X-Openstack-Request-Id`. */
   requestId: string;
   /** The caller's `X-Openstack-Request-ID`, when it sent a well-formed one. */

@@ -14,10 +14,8 @@ export interface Credentials {
   header(name: string): string | undefined;
 }
 
-/** Who the credentials belong to. */
-export interface Identity {
-  /** The project the request acts in; undefined when the credentials name none. */
-  projectId: string | undefined;
+/** The user behind a request, as Keystone names it (Zaqar's context fields). */
+export interface Principal {
   roles: string[];
   userId?: string;
   domainId?: string;
@@ -25,6 +23,12 @@ export interface Identity {
   userDomainId?: string;
   /** The token the request authenticated with (for policy's `auth_token` and later calls on the user's behalf). */
   authToken?: string;
+}
+
+/** Who the credentials belong to. */
+export interface Identity extends Principal {
+  /** The project the request acts in; undefined when the credentials name none. */
+  projectId: string | undefined;
   /** When the identity stops being valid (ms since the epoch): a WebSocket connection closes then. */
   expiresAt?: number;
   /** Strategy-specific state for later plugins (Keystone: the validated token and the service session, for trusts). */

@@ -9,7 +9,7 @@ import { pythonRepr } from '../../../../zaqar/common/python';
 import { jsonBody } from '../http/body';
 import { HttpError, toHttpError } from '../http/errors';
 import type { HttpHandler, HttpRequest } from '../http/model';
-import { nextLinks, type QueryEcho } from '../http/paging';
+import { nextLinks, readPaging, type QueryEcho } from '../http/paging';
 import type { HttpVersion } from '../http/versions';
 import { formatMessage, formatPoppedMessage, queuePathOf } from './format';
 
@@ -46,10 +46,7 @@ export class MessagesPresenter {
   private listPage: HttpHandler = async (req, ctx) => {
     // The recognised parameters, in the order Zaqar reads (and echoes) them.
     const params: QueryEcho = {};
-    const marker = req.query.getString('marker');
-    if (marker !== undefined) params.marker = marker;
-    const limit = req.query.getInt('limit');
-    if (limit !== undefined) params.limit = limit;
+    const { marker, limit } = readPaging(req, params);
     const echo = req.query.getBool('echo');
     if (echo !== undefined) params.echo = echo;
     const includeClaimed = req.query.getBool('include_claimed');

@@ -7,7 +7,7 @@ import { DomainError, invalidBody } from '../../../../zaqar/api/errors';
 import type { OperationSet } from '../../../../zaqar/api/operations';
 import { jsonBody, readJsonDocument } from '../http/body';
 import type { HttpHandler, HttpRequest } from '../http/model';
-import { nextLinks, type QueryEcho } from '../http/paging';
+import { nextLinks, readPaging, type QueryEcho } from '../http/paging';
 import type { HttpVersion } from '../http/versions';
 import { formatStats, queuePathOf } from './format';
 
@@ -45,10 +45,7 @@ export class QueuesPresenter {
   // GET /v2/queues
   list: HttpHandler = async (req, ctx) => {
     const params: QueryEcho = {};
-    const marker = req.query.getString('marker');
-    if (marker !== undefined) params.marker = marker;
-    const limit = req.query.getInt('limit');
-    if (limit !== undefined) params.limit = limit;
+    const { marker, limit } = readPaging(req, params);
     const detailed = req.query.getBool('detailed');
     if (detailed !== undefined) params.detailed = detailed;
     // v1.1 reads marker, limit and detailed only.
