@@ -19,9 +19,9 @@ import { parseIni } from '../../zaqar/config/ini';
 import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
 import { useFerretDB } from '../../tools/services/ferretdb';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
-import { post } from './helpers';
-import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
-import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../helpers/storage-drivers';
+import { post } from '../../zaqar/testing/conformance/helpers';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from '../../zaqar/testing/conformance';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../../zaqar/testing/stores';
 
 const [dataManifest, controlManifest] = mongoManifests;
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { PipelineStage } from '../../zaqar/storage/pipeline/stage';
 import { withPipelines } from '../../zaqar/storage/storage';
 import { makeSqliteMessageStoreFixture } from '../helpers/storage-sqlite';
-import { describeMessageStoreConformance } from './index';
+import { describeMessageStoreConformance } from '../../zaqar/testing/conformance';
 
 const calls = new Map<string, number>();
 const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);

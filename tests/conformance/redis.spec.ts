@@ -10,10 +10,10 @@ import { controlManifest, dataManifest } from '../../plugins/storage/redis';
 import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
 import { RedisServer, redisServerMissing } from '../../tools/services/redis';
 import { skipUnlessAvailable } from '../../tools/services/process';
-import type { ManagementStoreFixture, MessageStoreFixture } from './harness';
-import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
-import { post } from './helpers';
-import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../helpers/storage-drivers';
+import type { ManagementStoreFixture, MessageStoreFixture } from '../../zaqar/testing/conformance/harness';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from '../../zaqar/testing/conformance';
+import { post } from '../../zaqar/testing/conformance/helpers';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../../zaqar/testing/stores';
 
 const openControl = (uri: string): Promise<ManagementStore> => openManagementStore(controlManifest, { uri });
 const openData = (uri: string, control: ManagementStore): Promise<MessageStore> => openMessageStore(dataManifest, { uri }, control);

@@ -16,8 +16,8 @@ import {
   openSqliteMessageStore,
   sqliteUri,
 } from '../helpers/storage-sqlite';
-import { describeManagementStoreConformance, describeMessageStoreConformance } from './index';
-import { post } from './helpers';
+import { describeManagementStoreConformance, describeMessageStoreConformance } from '../../zaqar/testing/conformance';
+import { post } from '../../zaqar/testing/conformance/helpers';
 import type { ClaimWorkerInput, ClaimWorkerReport } from './sqlite-claim-worker';
 
 describeMessageStoreConformance('sqlite', makeSqliteMessageStoreFixture);

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { manifest as sqlManifest } from '../../plugins/storage/sql';
 import { manifest as sqliteManifest } from '../../plugins/storage/sqlite';
 import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
-import type { ManagementStoreFixture, MessageStoreFixture } from '../conformance/harness';
-import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from './storage-drivers';
+import type { ManagementStoreFixture, MessageStoreFixture } from '../../zaqar/testing/conformance/harness';
+import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../../zaqar/testing/stores';
 
 export async function openSqliteMessageStore(options: Record<string, unknown>, control: ManagementStore): Promise<MessageStore> {
   return openMessageStore(sqliteManifest, options, control);

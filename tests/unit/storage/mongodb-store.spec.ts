@@ -22,7 +22,7 @@ import { ConnectionError } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { type FerretDB, useFerretDB } from '../../../tools/services/ferretdb';
 import { freePort } from '../../../tools/services/process';
-import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 const PRODUCER = '3381af92-2b9e-11e3-b191-71861300734c';
 const OTHER_CLIENT = 'a1b2c3d4-0000-4000-8000-000000000001';

@@ -35,7 +35,7 @@ import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
-import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
 

@@ -15,7 +15,7 @@ import { StorageError } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, NewMessage, Project } from '../../../zaqar/storage/interfaces';
 import { skipUnlessAvailable } from '../../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
-import { openManagementStore, openMessageStore } from '../../helpers/storage-drivers';
+import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 const PROJECT = 'tenant-a';
 const QUEUE = 'q';

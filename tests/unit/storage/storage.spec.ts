@@ -9,7 +9,7 @@ import type { MessageStore, QueueLifecycle } from '../../../zaqar/storage/interf
 import type { PipelineStage } from '../../../zaqar/storage/pipeline/stage';
 import { createStorage } from '../../../zaqar/storage/storage';
 import { makeSqliteMessageStoreFixture } from '../../helpers/storage-sqlite';
-import { useFixture } from '../../conformance/harness';
+import { useFixture } from '../../../zaqar/testing/conformance/harness';
 
 describe('storage/storage: the facade', () => {
   const fixture = useFixture(makeSqliteMessageStoreFixture);

@@ -13,7 +13,7 @@ import { ConfigError } from '../../../zaqar/config/options';
 import { UnknownPluginError } from '../../../zaqar/plugins/registry';
 import type { ManagementStore, MessageStore } from '../../../zaqar/storage/interfaces';
 import { uriScheme } from '../../../zaqar/storage/store-loader';
-import { storeLoader } from '../../helpers/storage-drivers';
+import { storeLoader } from '../../../zaqar/testing/stores';
 import { makeTempDir, sqliteUri } from '../../helpers/storage-sqlite';
 
 /** The SQLite `synchronous` level a store's database runs with (1 = NORMAL, 2 = FULL). */

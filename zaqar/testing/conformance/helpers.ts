@@ -2,8 +2,8 @@
  * Small tools shared by the conformance suites.
  */
 import { expect } from 'chai';
-import { dumpJson, JsonNumber } from '../../zaqar/common/json';
-import type { MessageStore, NewMessage, Project, StoredMessage } from '../../zaqar/storage/interfaces';
+import { dumpJson, JsonNumber } from '../../common/json';
+import type { MessageStore, NewMessage, Project, StoredMessage } from '../../storage/interfaces';
 import type { MessageStoreFixture } from './harness';
 
 export const SECOND = 1000;

@@ -3,7 +3,7 @@
  * (architecture.md §5.8, §8.2), for every management store.
  */
 import { expect } from 'chai';
-import { QueueNotMapped } from '../../zaqar/storage/errors';
+import { QueueNotMapped } from '../../storage/errors';
 import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 

@@ -5,16 +5,16 @@
  * over it (as a pool's options are).
  */
 import { Container } from 'inversify';
-import { silentLogger } from '../../zaqar/common/logger';
-import { OsloConfig } from '../../zaqar/config/config';
-import { CORE_OPTION_GROUPS } from '../../zaqar/config/groups';
-import type { Config } from '../../zaqar/config/options';
-import { PluginLoader } from '../../zaqar/plugins/loader';
-import type { PluginManifest } from '../../zaqar/plugins/manifest';
-import { PluginRegistry } from '../../zaqar/plugins/registry';
-import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
-import { StoreLoader } from '../../zaqar/storage/store-loader';
-import type { ManagementStoreFixture, MessageStoreFixture } from '../conformance/harness';
+import { silentLogger } from '../common/logger';
+import { OsloConfig } from '../config/config';
+import { CORE_OPTION_GROUPS } from '../config/groups';
+import type { Config } from '../config/options';
+import { PluginLoader } from '../plugins/loader';
+import type { PluginManifest } from '../plugins/manifest';
+import { PluginRegistry } from '../plugins/registry';
+import type { ManagementStore, MessageStore } from '../storage/interfaces';
+import { StoreLoader } from '../storage/store-loader';
+import type { ManagementStoreFixture, MessageStoreFixture } from './conformance/harness';
 
 /** A configuration without files: every option at its default, the core groups registered. */
 export function defaultConfig(): OsloConfig {

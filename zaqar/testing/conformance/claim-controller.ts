@@ -5,9 +5,9 @@
  * and expiry, consistent dead-letter ttl.
  */
 import { expect } from 'chai';
-import { dumpJson } from '../../zaqar/common/json';
-import { ClaimDoesNotExist, MessageDoesNotExist } from '../../zaqar/storage/errors';
-import type { ClaimOptions, DeadLetterOptions } from '../../zaqar/storage/interfaces';
+import { dumpJson } from '../../common/json';
+import { ClaimDoesNotExist, MessageDoesNotExist } from '../../storage/errors';
+import type { ClaimOptions, DeadLetterOptions } from '../../storage/interfaces';
 import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import { bodyText, createQueue, expectError, ids, listAll, post, PROJECTS, SECOND } from './helpers';
 

@@ -10,7 +10,7 @@
  * zaqar/tests/unit/storage/base.py.
  */
 import * as sinon from 'sinon';
-import type { ManagementStore, MessageStore } from '../../zaqar/storage/interfaces';
+import type { ManagementStore, MessageStore } from '../../storage/interfaces';
 
 /** A message store plus the management store it was built with (queues must exist before posting). */
 export interface MessageStoreFixture {

@@ -3,7 +3,7 @@
  * architecture.md §5.2), for every message store.
  */
 import { expect } from 'chai';
-import { dumpJson } from '../../zaqar/common/json';
+import { dumpJson } from '../../common/json';
 import {
   ClaimDoesNotExist,
   ClaimDoesNotMatch,
@@ -12,8 +12,8 @@ import {
   MessageNotClaimed,
   MessageNotClaimedBy,
   QueueIsEmpty,
-} from '../../zaqar/storage/errors';
-import type { ClaimOptions } from '../../zaqar/storage/interfaces';
+} from '../../storage/errors';
+import type { ClaimOptions } from '../../storage/interfaces';
 import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import {
   bodyText,

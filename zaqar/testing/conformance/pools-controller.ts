@@ -6,7 +6,7 @@
  * flavor cannot be deleted (PoolInUseByFlavor).
  */
 import { expect } from 'chai';
-import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../zaqar/storage/errors';
+import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../storage/errors';
 import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError } from './helpers';
 

@@ -3,8 +3,8 @@
  * §9.3, §8.5; architecture.md §7.1), for every message store.
  */
 import { expect } from 'chai';
-import { ClaimDoesNotExist } from '../../zaqar/storage/errors';
-import type { ClaimOptions, QueueStats } from '../../zaqar/storage/interfaces';
+import { ClaimDoesNotExist } from '../../storage/errors';
+import type { ClaimOptions, QueueStats } from '../../storage/interfaces';
 import { type MessageStoreSuiteOptions, describeWithClock, type MakeMessageStoreFixture, useFakeClock, useFixture } from './harness';
 import { createQueue, expectError, ids, listAll, post, PROJECTS, SECOND } from './helpers';
 

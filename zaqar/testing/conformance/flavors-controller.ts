@@ -3,7 +3,7 @@
  * management store. Flavors are project-scoped (null = global namespace).
  */
 import { expect } from 'chai';
-import { FlavorDoesNotExist } from '../../zaqar/storage/errors';
+import { FlavorDoesNotExist } from '../../storage/errors';
 import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 

@@ -5,8 +5,8 @@
  * the reference Redis and SQL stores ignore or break them.
  */
 import { expect } from 'chai';
-import { dumpJson, JsonNumber } from '../../zaqar/common/json';
-import { QueueDoesNotExist } from '../../zaqar/storage/errors';
+import { dumpJson, JsonNumber } from '../../common/json';
+import { QueueDoesNotExist } from '../../storage/errors';
 import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 
