@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     config = loaded.config;
-    config.group('DEFAULT');
+    config.get(DEFAULT_GROUP);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`zaqar-server: ${err.toString()}\n`);
