@@ -8,6 +8,7 @@
  */
 import type { ContainerModule } from 'inversify';
 import type { OptionGroup } from '../config/options';
+import type { Capability } from '../storage/interfaces';
 
 export type PluginKind =
   /** `[drivers] message_store` */
@@ -35,6 +36,12 @@ export interface PluginManifest {
    * `sqlite`...), so a store can be chosen by its URI — a pool's `uri`.
    */
   uriSchemes?: readonly string[];
+  /**
+   * Message stores only: what the store guarantees (Zaqar's
+   * `BASE_CAPABILITIES`), compared when a pool joins a flavor and shown on
+   * flavors. Known without opening the store.
+   */
+  capabilities?: readonly Capability[];
   /** Requires the implementation and returns its DI module (bindings keyed by TYPES and `name`). */
   load(): ContainerModule | Promise<ContainerModule>;
 }

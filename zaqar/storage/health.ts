@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';
+import type { MessageStore } from './interfaces';
 import type { Storage } from './storage';
 
 export interface OperationStatus {
@@ -61,4 +62,15 @@ export async function operationStatus(storage: Storage, logger: Logger): Promise
   await step('bulk_delete_messages', () => storage.messages.bulkDelete(queue, ids, project));
   await step('delete_queue', () => storage.queues.delete(queue, project));
   return status;
+}
+
+/** Zaqar's detailed health report: reachability, the self-test when reachable, the message store's KPIs. */
+export async function standardHealthReport(storage: Storage, messageStore: MessageStore, logger: Logger): Promise<Record<string, unknown>> {
+  const reachable = await storage.isAlive();
+  const report: Record<string, unknown> = { storage_reachable: reachable };
+  if (reachable) {
+    report.operation_status = await operationStatus(storage, logger);
+    Object.assign(report, await messageStore.health());
+  }
+  return report;
 }

@@ -229,6 +229,12 @@ export interface MessageStore {
   isAlive(): Promise<boolean>;
   /** Driver KPIs for the detailed health endpoint. */
   health(): Promise<Record<string, unknown>>;
+  /**
+   * Optional: the whole detailed health report instead of the standard one
+   * (reachability, self-test, KPIs; zaqar/storage/health.ts). Pooling
+   * reports the catalog and each pool this way.
+   */
+  healthReport?(): Promise<Record<string, unknown>>;
   /** Removes what the backend does not expire by itself; returns the number of items removed. */
   gc(): Promise<number>;
   close(): Promise<void>;

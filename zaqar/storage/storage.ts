@@ -12,6 +12,7 @@
  * below this object: a pooled message store implements the same surface
  * and places queues through its queue lifecycle.
  */
+import { silentLogger, type Logger } from '../common/logger';
 import { token } from '../di/token';
 import type {
   CatalogueController,
@@ -22,6 +23,7 @@ import type {
   MessageStore,
   PoolsController,
 } from './interfaces';
+import { standardHealthReport } from './health';
 import { intercept, type Interceptor } from './pipeline/interceptor';
 import { messageQueueHandler } from './pipeline/message-queue-handler';
 import type { StagesByResource } from './pipeline/stage';
@@ -36,8 +38,8 @@ export interface Storage {
   readonly catalogue: CatalogueController;
   /** Both stores answer. */
   isAlive(): Promise<boolean>;
-  /** The message store's KPIs for the detailed health endpoint. */
-  health(): Promise<Record<string, unknown>>;
+  /** The detailed health report: reachability, a self-test of every operation, the store's KPIs. */
+  healthReport(): Promise<Record<string, unknown>>;
   /** The message store's garbage collection (forwarded, unlike Zaqar's pipeline: §12 of its docs). */
   gc(): Promise<number>;
   /** Closes the message store, then the management store. */
@@ -70,12 +72,18 @@ export function withPipelines(messageStore: MessageStore, stages: StagesByResour
     queueLifecycle: messageStore.queueLifecycle,
     isAlive: () => messageStore.isAlive(),
     health: () => messageStore.health(),
+    healthReport: messageStore.healthReport?.bind(messageStore),
     gc: () => messageStore.gc(),
     close: () => messageStore.close(),
   };
 }
 
-export function createStorage(managementStore: ManagementStore, messageStore: MessageStore, stages: StagesByResource = {}): Storage {
+export function createStorage(
+  managementStore: ManagementStore,
+  messageStore: MessageStore,
+  stages: StagesByResource = {},
+  logger: Logger = silentLogger,
+): Storage {
   const piped = withPipelines(messageStore, stages);
   const queues = intercept<QueueApi>(queueApiOf(managementStore), [
     messageQueueHandler(messageStore, managementStore),
@@ -96,7 +104,9 @@ export function createStorage(managementStore: ManagementStore, messageStore: Me
       ]);
       return data && management;
     },
-    health: () => messageStore.health(),
+    healthReport() {
+      return messageStore.healthReport ? messageStore.healthReport() : standardHealthReport(this, messageStore, logger);
+    },
     gc: () => messageStore.gc(),
     async close() {
       await messageStore.close();

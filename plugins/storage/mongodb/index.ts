@@ -6,6 +6,7 @@
  * required by `load()` only.
  */
 import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { CAPABILITIES } from './capabilities';
 import { mongoManagementStoreOptionGroup, mongoMessageStoreOptionGroup } from './options';
 
 type Implementation = typeof import('./module');
@@ -17,6 +18,7 @@ function implementation(): Implementation {
 
 export const dataManifest: PluginManifest = {
   kind: 'message_store',
+  capabilities: CAPABILITIES,
   name: 'mongodb',
   description:
     "Message store on MongoDB (replica set or mongos) in Zaqar's layout: FIFO markers, atomic batches, claims in the messages.",

@@ -5,8 +5,9 @@
  * store is MongoDB too (counters.ts).
  */
 import type { MongoClient } from 'mongodb';
+import { CAPABILITIES } from './capabilities';
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type MessageStore, type QueueController } from '../../../zaqar/storage/interfaces';
+import type { MessageStore, QueueController } from '../../../zaqar/storage/interfaces';
 import { MongoCalls } from './calls';
 import { guardClient } from './stuck-client';
 import { ClaimLocks } from './claim-locks';
@@ -39,7 +40,7 @@ export interface MessageStoreParts {
 
 export class MongoMessageStore implements MessageStore {
   // As Zaqar's FIFO driver advertises (markers are FIFO here too).
-  readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD, Capability.HIGH_THROUGHPUT] as const;
+  readonly capabilities = CAPABILITIES;
   readonly messageController: MongoMessageController;
   readonly claimController: MongoClaimController;
   readonly queueDataController: MongoQueueDataController;

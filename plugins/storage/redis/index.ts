@@ -4,6 +4,7 @@
  * redis`). Cheap to import: the driver is required by `load()` only.
  */
 import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { CAPABILITIES } from './capabilities';
 import { redisManagementStoreOptionGroup, redisMessageStoreOptionGroup } from './options';
 
 function loader(kind: 'message_store' | 'management_store'): PluginManifest['load'] {
@@ -16,6 +17,7 @@ function loader(kind: 'message_store' | 'management_store'): PluginManifest['loa
 
 export const dataManifest: PluginManifest = {
   kind: 'message_store',
+  capabilities: CAPABILITIES,
   name: 'redis',
   description:
     "Message store in Redis (standalone, unix socket or Sentinel), in Zaqar 15's key layout; one Lua script per operation.",

@@ -4,7 +4,8 @@
  * operation.
  */
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type MessageStore } from '../../../zaqar/storage/interfaces';
+import { CAPABILITIES } from './capabilities';
+import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { RedisClaimController } from './claims';
 import type { RedisConnection } from './connection';
 import { GarbageCollector } from './gc';
@@ -17,7 +18,7 @@ const HEALTH_BATCH = 50;
 
 export class RedisMessageStore implements MessageStore {
   // As the reference declares: no DURABILITY (Redis persistence is the operator's choice; see wait_replicas).
-  readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.AOD, Capability.HIGH_THROUGHPUT] as const;
+  readonly capabilities = CAPABILITIES;
   readonly messageController: RedisMessageController;
   readonly claimController: RedisClaimController;
   readonly queueDataController: RedisQueueDataController;

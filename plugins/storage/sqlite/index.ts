@@ -4,11 +4,13 @@
  * `load()` only.
  */
 import type { PluginManifest } from '../../../zaqar/plugins/manifest';
+import { CAPABILITIES } from './capabilities';
 import { sqliteMessageStoreOptionGroup } from './options';
 
 export const manifest: PluginManifest = {
   kind: 'message_store',
   name: 'sqlite',
+  capabilities: CAPABILITIES,
   description: 'Embedded message store in one SQLite file (WAL); several server processes may share the file.',
   optionGroups: [sqliteMessageStoreOptionGroup],
   uriSchemes: ['sqlite'],

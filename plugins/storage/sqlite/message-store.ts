@@ -3,8 +3,9 @@
  * every queue, and by every server process pointed at the same file.
  */
 import type Database from 'better-sqlite3';
+import { CAPABILITIES } from './capabilities';
 import type { Logger } from '../../../zaqar/common/logger';
-import { Capability, type MessageStore } from '../../../zaqar/storage/interfaces';
+import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { SqliteClaimController } from './claims';
 import { GroupCommit } from './group-commit';
 import { SqliteMessageController } from './messages';
@@ -16,7 +17,7 @@ export const GC_INTERVAL_MS = 60_000;
 type Now = { now: number };
 
 export class SqliteMessageStore implements MessageStore {
-  readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD] as const;
+  readonly capabilities = CAPABILITIES;
   readonly messageController: SqliteMessageController;
   readonly claimController: SqliteClaimController;
   readonly queueDataController: SqliteQueueDataController;

@@ -2,7 +2,6 @@
  * Ping and the detailed health report (Zaqar's `ping` and `health`
  * resources, without their HTTP).
  */
-import { operationStatus } from '../../storage/health';
 import { guarded, type OperationDeps } from './deps';
 
 export class SystemOperations {
@@ -13,17 +12,8 @@ export class SystemOperations {
     return this.deps.storage.isAlive();
   }
 
-  /** `storage_reachable`, and when reachable the self-test's `operation_status` and the store's KPIs. */
+  /** The detailed health report (zaqar/storage/health.ts; with pooling, one per pool). */
   health(): Promise<Record<string, unknown>> {
-    const { storage, logger } = this.deps;
-    return guarded(async () => {
-      const reachable = await storage.isAlive();
-      const report: Record<string, unknown> = { storage_reachable: reachable };
-      if (reachable) {
-        report.operation_status = await operationStatus(storage, logger);
-        Object.assign(report, await storage.health());
-      }
-      return report;
-    });
+    return guarded(() => this.deps.storage.healthReport());
   }
 }

@@ -75,7 +75,12 @@ export const storageRole = new ContainerModule(({ bind }) => {
   bind(PipelineStages).toDynamicValue(buildStages).inSingletonScope();
   bind(Storage)
     .toDynamicValue(async (ctx) =>
-      createStorage(await resolveAsync(ctx, ManagementStore), await resolveAsync(ctx, MessageStore), await resolveAsync(ctx, PipelineStages)),
+      createStorage(
+        await resolveAsync(ctx, ManagementStore),
+        await resolveAsync(ctx, MessageStore),
+        await resolveAsync(ctx, PipelineStages),
+        resolve(ctx, Logger).child({ component: 'storage' }),
+      ),
     )
     .inSingletonScope();
 });

@@ -1,0 +1,100 @@
+/**
+ * The routing controllers of the pooled message store (Zaqar's
+ * `zaqar.storage.pooling` Message/Claim controllers): every call goes to the
+ * store of the pool the catalog names for its queue. A queue no pool serves
+ * answers as Zaqar's pooling driver does: posts, gets and `first` fail with
+ * QueueDoesNotExist, listings are empty, deletes are no-ops; claims get
+ * nothing, and a claim id is unknown.
+ */
+import { ClaimDoesNotExist, QueueDoesNotExist } from '../storage/errors';
+import type {
+  ClaimController,
+  ClaimInfo,
+  ClaimOptions,
+  MessageController,
+  MessageListOptions,
+  MessageStore,
+  NewMessage,
+  Page,
+  Project,
+  QueueDataController,
+  QueueStats,
+  StoredMessage,
+} from '../storage/interfaces';
+
+/** Finds the store of a queue's pool; undefined when no pool serves it. */
+export type StoreRouter = (queue: string, project: Project) => Promise<MessageStore | undefined>;
+
+export class RoutingMessageController implements MessageController {
+  constructor(private readonly route: StoreRouter) {}
+
+  private async store(queue: string, project: Project): Promise<MessageStore> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new QueueDoesNotExist(queue, project);
+    return store;
+  }
+
+  async list(queue: string, project: Project, options?: MessageListOptions): Promise<Page<StoredMessage>> {
+    const store = await this.route(queue, project);
+    return store ? store.messageController.list(queue, project, options) : { items: [] };
+  }
+  async first(queue: string, project: Project, sort?: 1 | -1): Promise<StoredMessage> {
+    return (await this.store(queue, project)).messageController.first(queue, project, sort);
+  }
+  async get(queue: string, messageId: string, project: Project): Promise<StoredMessage> {
+    return (await this.store(queue, project)).messageController.get(queue, messageId, project);
+  }
+  async bulkGet(queue: string, messageIds: string[], project: Project): Promise<StoredMessage[]> {
+    const store = await this.route(queue, project);
+    return store ? store.messageController.bulkGet(queue, messageIds, project) : [];
+  }
+  async post(queue: string, messages: NewMessage[], clientId: string, project: Project): Promise<string[]> {
+    return (await this.store(queue, project)).messageController.post(queue, messages, clientId, project);
+  }
+  async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
+    await (await this.route(queue, project))?.messageController.delete(queue, messageId, project, claimId);
+  }
+  async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
+    await (await this.route(queue, project))?.messageController.bulkDelete(queue, messageIds, project, claimIds);
+  }
+  async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
+    const store = await this.route(queue, project);
+    return store ? store.messageController.pop(queue, limit, project) : [];
+  }
+}
+
+export class RoutingClaimController implements ClaimController {
+  constructor(private readonly route: StoreRouter) {}
+
+  async create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }> {
+    const store = await this.route(queue, project);
+    return store ? store.claimController.create(queue, options, project) : { claimId: null, messages: [] };
+  }
+  async get(queue: string, claimId: string, project: Project): Promise<ClaimInfo> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new ClaimDoesNotExist(claimId, queue, project);
+    return store.claimController.get(queue, claimId, project);
+  }
+  async update(queue: string, claimId: string, options: { ttl: number; grace: number }, project: Project): Promise<void> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new ClaimDoesNotExist(claimId, queue, project);
+    return store.claimController.update(queue, claimId, options, project);
+  }
+  async delete(queue: string, claimId: string, project: Project): Promise<void> {
+    await (await this.route(queue, project))?.claimController.delete(queue, claimId, project);
+  }
+}
+
+const EMPTY_STATS: QueueStats = { messages: { claimed: 0, free: 0, total: 0 } };
+
+export class RoutingQueueDataController implements QueueDataController {
+  constructor(private readonly route: StoreRouter) {}
+
+  async stats(queue: string, project: Project): Promise<QueueStats> {
+    const store = await this.route(queue, project);
+    return store ? store.queueDataController.stats(queue, project) : EMPTY_STATS;
+  }
+  async purge(queue: string, project: Project): Promise<void> {
+    await (await this.route(queue, project))?.queueDataController.purge(queue, project);
+  }
+}
