@@ -123,7 +123,10 @@ export class Catalog {
       current.checkedAt = this.now();
       return current.store;
     }
-    const store = this.loader.openMessageStore({ uri: record.uri, options: record.options, label: `pool "${name}"` }, this.management);
+    const store = this.loader.openMessageStore(
+      { uri: record.uri, options: record.options, label: `pool "${name}"`, failFast: true },
+      this.management,
+    );
     const handle: PoolHandle = { record, store, checkedAt: this.now() };
     this.handles.set(name, handle);
     store.catch((err: unknown) => {

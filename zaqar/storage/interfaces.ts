@@ -293,6 +293,8 @@ export interface CatalogueEntry {
 
 export interface CatalogueController {
   list(project: Project): Promise<CatalogueEntry[]>;
+  /** Every queue placed on `pool`, in any project (draining a pool; refusing to delete a busy one). */
+  listByPool(pool: string): Promise<CatalogueEntry[]>;
   /** Throws QueueNotMapped. */
   get(project: Project, queue: string): Promise<CatalogueEntry>;
   exists(project: Project, queue: string): Promise<boolean>;

@@ -32,6 +32,13 @@ export interface StoreRequest {
   options?: Record<string, unknown>;
   /** Names the instance in logs and configuration errors, e.g. `pool "fast"`. */
   label?: string;
+  /**
+   * Fail at once when the backend does not answer, instead of retrying the
+   * first connection: `max_reconnect_attempts = 0` for a store whose option
+   * group has that option (Redis, MongoDB). For pools and reachability
+   * checks, whose callers retry themselves.
+   */
+  failFast?: boolean;
 }
 
 type StoreKind = Extract<PluginKind, 'message_store' | 'management_store'>;
@@ -74,7 +81,12 @@ export class StoreLoader {
     const group = `drivers:${kind}:${manifest.name}`;
     for (const declaredGroup of manifest.optionGroups ?? []) this.config.register(declaredGroup);
     const declared = manifest.optionGroups?.some((g) => g.name === group) ?? false;
-    const overrides = { ...request.options, ...(request.uri !== undefined ? { uri: request.uri } : {}) };
+    const failFast = request.failFast && manifest.optionGroups?.some((g) => g.name === group && g.options.some((o) => o.name === 'max_reconnect_attempts'));
+    const overrides = {
+      ...(failFast ? { max_reconnect_attempts: 0 } : {}),
+      ...request.options,
+      ...(request.uri !== undefined ? { uri: request.uri } : {}),
+    };
     const config =
       declared && Object.keys(overrides).length > 0
         ? this.config.withOverrides(group, overrides, request.label)

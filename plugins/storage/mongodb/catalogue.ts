@@ -27,6 +27,11 @@ export class MongoCatalogueController implements CatalogueController {
     return docs.map(toEntry);
   }
 
+  async listByPool(pool: string): Promise<CatalogueEntry[]> {
+    const docs = await this.calls.idempotent('list catalogue by pool', () => this.catalogue.find({ s: pool }).sort({ p_q: 1 }).toArray());
+    return docs.map(toEntry);
+  }
+
   async get(project: Project, queue: string): Promise<CatalogueEntry> {
     const doc = await this.find(project, queue);
     if (doc === null) throw new QueueNotMapped(queue, project);

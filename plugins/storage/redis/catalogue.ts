@@ -24,6 +24,23 @@ export class RedisCatalogueController implements CatalogueController {
     return entries.sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
   }
 
+  async listByPool(pool: string): Promise<CatalogueEntry[]> {
+    // Zaqar's layout has no index by pool: read every mapping (an admin operation, not a hot path).
+    const entries: CatalogueEntry[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = asArray(await this.redis.command(['SCAN', cursor, 'MATCH', `${CATALOGUE_PREFIX}*`, 'TYPE', 'hash', 'COUNT', '1000']));
+      for (const key of asArray(keys)) {
+        const [project, queue, mappedTo] = asArray(await this.redis.command(['HMGET', asRequiredText(key), 'p', 'p_q', 'p_p']));
+        if (asText(mappedTo) === pool && asText(queue) !== undefined) {
+          entries.push({ queue: asRequiredText(queue), project: asText(project) ?? null, pool });
+        }
+      }
+      cursor = asRequiredText(next);
+    } while (cursor !== '0');
+    return entries.sort((a, b) => `${a.project}/${a.queue}`.localeCompare(`${b.project}/${b.queue}`));
+  }
+
   async get(project: Project, queue: string): Promise<CatalogueEntry> {
     const [entry] = await this.read(project, new QueueKeys(queue, project).queue);
     if (entry === undefined) throw new QueueNotMapped(queue, project);

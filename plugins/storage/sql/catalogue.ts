@@ -15,6 +15,7 @@ type Mapping = Key & { pool: string };
 
 export class SqlCatalogueController implements CatalogueController {
   private readonly inProject: Database.Statement<{ project: Project }, CatalogueEntry>;
+  private readonly onPool: Database.Statement<{ pool: string }, CatalogueEntry>;
   private readonly byKey: Database.Statement<Key, CatalogueEntry>;
   private readonly insertMapping: Database.Statement<Mapping>;
   private readonly updateMapping: Database.Statement<Mapping>;
@@ -26,6 +27,7 @@ export class SqlCatalogueController implements CatalogueController {
 
   constructor(db: Database.Database) {
     this.inProject = db.prepare('SELECT queue, project, pool FROM Catalogue WHERE project IS @project ORDER BY queue');
+    this.onPool = db.prepare('SELECT queue, project, pool FROM Catalogue WHERE pool = @pool ORDER BY project, queue');
     this.byKey = db.prepare('SELECT queue, project, pool FROM Catalogue WHERE project IS @project AND queue = @queue');
     this.insertMapping = db.prepare('INSERT INTO Catalogue (pool, project, queue) VALUES (@pool, @project, @queue)');
     this.updateMapping = db.prepare('UPDATE Catalogue SET pool = @pool WHERE project IS @project AND queue = @queue');
@@ -45,6 +47,10 @@ export class SqlCatalogueController implements CatalogueController {
 
   async list(project: Project): Promise<CatalogueEntry[]> {
     return this.inProject.all({ project });
+  }
+
+  async listByPool(pool: string): Promise<CatalogueEntry[]> {
+    return this.onPool.all({ pool });
   }
 
   async get(project: Project, queue: string): Promise<CatalogueEntry> {

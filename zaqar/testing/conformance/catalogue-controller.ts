@@ -63,6 +63,21 @@ export function describeCatalogueController(name: string, make: MakeManagementSt
       expect(entries.map((e) => e.queue).sort()).to.deep.equal(['a-queue', 'b-queue']);
     });
 
+    it('lists the queues of one pool, in every project and the global namespace', async () => {
+      await catalogue().insert('tenant-a', 'q1', 'pool1');
+      await catalogue().insert('tenant-b', 'q1', 'pool1');
+      await catalogue().insert(null, 'q2', 'pool1');
+      await catalogue().insert('tenant-a', 'q3', 'pool2');
+      const onPool1 = await catalogue().listByPool('pool1');
+      expect(onPool1.map((e) => `${e.project}/${e.queue}/${e.pool}`).sort()).to.deep.equal([
+        'null/q2/pool1',
+        'tenant-a/q1/pool1',
+        'tenant-b/q1/pool1',
+      ]);
+      expect(await catalogue().listByPool('pool2')).to.deep.equal([{ queue: 'q3', project: 'tenant-a', pool: 'pool2' }]);
+      expect(await catalogue().listByPool('nosuch')).to.deep.equal([]);
+    });
+
     it('deletes idempotently and drops all', async () => {
       await catalogue().insert(PROJECT, 'fizbit', 'pool1');
       await catalogue().insert(null, 'fizbit', 'pool1');
