@@ -8,9 +8,9 @@
  *     message pipeline: [storage] message_pipeline → message store
  *     claim pipeline:   [storage] claim_pipeline → message store
  *
- * Whether a queue lives in a single store or in one pool of many is hidden
- * below this object: a pooled message store implements the same surface
- * and places queues through its queue lifecycle.
+ * By design, whether a queue lives in a single store or in one pool of many
+ * stays hidden below this object: a pooled message store (not built yet) is
+ * to implement the same surface and place queues through its queue lifecycle.
  */
 import { token } from '../di/token';
 import type {
@@ -38,7 +38,7 @@ export interface Storage {
   isAlive(): Promise<boolean>;
   /** The message store's KPIs for the detailed health endpoint. */
   health(): Promise<Record<string, unknown>>;
-  /** The message store's garbage collection (forwarded, unlike Zaqar's pipeline: §12 of its docs). */
+  /** The message store's garbage collection (forwarded, unlike Zaqar's `zaqar.storage.pipeline`, which drops it). */
   gc(): Promise<number>;
   /** Closes the message store, then the management store. */
   close(): Promise<void>;
