@@ -1,6 +1,7 @@
 /**
  * Queue, message and claim lifecycles over HTTP against a real server on the
- * embedded store: the behaviour of api-v2.md §2–7 as a client sees it.
+ * embedded store: the behaviour of Zaqar's v2 API (versions, home, ping and
+ * health, queues, messages, claims) as a client sees it.
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';

@@ -1,8 +1,8 @@
 /**
  * API v1.1: mounted only when `[DEFAULT] enable_deprecated_api_versions`
- * lists it, and served as the restricted profile api-v1_1-delta.md §1
- * describes (no queue PATCH/purge/share, raw metadata, no per-queue message
- * settings, no policy).
+ * lists it, and served as Zaqar's restricted v1.1 profile
+ * (`zaqar.transport.wsgi.v1_1`: no queue PATCH/purge/share, raw metadata,
+ * no per-queue message settings, no policy).
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';

@@ -3,8 +3,8 @@
  * refuses a request, as a stable code and Zaqar's text, with no notion of
  * a wire format. Each transport's presenter turns a code into its own
  * answer: the HTTP transport into a status and Zaqar's
- * `{"title", "description"}` body, the WebSocket transport into its
- * envelope with `{"exception", "error"}`.
+ * `{"title", "description"}` body; a WebSocket transport (not built yet)
+ * would use its envelope with `{"exception", "error"}`.
  */
 
 export type DomainErrorCode =

@@ -2,8 +2,8 @@
  * Input limits and rules shared by every transport (Zaqar's
  * `zaqar.transport.validation.Validator`). Each check throws
  * ValidationFailed with Zaqar's exact text; the HTTP layer decides the title
- * (usually "Invalid API request"), the WebSocket layer wraps the text its
- * own way.
+ * (usually "Invalid API request"); a WebSocket transport (not built yet)
+ * would wrap the text its own way.
  */
 import { isJsonObject, isPyInt, JsonNumber, pyIntValue } from '../common/json';
 import { isTruthy } from '../common/python';
@@ -123,7 +123,7 @@ export class Validator {
 
   /**
    * Client-ID format per `client_id_uuid_safe`. Throws ValidationFailed; the
-   * HTTP layer reports every failure as "Wrong UUID value" (api-v2.md §1.3).
+   * HTTP layer reports every failure as "Wrong UUID value", as Zaqar does.
    */
   clientIdUuidSafe(clientId: string): void {
     const { client_id_uuid_safe: mode, min_length_client_id: min, max_length_client_id: max } = this.limits;
@@ -151,8 +151,8 @@ export class Validator {
   }
 
   /**
-   * Reserved metadata keys (api-v2.md §5.2). Python truthiness applies: a
-   * falsy value skips the type check but not the range check.
+   * Reserved metadata keys (`_default_message_ttl`, ...). Python truthiness
+   * applies: a falsy value skips the type check but not the range check.
    */
   queueMetadataPutting(metadata: Record<string, unknown> | undefined): void {
     if (!metadata || Object.keys(metadata).length === 0) return;
@@ -203,7 +203,7 @@ export class Validator {
     this.retryPolicy(metadata._retry_policy);
   }
 
-  /** `_retry_policy` of queue metadata or subscription options (api-v2.md §8.8). */
+  /** `_retry_policy`, the webhook retry policy of queue metadata (in Zaqar also of subscription options). */
   retryPolicy(policy: unknown): void {
     if (!isTruthy(policy)) return;
     if (!isJsonObject(policy)) throw new ValidationFailed('retry_policy must be a dict.');
@@ -299,7 +299,7 @@ export class Validator {
     }
   }
 
-  /** POST size check on Content-Length, with the queue's own cap (api-v2.md §6.2). */
+  /** POST size check on Content-Length, with the queue's own cap (`_max_messages_post_size`). */
   messageLength(contentLength: number | undefined, queueMaxPostSize?: unknown): void {
     if (contentLength === undefined) return;
     const configMax = this.limits.max_messages_post_size;

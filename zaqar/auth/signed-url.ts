@@ -1,8 +1,8 @@
 /**
- * Pre-signed URLs (Zaqar's `zaqar.common.urls`, architecture.md §10.5,
- * api-v2.md §9). The signature is hex HMAC-SHA256 over
- * `<paths>\n<methods>\n<project>\n<expires>` where each `\n` is the two
- * literal characters backslash and n (the reference formats a raw string).
+ * Pre-signed URLs (Zaqar's `zaqar.common.urls`). The signature is hex
+ * HMAC-SHA256 over `<paths>\n<methods>\n<project>\n<expires>` where each
+ * `\n` is the two literal characters backslash and n (the reference formats
+ * a raw string).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -3,7 +3,8 @@
  * `[DEFAULT] auth_strategy` (`''` = noauth, the default; `keystone`). A
  * strategy turns the credentials a request carries into an identity, or
  * refuses them. It knows nothing of the transport: HTTP calls it once per
- * request, a WebSocket connection once per `authenticate` action.
+ * request; a WebSocket transport (not built yet) would call it once per
+ * `authenticate` action.
  */
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
@@ -29,7 +30,7 @@ export interface Principal {
 export interface Identity extends Principal {
   /** The project the request acts in; undefined when the credentials name none. */
   projectId: string | undefined;
-  /** When the identity stops being valid (ms since the epoch): a WebSocket connection closes then. */
+  /** When the identity stops being valid (ms since the epoch): a WebSocket connection is to close then. */
   expiresAt?: number;
   /** Strategy-specific state for later plugins (Keystone: the validated token and the service session, for trusts). */
   handle?: unknown;

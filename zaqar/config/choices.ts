@@ -1,6 +1,6 @@
 /**
  * `choices` matching, shared by list parsing (oslo re-joins list items that
- * fail item validation, config.md §1.6) and the convict formats.
+ * fail item validation, `oslo_config.types.List`) and the convict formats.
  */
 import type { OptionSpec } from './options';
 

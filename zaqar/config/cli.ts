@@ -1,6 +1,6 @@
 /**
  * The command line of zaqar-server, as oslo.config + oslo.log + zaqar-server
- * define it (config.md §1.1, §2.1; architecture.md §2).
+ * define it (`oslo_config.cfg`, `oslo_log`, `zaqar.cmd.server`).
  *
  * Accepted:
  *   --config-file PATH   repeatable; files are read in command-line order

@@ -1,17 +1,17 @@
 /**
  * OsloConfig: option values resolved the way oslo.config resolves them.
  *
- * For one option the value comes from the first source that has one
- * (config.md §1.1, §1.7):
- *   1. a per-pool override (withOverrides, §2.20);
+ * For one option the value comes from the first source that has one:
+ *   1. an override (withOverrides: the options a store is opened with);
  *   2. the command line (`--admin_mode`, `--log-file`, ...);
  *   3. the config files: newest file first, current name then deprecated
  *      aliases, last assignment wins — or, for multi-valued options, every
  *      assignment of every file, oldest first;
  *   4. the option's default.
- * The raw value is then interpolated (§1.5) and converted (§1.6). A group is
- * resolved as a whole, validated with its convict schema (group-schema.ts)
- * and cached until new options are registered.
+ * The raw value is then interpolated (interpolation.ts) and converted
+ * (value-conversion.ts). A group is resolved as a whole, validated with its
+ * convict schema (group-schema.ts) and cached until new options are
+ * registered.
  */
 import type { IniFile } from './ini';
 import { ConfigFileValues, type OptionLocation, type RawValue } from './file-values';
@@ -64,7 +64,7 @@ interface Override {
 /** State shared by a configuration and every overlay derived from it. */
 interface SharedState {
   readonly onWarning: (message: string) => void;
-  /** Deprecated names already reported (§2.21: once per alias). */
+  /** Deprecated names already reported (a warning once per alias). */
   readonly reportedAliases: Set<string>;
 }
 
@@ -105,7 +105,7 @@ export class OsloConfig implements Config {
     return this.registry.groupNames();
   }
 
-  /** Section names present in the files (§1.3 normalization), sorted; unknown sections included. */
+  /** Section names present in the files (normalized as ini.ts does), sorted; unknown sections included. */
   sections(): string[] {
     return this.fileValues.sections();
   }
@@ -152,9 +152,10 @@ export class OsloConfig implements Config {
 
   /**
    * An isolated copy in which the options of `group` named in `values` have
-   * the given values (§2.20: a pool's URI and `options`). Keys that are not
-   * options of the group are registered in the copy only, with a type
-   * inferred from the JS value. The original configuration is unchanged.
+   * the given values (a store's `uri` and `options`, as a pool's will be).
+   * Keys that are not options of the group are registered in the copy only,
+   * with a type inferred from the JS value. The original configuration is
+   * unchanged.
    *
    * @param label names the source of the values in error messages.
    */
@@ -167,7 +168,7 @@ export class OsloConfig implements Config {
       if (!spec) {
         copy.registry.register({
           name: group,
-          options: [{ name: dest, type: inferOptionType(value), help: 'Per-pool option without a declaration (config.md §2.20).' }],
+          options: [{ name: dest, type: inferOptionType(value), help: 'Per-pool option without a declaration.' }],
         });
       }
       const groupOverrides = copy.overrides.get(group) ?? new Map<string, Override>();
@@ -248,7 +249,7 @@ export class OsloConfig implements Config {
   }
 
   /**
-   * The text that replaces `$reference` (§1.5): `name` is looked up in the
+   * The text that replaces `$reference`: `name` is looked up in the
    * same group, then in DEFAULT; `group.name` in that group, then as a
    * DEFAULT option named `group.name` (oslo's fallback). None becomes ''.
    */

@@ -1,7 +1,7 @@
 /**
- * One convict format per oslo type (config.md §1.6). A format checks a value
- * that already has its JS type — whether it was parsed from a file or came
- * as a code default or a per-pool override — against the option's
+ * One convict format per oslo type (`oslo_config.types`). A format checks a
+ * value that already has its JS type — whether it was parsed from a file or
+ * came as a code default or a withOverrides value — against the option's
  * constraints, which travel on the convict schema item: `choices`,
  * `ignoreCase`, `min`, `max` (see group-schema.ts).
  *

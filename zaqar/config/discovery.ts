@@ -1,6 +1,6 @@
 /**
- * Which config files a process reads, in which order (config.md §1.1),
- * following oslo.config's `find_config_files` / `find_config_dirs` and
+ * Which config files a process reads, in which order, following
+ * oslo.config's `find_config_files` / `find_config_dirs` and
  * `ConfigOpts._parse_config_files`:
  *
  *   1. unless `--config-file` was given: at most one `<project>.conf` and one

@@ -1,9 +1,9 @@
 /**
  * The raw values of every parsed config file, and oslo's rule for picking
- * one (config.md §1.1, §1.2, §1.7): files are searched newest first; within
- * a file the names are tried in order (current name, then each deprecated
- * alias) and the first one present wins. Multi-valued options instead
- * collect every assignment of every file, oldest file first.
+ * one: files are searched newest first; within a file the names are tried
+ * in order (current name, then each deprecated alias) and the first one
+ * present wins. Multi-valued options instead collect every assignment of
+ * every file, oldest file first.
  */
 import { normalizeSectionName, type IniFile } from './ini';
 
@@ -30,7 +30,7 @@ export class ConfigFileValues {
     return this.files.map((file) => file.path);
   }
 
-  /** Every section name of every file, normalized (§1.3) and sorted, as oslo's `list_all_sections`. */
+  /** Every section name of every file, normalized and sorted, as oslo's `list_all_sections`. */
   sections(): string[] {
     const names = new Set<string>();
     for (const file of this.files) for (const name of file.sections.keys()) names.add(name);

@@ -1,6 +1,6 @@
 /**
- * oslo.config's HostAddress type (config.md §1.6): an IPv4 address, an IPv6
- * address or an RFC-1123 host name, with oslo's exact rules.
+ * oslo.config's HostAddress type (`oslo_config.types.HostAddress`): an IPv4
+ * address, an IPv6 address or an RFC-1123 host name, with oslo's exact rules.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 

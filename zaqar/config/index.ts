@@ -1,5 +1,5 @@
 /**
- * zaqar/config — oslo.config-compatible configuration (spec/config.md).
+ * zaqar/config — oslo.config-compatible configuration (zaqar/config/README.md).
  *
  *   loadConfig(argv, opts)   command line + files → OsloConfig (load.ts)
  *   OsloConfig               resolution, interpolation, validation (config.ts)

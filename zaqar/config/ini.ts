@@ -1,6 +1,6 @@
 /**
- * The oslo.config INI dialect (config.md §1.2–1.4): text in, raw string
- * values out. Nothing here knows about options, types or interpolation.
+ * The oslo.config INI dialect: text in, raw string values out. Nothing here
+ * knows about options, types or interpolation.
  *
  * This is a line-for-line port of `oslo_config.iniparser.BaseParser` plus the
  * section handling of `oslo_config.cfg.ConfigParser`. It is deliberately NOT
@@ -24,11 +24,11 @@ export type IniSection = ReadonlyMap<string, readonly IniValue[]>;
 export interface IniFile {
   /** The path as given (used in error messages). */
   readonly path: string;
-  /** Sections by normalized name (§1.3), including empty and unknown ones. */
+  /** Sections by normalized name (normalizeSectionName), including empty and unknown ones. */
   readonly sections: ReadonlyMap<string, IniSection>;
 }
 
-/** §1.3: `DEFAULT` is matched exactly, every other section name case-insensitively. */
+/** `DEFAULT` is matched exactly, every other section name case-insensitively. */
 export function normalizeSectionName(name: string): string {
   return name === 'DEFAULT' ? name : name.toLowerCase();
 }
@@ -78,7 +78,7 @@ class IniParser {
     if (line.startsWith('[')) {
       this.startSection(line, lineNo);
     } else if (line.startsWith('#') || line.startsWith(';')) {
-      // Comments exist only at column 0; an indented '#' continues a value (§1.2).
+      // Comments exist only at column 0; an indented '#' continues a value.
     } else {
       this.startAssignment(line, lineNo);
     }
@@ -97,7 +97,7 @@ class IniParser {
   }
 
   private startAssignment(line: string, lineNo: number): void {
-    // The separator is whichever of '=' and ':' comes first (§1.2), so
+    // The separator is whichever of '=' and ':' comes first, so
     // `uri = mongodb://h:27017` splits at '=' and `debug: true` at ':'.
     const colon = line.indexOf(':');
     const equal = line.indexOf('=');
@@ -123,7 +123,7 @@ class IniParser {
   }
 }
 
-/** §1.2: one surrounding pair of matching quotes is removed (`"redis"` → `redis`). */
+/** One surrounding pair of matching quotes is removed (`"redis"` → `redis`). */
 function stripOneQuotePair(value: string): string {
   if (value !== '' && (value[0] === '"' || value[0] === "'") && value[0] === value[value.length - 1]) {
     return value.slice(1, -1);

@@ -1,5 +1,5 @@
 /**
- * `$name` / `${name}` / `${group.name}` substitution (config.md §1.5), the
+ * `$name` / `${name}` / `${group.name}` substitution, the
  * `string.Template.safe_substitute` that oslo.config runs on every raw value
  * before converting it.
  *
@@ -29,9 +29,9 @@ export function interpolate(text: string, resolve: ReferenceResolver): string {
 }
 
 /**
- * Substitution of a value that is not plain text (code defaults, per-pool
+ * Substitution of a value that is not plain text (code defaults, option
  * overrides): each string, list item, dict key and dict value is
- * substituted (§1.5, last bullet); anything else is returned unchanged.
+ * substituted, as oslo does; anything else is returned unchanged.
  */
 export function interpolateValue(value: unknown, resolve: ReferenceResolver): unknown {
   const substitute = (item: unknown): unknown => (typeof item === 'string' ? interpolate(item, resolve) : item);

@@ -21,7 +21,7 @@ import { ConfigError, type OptionGroup } from './options';
 export interface LoadConfigOptions {
   /** Program name; `<prog>.conf` is searched besides `zaqar.conf`. Default `zaqar-server`. */
   prog?: string;
-  /** Project name of the search (config.md §1.1). Default `zaqar`. */
+  /** Project name of the search (`<project>.conf`, `~/.<project>/`, ...). Default `zaqar`. */
   project?: string;
   /** Replaces oslo's search path (tests pass a temporary directory, or `[]`). */
   searchDirs?: readonly string[];

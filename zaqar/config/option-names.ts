@@ -1,10 +1,11 @@
 /**
- * Names under which an option is found in the files (config.md §1.4, §1.7).
+ * Names under which an option is found in the files: its `dest` name, then
+ * its deprecated aliases.
  */
 import type { OptionLocation } from './file-values';
 import type { OptionSpec } from './options';
 
-/** oslo's `dest`: the name with `-` replaced by `_`. Files and resolved groups use it (§1.4). */
+/** oslo's `dest`: the name with `-` replaced by `_`. Files and resolved groups use it. */
 export function optionDest(spec: Pick<OptionSpec, 'name'>): string {
   return spec.name.replace(/-/g, '_');
 }

@@ -1,8 +1,8 @@
 /**
  * Which options exist, per group. Registration is idempotent and may happen
- * at any time, also after the files were parsed (drivers and pool overlays
- * register late, config.md §1.8); registering an option that exists with a
- * different definition is an error, as oslo's DuplicateOptError.
+ * at any time, also after the files were parsed (plugins and overlays
+ * register late); registering an option that exists with a different
+ * definition is an error, as oslo's DuplicateOptError.
  */
 import { optionDest } from './option-names';
 import { ConfigError, type OptionGroup, type OptionSpec } from './options';
@@ -16,7 +16,7 @@ export class OptionRegistry {
     for (const [name, options] of source?.groups ?? []) this.groups.set(name, new Map(options));
   }
 
-  /** An independent copy (per-pool overlays register options of their own). */
+  /** An independent copy (overlays register options of their own). */
   clone(): OptionRegistry {
     return new OptionRegistry(this);
   }

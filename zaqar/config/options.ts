@@ -2,7 +2,7 @@
  * Option declarations: what an option group looks like before it is
  * resolved against the operator's zaqar.conf.
  *
- * Types follow oslo.config (spec/config.md §1.6); each group becomes one
+ * Types follow oslo.config (`oslo_config.types`); each group becomes one
  * convict schema when it is validated. Keys of a resolved group are the
  * option names exactly as they appear in zaqar.conf (snake_case).
  */
@@ -42,7 +42,7 @@ export interface OptionSpec {
   ignoreCase?: boolean;
   min?: number;
   max?: number;
-  /** Deprecated aliases, looked up after the current name (config.md §1.7). */
+  /** Deprecated aliases, looked up after the current name (oslo's `deprecated_opts`). */
   deprecated?: readonly DeprecatedName[];
   /** Never logged. */
   secret?: boolean;
@@ -108,7 +108,7 @@ export interface Config {
   /** A registered group's values by section name, untyped (for generic code: validation, overlays). */
   group(name: string): Readonly<Record<string, OptionValue>>;
   /**
-   * A copy with some values of one group replaced (per-pool overlays); the
+   * A copy with some values of one group replaced (a store's overlay); the
    * original is unchanged. `label` names the source in error messages.
    */
   withOverrides(group: string, values: Record<string, unknown>, label?: string): Config;

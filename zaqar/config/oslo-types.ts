@@ -1,5 +1,5 @@
 /**
- * Text → typed value, exactly as oslo.config's types do it (config.md §1.6).
+ * Text → typed value, exactly as oslo.config's types (`oslo_config.types`) do it.
  *
  * This module only PARSES: it turns the (already interpolated) text of one
  * option into a JS value and rejects text that has no meaning for the type
@@ -7,7 +7,7 @@
  * Constraints on the parsed value — choices, min/max, the port range, host
  * address syntax — are checked afterwards by the convict formats
  * (convict-formats.ts), which also see values that never were text
- * (code defaults, per-pool overrides).
+ * (code defaults, withOverrides values).
  */
 import { isAllowedChoice } from './choices';
 import type { OptionSpec, OptionValue } from './options';
@@ -53,7 +53,7 @@ export function shown(spec: Pick<OptionSpec, 'secret'>, text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/'/g, "\\'")}'`;
 }
 
-/** Case-insensitive words; no trimming, and the empty value is an error (§1.2). */
+/** Case-insensitive words; no trimming, and the empty value is an error. */
 function parseBoolean(spec: OptionSpec, text: string): boolean {
   const word = text.toLowerCase();
   if (TRUE_WORDS.includes(word)) return true;
@@ -114,8 +114,9 @@ function parseList(spec: OptionSpec, text: string): string[] {
  * `key:value` pairs separated by commas, split at the first ':' of a pair.
  * A part without ':' is glued to the next part (oslo's retry), so values can
  * never contain a comma: `body:a, b: c` yields the keys `body` and `b`
- * (config.md §2.10, the e-mail template trap). Duplicate and empty keys are
- * errors; a trailing comma is an error too (unlike lists).
+ * (the trap of the [notification] e-mail templates, whose default bodies
+ * contain commas). Duplicate and empty keys are errors; a trailing comma is
+ * an error too (unlike lists).
  */
 function parseDict(spec: OptionSpec, text: string): Record<string, string> {
   const body = text.trim();

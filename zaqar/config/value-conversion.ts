@@ -1,6 +1,6 @@
 /**
  * Turns whatever an option's value came as — file text, a command-line
- * string or flag, a code default, a per-pool override from JSON — into the
+ * string or flag, a code default, a withOverrides value from JSON — into the
  * option's JS type, the way oslo's `opt.type(value)` does for each source.
  */
 import { OptionValueError, parseOptionText } from './oslo-types';
@@ -8,9 +8,9 @@ import type { OptionSpec, OptionType, OptionValue } from './options';
 import { pythonStr } from './python-text';
 
 /**
- * Strings are parsed as file text (§1.6). Other values must already have
- * the option's JS type, except that numbers and booleans are accepted as
- * strings (`str(value)` in oslo) and list/dict items are stringified.
+ * Strings are parsed as file text (oslo-types.ts). Other values must already
+ * have the option's JS type, except that numbers and booleans are accepted
+ * as strings (`str(value)` in oslo) and list/dict items are stringified.
  */
 export function toOptionValue(spec: OptionSpec, raw: unknown): OptionValue {
   if (raw === null || raw === undefined) return spec.type === 'multistring' ? [] : null;
@@ -49,7 +49,8 @@ export function toOptionValue(spec: OptionSpec, raw: unknown): OptionValue {
 
 /**
  * The option type of a value that has no declared option, e.g. a key of a
- * pool's `options` object that its store does not declare (config.md §2.20).
+ * store's `options` overrides that the store does not declare (Zaqar's
+ * `zaqar.storage.utils.dynamic_conf` infers it so for a pool's `options`).
  */
 export function inferOptionType(value: unknown): OptionType {
   if (typeof value === 'boolean') return 'boolean';

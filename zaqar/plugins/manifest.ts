@@ -33,7 +33,7 @@ export interface PluginManifest {
   optionGroups?: readonly OptionGroup[];
   /**
    * Stores only: the URI schemes the store opens (`redis`, `mongodb`,
-   * `sqlite`...), so a store can be chosen by its URI — a pool's `uri`.
+   * `sqlite`...), so a store can be chosen by its URI (as a pool's `uri` will choose it).
    */
   uriSchemes?: readonly string[];
   /**

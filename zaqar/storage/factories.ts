@@ -2,8 +2,8 @@
  * How storage plugins are constructed. A storage plugin's DI module binds a
  * factory under `MessageStoreFactory` or `ManagementStoreFactory`, named by
  * the plugin's name; the store loader (store-loader.ts) calls it once per
- * store it opens — the configured stores at start-up and, with pooling, one
- * per pool.
+ * store it opens — the configured stores at start-up (and, once pooling is
+ * built, one per pool).
  */
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
@@ -14,7 +14,7 @@ export interface ManagementStoreContext {
   /**
    * The resolved option group of this store instance, e.g.
    * `[drivers:management_store:sqlalchemy]`, with the instance's overrides
-   * (a pool's `uri` and `options`) applied and validated.
+   * (e.g. a `uri` and `options`, as a pool's will be) applied and validated.
    */
   options: Readonly<Record<string, unknown>>;
   /** The configuration this instance was opened with (overrides included). */

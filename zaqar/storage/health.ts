@@ -1,8 +1,8 @@
 /**
- * The detailed health self-test (Zaqar's `MessageStoreBase._get_operation_status`,
- * architecture.md §4.1): a synthetic workload on a random project and queue,
- * each step timed and recorded as `{succeeded, seconds, ref}`; `ref` names the
- * logged error of a failed step.
+ * The detailed health self-test (Zaqar's `zaqar.storage.base`
+ * `DataDriverBase._get_operation_status`): a synthetic workload on a random
+ * project and queue, each step timed and recorded as `{succeeded, seconds,
+ * ref}`; `ref` names the logged error of a failed step.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';

@@ -1,6 +1,6 @@
 /**
- * Storage controller contracts (Zaqar's `zaqar.storage.base`,
- * spec/architecture.md §4-5, semantics in spec/storage-semantics.md).
+ * Storage controller contracts (Zaqar's `zaqar.storage.base`; the behaviour
+ * every store shares is pinned by the suites in zaqar/testing/conformance).
  *
  * Two roles:
  * - the management store (`ManagementStore`): queue metadata, pools, flavors,
@@ -80,7 +80,7 @@ export interface QueueStats {
   };
 }
 
-/** Management-store queue controller (spec/architecture.md §5.1). */
+/** Management-store queue controller (Zaqar's `Queue` controller). */
 export interface QueueController {
   list(project: Project, options?: QueueListOptions): Promise<Page<QueueListing>>;
   /** Metadata, or `{}` when the queue does not exist (never throws not-found). */
@@ -137,7 +137,7 @@ export interface MessageListOptions {
   includeDelayed?: boolean;
 }
 
-/** Data-plane message controller (spec/architecture.md §5.2, storage-semantics §3-8). */
+/** Data-plane message controller (Zaqar's `Message` controller). */
 export interface MessageController {
   list(queue: string, project: Project, options?: MessageListOptions): Promise<Page<StoredMessage>>;
   /** Oldest (sort 1) or newest (sort -1) message, claimed ones included. Throws QueueIsEmpty. */
@@ -151,16 +151,16 @@ export interface MessageController {
   /**
    * Deletes one message. Unknown message: silent success. Throws
    * MessageIsClaimed, MessageNotClaimed, MessageNotClaimedBy, ClaimDoesNotExist
-   * as storage-semantics §8.1 describes.
+   * as zaqar/storage/delete-rules.ts decides.
    */
   delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void>;
-  /** Deletes the listed messages; claim checks only when `claimIds` is given (§8.2). */
+  /** Deletes the listed messages; claim checks only when `claimIds` is given. */
   bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void>;
   /** Atomically removes and returns up to `limit` claimable messages, oldest first. */
   pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]>;
 }
 
-/** Dead-letter settings taken from the queue metadata (storage-semantics §6.6). */
+/** Dead-letter settings taken from the queue metadata (`_max_claim_count`, `_dead_letter_queue`, ...). */
 export interface DeadLetterOptions {
   maxClaimCount: number;
   queue: string;
@@ -183,7 +183,7 @@ export interface ClaimInfo {
   messages: StoredMessage[];
 }
 
-/** Data-plane claim controller (spec/architecture.md §5.3, storage-semantics §6). */
+/** Data-plane claim controller (Zaqar's `Claim` controller). */
 export interface ClaimController {
   /** `claimId` is null (and messages empty) when nothing could be claimed. */
   create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }>;
@@ -214,8 +214,9 @@ export interface QueueDataController {
 /**
  * A message store's part in the queue lifecycle: interceptors around the
  * management store's `create`, `setMetadata` and `delete` of a queue, run
- * by the queue pipeline (zaqar/storage/storage.ts). Pooling places a new
- * queue on a pool here and forgets it on deletion; a plain store needs none.
+ * by the queue pipeline (zaqar/storage/storage.ts). Pooling (not built yet)
+ * is to place a new queue on a pool here and forget it on deletion; a plain
+ * store needs none.
  */
 export type QueueLifecycle = Interceptor<Pick<QueueController, 'create' | 'setMetadata' | 'delete'>>;
 
@@ -243,7 +244,7 @@ export interface MessageStore {
 export const MessageStore = token<MessageStore>('MessageStore');
 
 // ---------------------------------------------------------------------------
-// Management store: pools, flavors, catalogue (used by pooling)
+// Management store: pools, flavors, catalogue (for pooling, not built yet)
 
 export interface PoolRecord {
   name: string;

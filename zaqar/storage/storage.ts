@@ -9,8 +9,8 @@
  *     claim pipeline:   [storage] claim_pipeline → message store
  *
  * Whether a queue lives in a single store or in one pool of many is hidden
- * below this object: a pooled message store implements the same surface
- * and places queues through its queue lifecycle.
+ * below this object: the pooled message store (zaqar/pooling) implements
+ * the same surface and places queues through its queue lifecycle.
  */
 import { silentLogger, type Logger } from '../common/logger';
 import { token } from '../di/token';
@@ -40,7 +40,7 @@ export interface Storage {
   isAlive(): Promise<boolean>;
   /** The detailed health report: reachability, a self-test of every operation, the store's KPIs. */
   healthReport(): Promise<Record<string, unknown>>;
-  /** The message store's garbage collection (forwarded, unlike Zaqar's pipeline: §12 of its docs). */
+  /** The message store's garbage collection (forwarded, unlike Zaqar's `zaqar.storage.pipeline`, which drops it). */
   gc(): Promise<number>;
   /** Closes the message store, then the management store. */
   close(): Promise<void>;

@@ -1,9 +1,9 @@
 /**
  * Opens message and management stores by plugin name or by URI scheme, each
  * with its own option overrides. Bootstrap opens the stores zaqar.conf
- * names with it; pooling opens one message store per pool (a pool is a URI
- * plus `options` overlaid on the plugin's option group, as Zaqar's
- * `zaqar.storage.pooling.Catalog` does).
+ * names with it; pooling (not built yet) is to open one message store per
+ * pool with it (a pool is a URI plus `options` overlaid on the plugin's
+ * option group, as Zaqar's `zaqar.storage.pooling.Catalog` does).
  *
  *     const store = await loader.openMessageStore({ uri: 'redis://10.0.0.5:6379', options: { dbid: 2 } }, management);
  *

@@ -2,7 +2,7 @@
  * Builds a storage plugin's stores the way the server does: through the
  * store loader, which loads the plugin's DI module, resolves its factory by
  * name and calls it with the plugin's option group, the given options laid
- * over it (as a pool's options are).
+ * over it (as a pool's options will be).
  */
 import { Container } from 'inversify';
 import { silentLogger } from '../common/logger';

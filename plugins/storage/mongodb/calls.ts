@@ -1,9 +1,9 @@
 /**
  * Every call the MongoDB stores make goes through here: connection failures
- * become Zaqar's ConnectionError (the API answers 503, storage-semantics
- * §12), and idempotent operations are retried on transient failures the way
- * Zaqar's `retries_on_autoreconnect` does (`max_reconnect_attempts` tries,
- * sleeping `reconnect_sleep · 2^attempt` in between, config.md §2.5).
+ * become Zaqar's ConnectionError (the API answers 503), and idempotent
+ * operations are retried on transient failures the way Zaqar's
+ * `retries_on_autoreconnect` does (`max_reconnect_attempts` tries, sleeping
+ * `reconnect_sleep · 2^attempt` in between).
  *
  * Only idempotent operations may be retried: a write whose acknowledgement
  * was lost may have been applied, and running it again must not change the

@@ -1,7 +1,8 @@
 /**
  * The queue → pool catalogue of the MongoDB management store
- * (architecture.md §5.8): collection `<database>.catalogue`, documents
- * `{p_q: "<project>/<queue>", s: pool}` with a unique index on `p_q`.
+ * (Zaqar's `zaqar.storage.mongodb.catalogue`): collection
+ * `<database>.catalogue`, documents `{p_q: "<project>/<queue>", s: pool}`
+ * with a unique index on `p_q`.
  */
 import type { Collection } from 'mongodb';
 import { QueueNotMapped } from '../../../zaqar/storage/errors';

@@ -1,5 +1,6 @@
 /**
- * ClaimController of the MongoDB message store (storage-semantics §6).
+ * ClaimController of the MongoDB message store (Zaqar's
+ * `zaqar.storage.mongodb.claims`).
  *
  * As in Zaqar, a claim has no document of its own: it is the claim field
  * `c = {id, e, t, c}` of the messages it holds. A claim exists while at
@@ -16,11 +17,11 @@
  *   message even on servers without atomic conditional updates; each
  *   claimer reads back only the messages carrying its own id. A claimer
  *   that lost candidates to others takes the next ones, so it does not
- *   come back short while claimable messages remain (§6.1, §13);
+ *   come back short while claimable messages remain (in Zaqar, a claimer
+ *   that loses a race gets fewer messages);
  * - delayed messages are never claimed, whatever the queue's default delay;
  * - the claim count (`c.c`) survives renewal and release (Zaqar replaces the
- *   whole claim field and loses it, §6.3/§6.4); it only counts in
- *   dead-letter mode (§6.6);
+ *   whole claim field and loses it); it only counts in dead-letter mode;
  * - dead-letter moves: see dead-letter.ts.
  */
 import type { ObjectId } from 'mongodb';
@@ -72,7 +73,7 @@ export class MongoClaimController implements ClaimController {
     const tag: Record<string, unknown> = {
       $set: { 'c.id': claimId, 'c.e': bsonInteger(expires), 'c.t': bsonInteger(options.ttl) },
     };
-    // Without dead-lettering the count is not maintained (§6.6).
+    // Without dead-lettering the count is not maintained (as in Zaqar).
     if (deadLetter) tag.$inc = { 'c.c': bsonInteger(1) };
     const locks = this.partitions.locksOf(queue, project);
     let tagged = 0;
@@ -141,7 +142,7 @@ export class MongoClaimController implements ClaimController {
     const cid = toObjectId(claimId);
     if (cid === null) return; // release is idempotent; a malformed id holds nothing
     const at = now();
-    // Claimable at once (§6.4): the claim expires now; ttl extensions and
+    // Claimable at once: the claim expires now; ttl extensions and
     // the claim count stay. The claim id stays too (Zaqar clears it): a
     // claim whose expiry passed is no claim for either server, and the id
     // keeps the message's claim epoch unique (claim-locks.ts).
@@ -156,7 +157,7 @@ export class MongoClaimController implements ClaimController {
   }
 
   /**
-   * §6.1 step 3, §6.3: a message that would expire before its claim lives
+   * On claim and renewal, a message that would expire before its claim lives
    * until claim expiry + grace, and reports ttl = claim ttl + grace.
    */
   private async extendLifetimes(

@@ -1,5 +1,5 @@
 /**
- * From Zaqar's connection options to a MongoClient (config.md §2.5): the
+ * From Zaqar's connection options to a MongoClient (options.ts): the
  * URI as the driver needs it, TLS settings, and the timeouts that make a
  * down server fail fast (the API then answers 503) instead of hanging.
  */

@@ -1,5 +1,5 @@
 /**
- * The per-queue message counter `c: {v, t}` (storage-semantics §10.1): `v`
+ * The per-queue message counter `c: {v, t}` of Zaqar's MongoDB layout: `v`
  * is the next marker to hand out, `t` the UNIX second of its last change.
  * It lives where Zaqar keeps it:
  *

@@ -1,5 +1,6 @@
 /**
- * Moving messages to a dead-letter queue (storage-semantics §6.6).
+ * Moving messages to a dead-letter queue (queue metadata `_max_claim_count`
+ * and `_dead_letter_queue`).
  *
  * A moved message keeps its id, body, client id, checksum, delay and claim
  * count, and arrives in the dead-letter queue (same project, same store) as
@@ -34,7 +35,7 @@ import { scopeOf } from './scope';
 /**
  * The dead-letter settings of a claim, or undefined when dead-lettering is
  * off. A null limit (possible in stored metadata) means off — the reference
- * crashes on it (§6.6); a JsonNumber limit (a huge integer) is read as a number.
+ * crashes on it; a JsonNumber limit (a huge integer) is read as a number.
  */
 export function activeDeadLetter(options: ClaimOptions): DeadLetterOptions | undefined {
   const deadLetter = options.deadLetter;

@@ -1,6 +1,6 @@
 /**
- * Zaqar's message document (storage-semantics §10.1), how it becomes a
- * StoredMessage, and the query pieces every controller shares.
+ * Zaqar's message document (`zaqar.storage.mongodb.messages`), how it
+ * becomes a StoredMessage, and the query pieces every controller shares.
  *
  *   _id   ObjectId   message id; its timestamp is the creation time (seconds)
  *   p_q   string     scope "<project>/<queue>"
@@ -65,17 +65,17 @@ export function now(): Now {
 /** Read options of message documents: numbers keep their BSON type, so bodies render exactly. */
 export const RAW_NUMBERS = { promoteValues: false } as const;
 
-/** A 24-hex ObjectId, or null (Zaqar's `to_oid`; malformed ids are never errors, §1.1). */
+/** A 24-hex ObjectId, or null (Zaqar's `to_oid`; malformed ids are never errors in storage). */
 export function toObjectId(id: string | undefined | null): ObjectId | null {
   return typeof id === 'string' && /^[0-9a-fA-F]{24}$/.test(id) ? ObjectId.createFromHexString(id) : null;
 }
 
-/** A new id whose timestamp is `now` (ObjectId timestamps are creation times, §1.1). */
+/** A new id whose timestamp is `now` (ObjectId timestamps are creation times). */
 export function newObjectId(at: Now): ObjectId {
   return new ObjectId(ObjectId.generate(at.s));
 }
 
-/** Messages of the scope that readers may see: finalised and not expired (§5: the TTL monitor is lazy). */
+/** Messages of the scope that readers may see: finalised and not expired (MongoDB's TTL monitor is lazy). */
 export function visible(scope: string, at: Now): MessageFilter {
   return { p_q: scope, tx: null, e: { $gt: new Date(at.ms) } };
 }
@@ -90,7 +90,7 @@ export function undelayed(at: Now): MessageFilter {
   return { $or: [{ d: { $lte: at.s } }, { d: { $exists: false } }] };
 }
 
-/** What claims and pops may take (§6.1 step 2): visible, unclaimed and not delayed, checked per message. */
+/** What claims and pops may take: visible, unclaimed and not delayed, checked per message. */
 export function claimable(scope: string, at: Now): MessageFilter {
   return { ...visible(scope, at), ...unclaimed(at), ...undelayed(at) };
 }

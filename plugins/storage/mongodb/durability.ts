@@ -1,5 +1,5 @@
 /**
- * The MongoDB message store's delivery guarantees (config.md §2.5, Zaqar's
+ * The MongoDB message store's delivery guarantees (Zaqar's
  * `MessageStore.__init__`): acknowledged messages must survive the loss of a
  * server, so the store refuses to start on a standalone server, or with a
  * write concern weaker than `majority` / `w >= 2` — unless the operator

@@ -1,8 +1,9 @@
 /**
- * Flavors of the MongoDB management store (architecture.md §5.7): collection
- * `<database>.flavors`, documents `{n: name, p: project, c: capabilities}`
- * with the unique index `flavors_name` (p, n) — a name is unique per project
- * (null = global namespace) — and Zaqar's legacy index on `s`.
+ * Flavors of the MongoDB management store (Zaqar's
+ * `zaqar.storage.mongodb.flavors`): collection `<database>.flavors`,
+ * documents `{n: name, p: project, c: capabilities}` with the unique index
+ * `flavors_name` (p, n) — a name is unique per project (null = global
+ * namespace) — and Zaqar's legacy index on `s`.
  */
 import type { Collection } from 'mongodb';
 import { FlavorDoesNotExist } from '../../../zaqar/storage/errors';

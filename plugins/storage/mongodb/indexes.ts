@@ -1,6 +1,6 @@
 /**
- * Indexes of the message collections (storage-semantics §10.1), with Zaqar's
- * names and keys so a database shared with the Python server keeps one set.
+ * Indexes of the message collections, with Zaqar's names and keys so a
+ * database shared with the Python server keeps one set.
  *
  * `queue_marker` (k, p_q) is unique, as in Zaqar's FIFO driver: the marker
  * protocol (publisher.ts) relies on it to detect parallel posts. A database

@@ -1,7 +1,7 @@
 /**
  * The MongoDB management store (plugin `mongodb`, `[drivers]
  * management_store`): queue records in `<database>_queues.queues`, pools,
- * flavors and the catalogue in `<database>` (storage-semantics §10.1).
+ * flavors and the catalogue in `<database>` (Zaqar's MongoDB layout).
  *
  * It also holds the queues' message counters; a MongoDB message store uses
  * them (`queueCounter`) so that, as in Zaqar, the counter is the queue's.

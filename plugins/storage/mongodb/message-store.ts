@@ -1,7 +1,7 @@
 /**
  * The MongoDB message store (plugin `mongodb`, `[drivers] message_store`):
- * messages and claims in `<database>_messages_p<N>` (storage-semantics
- * §10.1), the queue counters with the queue records when the management
+ * messages and claims in `<database>_messages_p<N>` (Zaqar's MongoDB
+ * layout), the queue counters with the queue records when the management
  * store is MongoDB too (counters.ts).
  */
 import type { MongoClient } from 'mongodb';
@@ -95,7 +95,7 @@ export class MongoMessageStore implements MessageStore {
     }
   }
 
-  /** Driver KPIs for `GET /v2/health` (architecture.md §13), over all partitions. */
+  /** Driver KPIs for `GET /v2/health` (`storage_reachable`, `message_volume`), over all partitions. */
   async health(): Promise<Record<string, unknown>> {
     const at = now();
     const live = { tx: null, e: { $gt: new Date(at.ms) } };

@@ -1,9 +1,9 @@
 /**
- * MessageController of the MongoDB message store (storage-semantics §2-5,
- * §7, §8), on Zaqar's document layout (documents.ts).
+ * MessageController of the MongoDB message store (Zaqar's
+ * `zaqar.storage.mongodb.messages`), on Zaqar's document layout (documents.ts).
  *
- * Differences from Zaqar's driver, all reference defects (spec-marked):
- * - reads skip expired messages themselves (§5: the TTL monitor is lazy);
+ * Differences from Zaqar's driver, all reference defects:
+ * - reads skip expired messages themselves (MongoDB's TTL monitor is lazy);
  * - posts use the FIFO marker protocol with atomic batch visibility
  *   (publisher.ts), also for single messages;
  * - the client id is stored as a string (a non-UUID Client-ID fails in
@@ -13,8 +13,8 @@
  *   claim took), and goes on until it has `limit` messages or none is left;
  * - single delete deletes on condition that the claim state it checked
  *   still holds (Zaqar checks, then deletes unconditionally), and treats an
- *   expired claim as no claim (§8.1);
- * - bulk delete with claim ids checks every message (§8.2, Redis rule).
+ *   expired claim as no claim;
+ * - bulk delete with claim ids checks every message (Zaqar's Redis rule).
  */
 import type { Collection, ObjectId } from 'mongodb';
 import { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
@@ -72,7 +72,7 @@ export class MongoMessageController implements MessageController {
     const after = parseMarker(options.marker);
     if (after === null) return { items: [] };
     const at = now();
-    // Filters run in the query (§4), so pages are full whenever enough messages match.
+    // Filters run in the query, so pages are full whenever enough messages match.
     const filter: MessageFilter = { ...visible(scopeOf(queue, project), at) };
     if (after !== undefined) filter.k = { $gt: after };
     if (!options.includeClaimed) Object.assign(filter, unclaimed(at));
@@ -87,7 +87,7 @@ export class MongoMessageController implements MessageController {
     if (sort !== 1 && sort !== -1) throw new RangeError('sort must be either 1 (ascending) or -1 (descending)');
     const at = now();
     // Claimed and delayed messages count (Zaqar leaves delayed ones out, so
-    // stats of a queue whose messages are all delayed broke: §9.3 defect).
+    // stats of a queue whose messages are all delayed broke: a defect).
     const [doc] = await this.find(queue, project, visible(scopeOf(queue, project), at), { k: sort }, 1);
     if (doc === undefined) throw new QueueIsEmpty(queue, project);
     return toStoredMessage(doc, at);
@@ -137,7 +137,7 @@ export class MongoMessageController implements MessageController {
 
   async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
     const id = toObjectId(messageId);
-    if (id === null) return; // malformed: cannot exist (§8.1)
+    if (id === null) return; // malformed: cannot exist, so deleting it succeeds
     const scope = scopeOf(queue, project);
     const collection = this.partitions.messagesOf(queue, project);
     // `?? undefined`: a null claim id from a JavaScript caller means "no claim id".
@@ -171,7 +171,7 @@ export class MongoMessageController implements MessageController {
     const scope = scopeOf(queue, project);
     const collection = this.partitions.messagesOf(queue, project);
     if (claimIds === undefined) {
-      // §8.2: without claim ids, listed messages go regardless of claims.
+      // Without claim ids, listed messages go regardless of claims (as in Zaqar).
       await this.calls.idempotent('bulk delete', () => collection.deleteMany({ _id: { $in: ids }, p_q: scope }));
       return;
     }
@@ -262,7 +262,7 @@ export class MongoMessageController implements MessageController {
 
 /** A new message document (marker and tx are set per attempt, see withMarker). */
 function newDocument(scope: string, message: NewMessage, clientId: string, at: Now): Omit<MessageDocument, 'k' | 'tx'> {
-  // Zaqar stores {} for a message without body (storage-semantics §2).
+  // Zaqar stores {} for a message without body.
   const body = encodeJson(message.body === undefined ? {} : message.body);
   const doc: Omit<MessageDocument, 'k' | 'tx'> = {
     _id: newObjectId(at),
@@ -287,7 +287,7 @@ function withMarker(doc: Omit<MessageDocument, 'k' | 'tx'>, marker: number, tx: 
   return full;
 }
 
-/** Well-formed ids only (malformed ones are skipped, §1.1). */
+/** Well-formed ids only (malformed ones are skipped, never errors). */
 function validIds(messageIds: string[]): string[] {
   return messageIds.filter((id) => toObjectId(id) !== null).map((id) => id.toLowerCase());
 }
@@ -300,7 +300,7 @@ function objectIds(ids: string[]): ObjectId[] {
 /**
  * A paging marker: the decimal marker `k` of the last message seen.
  * No marker (or '', which Zaqar treats as none) → undefined, start at the
- * head; anything else that is not a decimal integer → null: an empty page (§4).
+ * head; anything else that is not a decimal integer → null: an empty page.
  */
 function parseMarker(marker: string | undefined): number | undefined | null {
   if (marker === undefined || marker === '') return undefined;

@@ -56,7 +56,7 @@ export const createMongoMessageStore: MessageStoreFactory = async (context: Mess
   const unreliable = context.config.get(DEFAULT_GROUP).unreliable === true;
   const client = await connect(options, 'message store', logger);
   try {
-    // config.md §2.5: acknowledged messages must survive a server's loss.
+    // As in Zaqar, acknowledged messages must survive a server's loss (durability.ts).
     const hello = await helloReply(client);
     const problem = durabilityProblem(hello, client.writeConcern?.w, unreliable);
     if (problem !== undefined) throw context.config.optionError(MESSAGE_STORE_GROUP, 'uri', problem);

@@ -1,8 +1,10 @@
 /**
  * `[drivers:message_store:mongodb]` and `[drivers:management_store:mongodb]`
- * (config.md §2.5): Zaqar's option groups of the MongoDB stores. Both groups
- * accept every option under the deprecated group `[drivers:storage:mongodb]`
- * too (config.md §2.21); the management group has no `partitions`.
+ * (`zaqar.conf.drivers_message_store_mongodb` and
+ * `zaqar.conf.drivers_management_store_mongodb`): Zaqar's option groups of
+ * the MongoDB stores. Both groups accept every option under the deprecated
+ * group `[drivers:storage:mongodb]` too; the management group has no
+ * `partitions`.
  *
  * Kept free of runtime dependencies: the plugin manifest imports this file
  * at start-up, long before the driver (and the mongodb package) is loaded.

@@ -1,6 +1,6 @@
 /**
- * The message databases `<database>_messages_p<N>` (storage-semantics §10.1,
- * config.md §2.5): which collection holds a queue's messages, the
+ * The message databases `<database>_messages_p<N>` (Zaqar's MongoDB layout,
+ * `partitions` of them): which collection holds a queue's messages, the
  * per-partition counter collection `messages.stats`, and our claim locks
  * `messages.locks` (claim-locks.ts).
  */

@@ -1,8 +1,8 @@
 /**
- * Pools of the MongoDB management store (architecture.md §5.6): collection
- * `<database>.pools`, documents `{n: name, u: uri, w: weight, o: options,
- * f: flavor|null}` with unique indexes `pools_name` (n) and `pools_uri` (u)
- * (storage-semantics §10.1).
+ * Pools of the MongoDB management store (Zaqar's
+ * `zaqar.storage.mongodb.pools`): collection `<database>.pools`, documents
+ * `{n: name, u: uri, w: weight, o: options, f: flavor|null}` with unique
+ * indexes `pools_name` (n) and `pools_uri` (u).
  *
  * Where the reference stores disagree, the contract is the conformance
  * suite's: a URI belongs to one pool (the unique index: PoolAlreadyExists),
@@ -128,7 +128,7 @@ export class MongoPoolsController implements PoolsController {
   }
 }
 
-/** An empty-string flavor means "no flavor" (architecture.md §5.6). */
+/** An empty-string flavor means "no flavor" (as in Zaqar's pools controllers). */
 function noFlavor(flavor: string | null | undefined): string | null {
   return flavor ? flavor : null;
 }

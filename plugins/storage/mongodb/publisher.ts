@@ -1,7 +1,8 @@
 /**
  * Making messages visible in marker order — the FIFO protocol of Zaqar's
- * `mongodb.fifo` driver (storage-semantics §3, §13), tightened so that an
- * observer paging by marker never skips a message:
+ * `mongodb.fifo` driver (`zaqar.storage.mongodb.messages`
+ * `FIFOMessageController`), tightened so that an observer paging by marker
+ * never skips a message:
  *
  *   1. read the queue counter `v` (not incremented yet);
  *   2. write the documents with markers `v … v+n−1`, hidden by a fresh

@@ -1,12 +1,12 @@
 /**
  * The message-store side of queue operations: stats and purge
- * (storage-semantics §9.3, §8.5; Zaqar's `MessageQueueHandler`).
+ * (Zaqar's `MessageQueueHandler`).
  *
  * Counts leave out expired messages (Zaqar counts them until the TTL
  * monitor reaps them) and unfinished writes; delayed messages count as
  * free. `oldest`/`newest` are present whenever total > 0, delayed messages
  * included (Zaqar omits them when every message is delayed, and its HTTP
- * layer then fails: §9.3 defect).
+ * layer then fails: a defect).
  */
 import { QueueIsEmpty } from '../../../zaqar/storage/errors';
 import type { MessageStatsEntry, Project, QueueDataController, QueueStats, StoredMessage } from '../../../zaqar/storage/interfaces';

@@ -1,8 +1,9 @@
 /**
- * Queue records of the MongoDB management store (storage-semantics §9.1,
- * §10.1): `<database>_queues.queues`, one document per queue
- * `{p_q, m: metadata, c: {v, t}}` (the message counter, counters.ts) with a
- * unique index on `p_q`, so exactly one of several concurrent creators wins.
+ * Queue records of the MongoDB management store (Zaqar's
+ * `zaqar.storage.mongodb.queues`): `<database>_queues.queues`, one document
+ * per queue `{p_q, m: metadata, c: {v, t}}` (the message counter,
+ * counters.ts) with a unique index on `p_q`, so exactly one of several
+ * concurrent creators wins.
  *
  * Metadata is stored as BSON in `m` (metadata filters query it), with its
  * exact JSON text in `mj` when BSON would not give it back (sidecar.ts).

@@ -1,6 +1,6 @@
 /**
- * Queue scopes as Zaqar's MongoDB stores write them (storage-semantics §1,
- * §10.1; `zaqar.storage.mongodb.utils`): the field `p_q` holds
+ * Queue scopes as Zaqar's MongoDB stores write them
+ * (`zaqar.storage.mongodb.utils`): the field `p_q` holds
  * `"<project>/<queue>"` (`"/<queue>"` in the global namespace), and a queue's
  * messages live in partition `crc32(utf8(project + queue)) % partitions`.
  */

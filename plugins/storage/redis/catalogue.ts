@@ -1,11 +1,12 @@
 /**
- * The queue → pool catalogue of the Redis management store (architecture.md
- * §5.8), in Zaqar's layout: per project the set `catalogue.P` of `P.Q`
- * members, and a hash `catalogue.P.Q` {p, p_q, p_p} per mapping (keys.ts).
+ * The queue → pool catalogue of the Redis management store (Zaqar's
+ * `zaqar.storage.redis.catalogue`), in Zaqar's layout: per project the set
+ * `catalogue.P` of `P.Q` members, and a hash `catalogue.P.Q` {p, p_q, p_p}
+ * per mapping (keys.ts).
  *
- * The reference's version is unusable (storage-semantics §10.3): insert
- * checked existence with swapped arguments, update wrote `pl` instead of
- * `p_p`, reads expected text where the client returns bytes. Here every
+ * The reference's version is unusable: insert checked existence with
+ * swapped arguments, update wrote `pl` instead of `p_p`, reads expected text
+ * where the client returns bytes. Here every
  * operation is one script, and a mapping must name an existing pool (as in
  * the SQL store, whose foreign key refuses it).
  */

@@ -1,7 +1,7 @@
 /**
- * ClaimController of the Redis message store (storage-semantics §6): claim
- * records and message tagging happen inside one Lua script per operation
- * (scripts/claims.ts, which lists the reference defects fixed there).
+ * ClaimController of the Redis message store: claim records and message
+ * tagging happen inside one Lua script per operation (scripts/claims.ts,
+ * which lists the reference defects fixed there).
  */
 import { ClaimDoesNotExist } from '../../../zaqar/storage/errors';
 import type {
@@ -60,7 +60,7 @@ export class RedisClaimController implements ClaimController {
       if (asNumber(reply[1]) === 1 || walked === '') break;
       after = walked;
     }
-    // Nothing claimed (possibly all moved to the dead-letter queue): no claim (§6.1, §6.6).
+    // Nothing claimed (possibly all moved to the dead-letter queue): no claim.
     return claimed.length > 0 ? { claimId, messages: claimed } : { claimId: null, messages: [] };
   }
 
@@ -95,7 +95,7 @@ export class RedisClaimController implements ClaimController {
 /**
  * The dead-letter settings of a claim, or undefined when dead-lettering is
  * off. A null limit (possible in stored metadata) means off — the reference
- * crashes on it (§6.6); a JsonNumber limit (a huge integer) is read as a number.
+ * crashes on it; a JsonNumber limit (a huge integer) is read as a number.
  */
 export function activeDeadLetter(options: ClaimOptions): DeadLetterOptions | undefined {
   const deadLetter = options.deadLetter;

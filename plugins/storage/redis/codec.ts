@@ -3,9 +3,8 @@
  *
  * Zaqar stores message bodies, queue metadata, pool options and flavor
  * capabilities as `msgpack.Packer(use_bin_type=True).pack(value)` of the
- * value Python's `json.loads` produced (storage-semantics §10.3). Writing
- * the same bytes lets a reference server read our records and us read its
- * records:
+ * value Python's `json.loads` produced. Writing the same bytes lets a
+ * reference server read our records and us read its records:
  *
  * - integers use the smallest MessagePack int that holds them (positive
  *   values unsigned), 64-bit ones through BigInt;
@@ -13,8 +12,8 @@
  * - strings are `str` (UTF-8), arrays and maps keep their order.
  *
  * MessagePack cannot keep every JSON *spelling*, which our API must return
- * unchanged (`2.50` stays `2.50`, storage-semantics §2): a float64 only
- * remembers the value, and a reader prints it the way Python does (`2.5`).
+ * unchanged (`2.50` stays `2.50`): a float64 only remembers the value, and
+ * a reader prints it the way Python does (`2.5`).
  * `packJson` therefore reports whether the bytes reproduce the JSON text
  * exactly; when they do not, callers store the exact text in a side field
  * (`b.j` for bodies, see keys.ts) that the reference ignores. The reference

@@ -1,6 +1,7 @@
 /**
- * Flavors of the Redis management store (architecture.md §5.7): the
- * `flavors` set and `<flavor>.flavors` hashes of Zaqar's layout.
+ * Flavors of the Redis management store (Zaqar's
+ * `zaqar.storage.redis.flavors`): the `flavors` set and `<flavor>.flavors`
+ * hashes of Zaqar's layout.
  *
  * Flavors are looked up per project (the reference ignored the project on
  * `get`); a name belongs to one project, as in Zaqar's SQL schema (one hash

@@ -1,5 +1,6 @@
 /**
- * Garbage collection of the Redis message store (architecture.md §12).
+ * Garbage collection of the Redis message store (Zaqar's counterpart: `gc`
+ * in `zaqar.storage.redis.messages`).
  *
  * Redis expires message and claim hashes by their key TTL, but not the
  * ids in the sets that index them. `collect()` walks `msgset_index` (every

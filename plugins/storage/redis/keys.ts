@@ -1,5 +1,5 @@
 /**
- * Redis key names — Zaqar 15's layout (storage-semantics §10.3), so a
+ * Redis key names — Zaqar 15's layout (`zaqar.storage.redis`), so a
  * store written by the reference is readable here and vice versa:
  *
  * | key                         | type   | content                                          |
@@ -17,10 +17,10 @@
  * | `flavors`, `<flavor>.flavors` | zset, hash | flavors (`f p c`)                          |
  * | `catalogue.P`, `catalogue.P.Q` | zset, hash | queue → pool (`p p_q p_p`) (*)            |
  *
- * (*) storage-semantics §10.3 names these `<claim id>.messages`,
- * `P.catalogue` and `P.Q.catalogue`, but the reference builds them with
- * `scope_queue_name(x, suffix)`, which puts the suffix first; the names
- * above are what Zaqar 15 actually writes (checked against a store it wrote).
+ * (*) Not `<claim id>.messages`, `P.catalogue` and `P.Q.catalogue`, as one
+ * might expect: the reference builds them with `scope_queue_name(x,
+ * suffix)`, which puts the suffix first; the names above are what Zaqar 15
+ * actually writes (checked against a store it wrote).
  *
  * Our additions never collide with a reference key because they contain a
  * `:` (no queue name, message id or claim id can):
@@ -122,10 +122,10 @@ export const CATALOGUE_PREFIX = 'catalogue.';
 
 /**
  * `messages.<claim id>`: the claim's message list (the claim hash is the bare
- * id). storage-semantics §10.3 writes `<claim id>.messages`, but the
- * reference builds the name with `scope_queue_name(claim_id, 'messages')`,
- * i.e. project `messages`, queue `<claim id>` — data it wrote has the
- * prefix form, so we use it too.
+ * id). Not `<claim id>.messages`, as one might expect: the reference builds
+ * the name with `scope_queue_name(claim_id, 'messages')`, i.e. project
+ * `messages`, queue `<claim id>` — data it wrote has the prefix form, so we
+ * use it too.
  */
 export function claimMessagesKey(claimId: string): string {
   return `messages.${claimId}`;

@@ -41,7 +41,7 @@ export class RedisMessageStore implements MessageStore {
   }
 
   /**
-   * Driver KPIs for `GET /v2/health` (architecture.md §13): reachability,
+   * Driver KPIs for `GET /v2/health`: reachability,
    * the server in use, and the message volume over every queue (the
    * reference's Redis driver omits it; MongoDB's reports it, and Zaqar's
    * health tests expect it). An admin-only endpoint, so walking every queue

@@ -1,13 +1,14 @@
 /**
- * MessageController of the Redis message store (storage-semantics §2-5,
- * §8): one Lua script per operation (scripts/messages.ts), so each call is
- * one round trip and atomic. Walking operations (list, pop) examine at most
- * SCAN_BUDGET ids per call and continue in another call when needed, so no
- * single call blocks Redis for long.
+ * MessageController of the Redis message store (Zaqar's
+ * `zaqar.storage.redis.messages`): one Lua script per operation
+ * (scripts/messages.ts), so each call is one round trip and atomic. Walking
+ * operations (list, pop) examine at most SCAN_BUDGET ids per call and
+ * continue in another call when needed, so no single call blocks Redis for
+ * long.
  *
  * Paging marker: the rank of the last message returned (decimal), the
  * message set's score. An unknown, deleted or expired marker message never
- * restarts the listing from the head (reference defect, §4); a marker in
+ * restarts the listing from the head (a reference defect); a marker in
  * the reference's form (a message id) is still accepted.
  */
 import { throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
@@ -103,7 +104,7 @@ export class RedisMessageController implements MessageController {
     const ids = messages.map(() => newId());
     const args: Arg[] = [Date.now(), clientId, messages.length];
     messages.forEach((message, i) => {
-      // Zaqar stores {} for a message without body (storage-semantics §2).
+      // Zaqar stores {} for a message without body.
       const [body, exactBody] = encodeJsonField(message.body === undefined ? {} : message.body);
       args.push(ids[i], message.ttl, message.delay, body, exactBody, message.checksum ?? '');
     });
@@ -168,7 +169,7 @@ export class RedisMessageController implements MessageController {
 /**
  * No marker (or '', which Zaqar treats as none) → from the head; a decimal
  * rank → after it; a message id (the reference's markers) → after that
- * message if it is still in the queue; anything else → null (empty page, §4).
+ * message if it is still in the queue; anything else → null (empty page).
  */
 function parseMarker(marker: string | undefined): Start | null {
   if (marker === undefined || marker === '') return { after: '-inf', markerId: '' };

@@ -1,5 +1,5 @@
 /**
- * Pools of the Redis management store (architecture.md §5.6, §8.3, §8.5):
+ * Pools of the Redis management store (Zaqar's `zaqar.storage.redis.pools`):
  * the `pools` set and `<pool>.pools` hashes of Zaqar's layout.
  *
  * Same contract as the SQL store: a URI belongs to one pool
@@ -34,7 +34,7 @@ export class RedisPoolsController implements PoolsController {
   }
 
   async create(name: string, weight: number, uri: string, flavor: string | null, options: Record<string, unknown>): Promise<void> {
-    // PUT overwrites the whole pool; missing options become {} (api-v2 §11.3).
+    // PUT overwrites the whole pool; missing options become {} (as Zaqar's PUT /v2/pools/{name}).
     const [packed, exact] = encodeJsonField(options ?? {});
     const reply = asText(await this.redis.write(PUT_POOL, [POOLS_SET, poolKey(name)], [name, uri, weight, flavor ?? '', packed, exact]));
     if (reply === 'URI_TAKEN') throw new PoolAlreadyExists();
@@ -60,7 +60,7 @@ export class RedisPoolsController implements PoolsController {
     const changes: Arg[] = [];
     if (fields.uri !== undefined) changes.push('uri', fields.uri);
     if (fields.weight !== undefined) changes.push('weight', fields.weight);
-    // An empty-string flavor means "no flavor" (architecture.md §5.6).
+    // An empty-string flavor means "no flavor" (as in Zaqar's pools controllers).
     if (fields.flavor !== undefined) changes.push('flavor', fields.flavor ?? '');
     if (fields.options !== undefined) {
       const [packed, exact] = encodeJsonField(fields.options ?? {});

@@ -1,6 +1,6 @@
 /**
  * The message-store side of queue operations: stats and purge
- * (storage-semantics §9.3, §8.5).
+ * (Zaqar's built-in `MessageQueueHandler` stage).
  */
 import type { Project, QueueDataController, QueueStats } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
@@ -24,7 +24,7 @@ export class RedisQueueDataController implements QueueDataController {
     const count = asNumber(total);
     const held = asNumber(claimed);
     const stats: QueueStats = { messages: { claimed: held, free: count - held, total: count } };
-    // §9.3: oldest/newest whenever total > 0 — the script reports total 0
+    // oldest/newest whenever total > 0 — the script reports total 0
     // when it finds no live message, so the two always go together.
     if (count > 0) {
       const entry = (id: typeof oldestId, created: typeof oldestCreated) => {

@@ -1,6 +1,6 @@
 /**
- * Queue records of the Redis management store (architecture.md §5.1,
- * storage-semantics §9.1), in Zaqar's `P.queues_set` / `P.Q` layout.
+ * Queue records of the Redis management store (Zaqar's
+ * `zaqar.storage.redis.queues`), in Zaqar's `P.queues_set` / `P.Q` layout.
  *
  * Beyond the reference: creation is atomic (one winner), names with dots
  * list correctly, listing honours the `name` substring and metadata

@@ -1,7 +1,6 @@
 /**
  * The `uri` option of the Redis stores, parsed as Zaqar's
- * `zaqar.storage.redis.driver.ConnectionURI` does (config.md §2.6,
- * services README §4):
+ * `zaqar.storage.redis.driver.ConnectionURI` does:
  *
  *   redis://[:password]@host[:port][?options]            TCP (port 6379)
  *   redis://password@host[:port][?options]                TCP, the reference's form

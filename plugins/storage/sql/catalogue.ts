@@ -1,6 +1,7 @@
 /**
- * The queue → pool catalogue of the SQL management store (architecture.md
- * §5.8), in Zaqar's `Catalogue` table (project NULL = global namespace).
+ * The queue → pool catalogue of the SQL management store (Zaqar's
+ * `zaqar.storage.sqlalchemy.catalogue`), in Zaqar's `Catalogue` table
+ * (project NULL = global namespace).
  *
  * UNIQUE (project, queue) does not stop duplicate rows when project is
  * NULL (NULLs are distinct in SQL), so upserts update first and insert only

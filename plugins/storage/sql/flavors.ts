@@ -1,7 +1,7 @@
 /**
- * Flavors of the SQL management store (architecture.md §5.7), in Zaqar's
- * `Flavors` table. Flavors are looked up per project (NULL = global
- * namespace), but Zaqar's table keys them by name alone, so a name can
+ * Flavors of the SQL management store (`zaqar.storage.sqlalchemy.flavors`),
+ * in Zaqar's `Flavors` table. Flavors are looked up per project (NULL =
+ * global namespace), but Zaqar's table keys them by name alone, so a name can
  * belong to one project only: creating it in a second project throws
  * Conflict instead of silently touching the other project's flavor.
  */

@@ -1,7 +1,7 @@
 /**
  * `[drivers:management_store:sqlalchemy]` — Zaqar's option group for the SQL
- * management store (config.md §2.7). Kept free of runtime dependencies: the
- * plugin manifest imports it at start-up.
+ * management store (`zaqar.conf.drivers_management_store_sqlalchemy`). Kept
+ * free of runtime dependencies: the plugin manifest imports it at start-up.
  */
 import { ConfigError, type OptionGroup, type OptionSpec } from '../../../zaqar/config/options';
 

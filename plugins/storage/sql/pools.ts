@@ -1,12 +1,12 @@
 /**
- * Pools of the SQL management store (architecture.md §5.6, §8.3, §8.5), in
+ * Pools of the SQL management store (`zaqar.storage.sqlalchemy.pools`), in
  * Zaqar's `Pools` table. Pools are global (no project).
  *
  * Choices where the reference stores disagree:
  * - a URI belongs to one pool: create/update with another pool's URI throws
  *   PoolAlreadyExists (MongoDB; the reference SQL store fails obscurely);
  * - getPoolsByFlavor(null) returns the pools without a flavor (MongoDB; the
- *   SQL and Redis stores return all pools), as §8.3 recommends;
+ *   SQL and Redis stores return all pools);
  * - deleting the last pool of an existing flavor throws PoolInUseByFlavor
  *   (Redis; the SQL store never refuses).
  */
@@ -106,7 +106,7 @@ export class SqlPoolsController implements PoolsController {
     flavor: string | null,
     options: Record<string, unknown>,
   ): Promise<void> {
-    // PUT overwrites the whole pool; missing options become {} (api-v2 §11.3).
+    // PUT overwrites the whole pool; missing options become {} (as Zaqar's PUT /v2/pools/{name}).
     this.createPool.immediate({ name, weight, uri, flavor: noFlavor(flavor), options: jsonText(options ?? {}) });
   }
 
@@ -141,7 +141,7 @@ export class SqlPoolsController implements PoolsController {
   }
 }
 
-/** An empty-string flavor means "no flavor" (architecture.md §5.6). */
+/** An empty-string flavor means "no flavor" (as in Zaqar's pools controllers). */
 function noFlavor(flavor: string | null | undefined): string | null {
   return flavor ? flavor : null;
 }

@@ -1,10 +1,10 @@
 /**
- * Queue records of the SQL management store (architecture.md §5.1,
- * storage-semantics §9.1), in Zaqar's `Queues` table.
+ * Queue records of the SQL management store (`zaqar.storage.sqlalchemy.queues`),
+ * in Zaqar's `Queues` table.
  *
  * Unlike the reference SQL store, listing honours the `name` substring and
  * metadata `filters` (as MongoDB does) and `count` returns the number of
- * queues, not a boolean (§9.1 defect).
+ * queues, not a boolean (the reference's `calculate_resource_count` defect).
  */
 import type Database from 'better-sqlite3';
 import { dumpJson } from '../../../zaqar/common/json';
@@ -97,7 +97,7 @@ export class SqlQueueController implements QueueController {
 
   async create(name: string, metadata: QueueMetadata, project: Project): Promise<boolean> {
     // The UNIQUE (project, name) constraint makes exactly one creator win,
-    // also across processes; an existing queue keeps its metadata (§9.1).
+    // also across processes; an existing queue keeps its metadata.
     const { changes } = this.insert.run({ project: storedProject(project), name, metadata: jsonBytes(metadata ?? {}) });
     return changes === 1;
   }

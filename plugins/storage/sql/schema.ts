@@ -1,5 +1,5 @@
 /**
- * The management database: Zaqar's own tables (storage-semantics §10.2,
+ * The management database: Zaqar's own tables (`zaqar.storage.sqlalchemy.tables`,
  * alembic revision 007), so a database written by the Python server is read
  * as is, and one written here is readable by it.
  *

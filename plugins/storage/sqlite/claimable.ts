@@ -1,12 +1,11 @@
 /**
- * Finding the claimable head of a queue — shared by claim creation (§6.1)
- * and pop (§8.3).
+ * Finding the claimable head of a queue — shared by claim creation and pop.
  *
  * Claimable = not expired, not delayed, and not under a live claim; each
  * message is checked on its own (the Redis reference stops checking after
- * the first hit and so steals claimed or delayed messages — storage-semantics
- * §6.1 defect). Callers run both steps inside one IMMEDIATE transaction, which
- * makes selection and tagging atomic across processes sharing the file.
+ * the first hit and so steals claimed or delayed messages). Callers run both
+ * steps inside one IMMEDIATE transaction, which makes selection and tagging
+ * atomic across processes sharing the file.
  */
 import type Database from 'better-sqlite3';
 import type { QueueScope } from './message-rows';

@@ -1,5 +1,5 @@
 /**
- * ClaimController of the SQLite message store (storage-semantics §6).
+ * ClaimController of the SQLite message store.
  *
  * A claim is a row in `claims` (id, ttl, expires, updated) plus the claim
  * id/expiry stamped on each message it holds. The claim *record* decides
@@ -9,9 +9,9 @@
  * that still carry the claim.
  *
  * Fixed reference defects: every message is checked individually (no
- * stealing of claimed or delayed messages, §6.1), selection and tagging are
- * one IMMEDIATE transaction (atomic across processes, §13), and the claim
- * count survives release and renewal (§6.3, §6.4).
+ * stealing of claimed or delayed messages), selection and tagging are one
+ * IMMEDIATE transaction (atomic across processes), and the claim count
+ * survives release and renewal.
  */
 import type Database from 'better-sqlite3';
 import { ClaimDoesNotExist } from '../../../zaqar/storage/errors';
@@ -83,7 +83,7 @@ export class SqliteClaimController implements ClaimController {
     this.renewClaim = db.prepare('UPDATE claims SET ttl = @ttl, expires = @expires, updated = @updated WHERE id = @id');
     this.deleteClaim = db.prepare('DELETE FROM claims WHERE id = @id AND project IS @project AND queue = @queue');
 
-    // Lifetime extension (§6.1 step 3, §6.3): a message that would expire
+    // Lifetime extension (on claim and renewal): a message that would expire
     // before its claim does lives on until claim expiry + grace, and reports
     // ttl = claim ttl + grace. (SET expressions all see the old row values.)
     const extendLifetime = `
@@ -98,7 +98,7 @@ export class SqliteClaimController implements ClaimController {
       UPDATE messages
       SET claim_expires = @expires, ${extendLifetime}
       WHERE project IS @project AND queue = @queue AND claim_id = @id AND claim_expires > @now`);
-    // Release (§6.4): claimable at once; ttl extensions and claim counts stay.
+    // Release: claimable at once; ttl extensions and claim counts stay.
     this.releaseMessages = db.prepare(`
       UPDATE messages SET claim_id = NULL, claim_expires = @now
       WHERE project IS @project AND queue = @queue AND claim_id = @id`);
@@ -157,12 +157,12 @@ export class SqliteClaimController implements ClaimController {
     await this.commit.run(() => this.release({ project, queue, id: claimId }, now));
   }
 
-  /** Claim creation, inside one IMMEDIATE transaction (§6.1, §6.6). */
+  /** Claim creation, dead-letter moves included, inside one IMMEDIATE transaction. */
   private claimHead(scope: QueueScope, options: ClaimOptions, now: number): ClaimedRows {
     this.claimable.clearExpiredClaims(scope, now);
     const candidates = this.claimable.take(scope, now, options.limit);
 
-    // Dead-letter mode (§6.6): a message claimed maxClaimCount times already
+    // Dead-letter mode: a message claimed maxClaimCount times already
     // moves to the dead-letter queue instead of being delivered again.
     const deadLetter = activeDeadLetter(options);
     const deliver = deadLetter ? candidates.filter((m) => m.claim_count < deadLetter.maxClaimCount) : candidates;
@@ -180,7 +180,7 @@ export class SqliteClaimController implements ClaimController {
       expires,
       ttl: options.ttl,
       grace: options.grace,
-      // Without dead-lettering the count is not maintained (§6.6).
+      // Without dead-lettering the count is not maintained (as in Zaqar).
       increment: deadLetter ? 1 : 0,
       markers: JSON.stringify(deliver.map((m) => m.marker)),
     });

@@ -1,5 +1,6 @@
 /**
- * Moving messages to a dead-letter queue (storage-semantics §6.6, api-v2 §7.6).
+ * Moving messages to a dead-letter queue (queue metadata `_max_claim_count`
+ * and `_dead_letter_queue`).
  *
  * A moved message keeps its id, body, client id, checksum, creation time and
  * claim count, and arrives in the DLQ (same project, same store) as a fresh
@@ -19,7 +20,7 @@ import type { ClaimOptions, DeadLetterOptions, Project } from '../../../zaqar/st
 /**
  * The dead-letter settings of a claim, or undefined when dead-lettering is
  * off. A null limit (possible in stored metadata) means off — the reference
- * crashes on it (§6.6); a JsonNumber limit (a huge integer) is read as a number.
+ * crashes on it; a JsonNumber limit (a huge integer) is read as a number.
  */
 export function activeDeadLetter(options: ClaimOptions): DeadLetterOptions | undefined {
   const deadLetter = options.deadLetter;

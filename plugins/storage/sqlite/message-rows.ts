@@ -20,7 +20,7 @@ export interface MessageRow {
   checksum: string | null;
 }
 
-/** Named parameters identifying one queue (storage-semantics §1). */
+/** Named parameters identifying one queue: every statement is scoped by (project, queue). */
 export interface QueueScope {
   project: Project;
   queue: string;

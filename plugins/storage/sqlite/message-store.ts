@@ -11,7 +11,7 @@ import { GroupCommit } from './group-commit';
 import { SqliteMessageController } from './messages';
 import { SqliteQueueDataController } from './queue-data';
 
-/** How often expired messages and claims are reaped (architecture.md §12 recommends running gc). */
+/** How often expired messages and claims are reaped. */
 export const GC_INTERVAL_MS = 60_000;
 
 type Now = { now: number };
@@ -69,7 +69,7 @@ export class SqliteMessageStore implements MessageStore {
     }
   }
 
-  /** Driver KPIs for `GET /v2/health` (architecture.md §13), over all queues. */
+  /** Driver KPIs for `GET /v2/health` (`storage_reachable`, `message_volume`), over all queues. */
   async health(): Promise<Record<string, unknown>> {
     const now = Date.now();
     const { total } = this.countLive.get({ now }) ?? { total: 0 };

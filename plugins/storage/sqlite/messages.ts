@@ -1,5 +1,5 @@
 /**
- * MessageController of the SQLite message store (storage-semantics §2-5, §8).
+ * MessageController of the SQLite message store.
  *
  * Every statement is prepared once and scoped by (project, queue); every
  * API call is one statement or one transaction. Writes that read first use
@@ -88,8 +88,8 @@ export class SqliteMessageController implements MessageController {
       INSERT INTO messages (id, project, queue, client_id, ttl, created, expires, delay_expires, body, checksum)
       VALUES (@id, @project, @queue, @clientId, @ttl, @created, @expires, @delayExpires, @body, @checksum)`);
 
-    // Filters run inside the query (storage-semantics §4), so a page is full
-    // whenever enough matching messages exist. The 0/1 flags keep this one
+    // Filters run inside the query, so a page is full whenever enough
+    // matching messages exist. The 0/1 flags keep this one
     // prepared statement for every filter combination.
     this.listPage = db.prepare(`
       SELECT ${MESSAGE_COLUMNS} FROM messages
@@ -198,7 +198,7 @@ export class SqliteMessageController implements MessageController {
         created,
         expires: created + message.ttl * 1000,
         delayExpires: created + message.delay * 1000,
-        // Zaqar stores {} for a message without body (storage-semantics §2).
+        // Zaqar stores {} for a message without body.
         body: message.body === undefined ? '{}' : dumpJson(message.body),
         checksum: message.checksum ?? null,
       }),
@@ -218,7 +218,7 @@ export class SqliteMessageController implements MessageController {
   async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
     if (messageIds.length === 0) return;
     if (claimIds === undefined) {
-      // §8.2: without claim ids, listed messages go regardless of claims.
+      // Without claim ids, listed messages go regardless of claims (as in Zaqar).
       const ids = JSON.stringify(messageIds);
       await this.commit.run(() => this.deleteByIds.run({ project, queue, ids }));
       return;
@@ -270,8 +270,8 @@ function liveClaimOf(message: ClaimState, now: number): string | null {
 /**
  * Decodes a paging marker: the decimal marker of the last message seen.
  * No marker (or '', which Zaqar treats as none) → start at the head.
- * Anything that is not a decimal integer → null: an empty page (§4); so is
- * a number too long to be one of ours (nothing can follow it anyway).
+ * Anything that is not a decimal integer → null: an empty page, as in Zaqar;
+ * so is a number too long to be one of ours (nothing can follow it anyway).
  */
 function parseMarker(marker: string | undefined): number | null {
   if (marker === undefined || marker === '') return 0;

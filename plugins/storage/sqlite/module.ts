@@ -11,7 +11,7 @@ import { openMessageDatabase } from './schema';
 
 export const PLUGIN_NAME = 'sqlite';
 
-/** Opens the database named by the resolved option group (once per store or pool). */
+/** Opens the database named by the resolved option group (once per store, as it will be per pool). */
 export const createSqliteMessageStore: MessageStoreFactory = async (context: MessageStoreContext) => {
   const options = readSqliteMessageStoreOptions(context.options);
   const filename = sqliteFilename(options.uri, { group: SQLITE_MESSAGE_STORE_GROUP, config: context.config });

@@ -60,7 +60,7 @@ export interface SqliteMessageStoreOptions {
 
 /**
  * Types the resolved option group. Missing keys take the declared defaults
- * (so a caller may pass a partial group, e.g. a per-pool overlay).
+ * (so a caller may pass a partial group, e.g. an overlay of a few options).
  */
 export function readSqliteMessageStoreOptions(values: Record<string, unknown>): SqliteMessageStoreOptions {
   const pick = (spec: OptionSpec): unknown => values[spec.name] ?? spec.default;

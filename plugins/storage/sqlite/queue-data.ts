@@ -1,6 +1,6 @@
 /**
  * The message-store side of queue operations: stats and purge
- * (storage-semantics §9.3, §8.5).
+ * (Zaqar's built-in `MessageQueueHandler` stage).
  */
 import type Database from 'better-sqlite3';
 import type {
@@ -47,7 +47,7 @@ export class SqliteQueueDataController implements QueueDataController {
       const { total } = this.countLive.get({ ...scope, now }) ?? { total: 0 };
       const { claimed } = this.countClaimed.get({ ...scope, now }) ?? { claimed: 0 };
       const stats: QueueStats = { messages: { claimed, free: total - claimed, total } };
-      // §9.3: oldest/newest whenever total > 0 — delayed and claimed
+      // oldest/newest whenever total > 0 — delayed and claimed
       // messages included (MongoDB omits them when all are delayed: defect).
       const oldest = this.oldest.get({ ...scope, now });
       const newest = this.newest.get({ ...scope, now });

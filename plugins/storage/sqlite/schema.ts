@@ -4,8 +4,8 @@
  * Conventions every statement of this plugin relies on:
  * - Times are milliseconds since the UNIX epoch, always taken from the
  *   server's `Date.now()`, never from SQLite's clock.
- * - Scope (storage-semantics §1): `project` is NULL for the global namespace
- *   and compared with `project IS @project`, so null and every real project
+ * - Scope: `project` is NULL for the global namespace and compared with
+ *   `project IS @project`, so null and every real project
  *   id (even '') stay distinct; SQLite uses indexes for `IS` like for `=`.
  * - A message is *claimed* iff `claim_id IS NOT NULL AND claim_expires > now`.
  *   A message whose claim expired may keep its stale claim id until it is
@@ -23,8 +23,8 @@ CREATE TABLE IF NOT EXISTS schema_version (
 );
 
 CREATE TABLE IF NOT EXISTS messages (
-  -- Ordering key and paging marker (storage-semantics §4): assigned at post
-  -- time in input order, strictly increasing. AUTOINCREMENT guarantees a
+  -- Ordering key and paging marker: assigned at post time in input
+  -- order, strictly increasing. AUTOINCREMENT guarantees a
   -- value is never handed out twice, even after the newest row was deleted,
   -- so an old marker can never come to denote a newer message.
   marker        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS messages (
   delay_expires INTEGER NOT NULL,           -- created + delay
   claim_id      TEXT,
   claim_expires INTEGER NOT NULL DEFAULT 0,
-  claim_count   INTEGER NOT NULL DEFAULT 0, -- kept across release, renew and expiry (§6.6)
+  claim_count   INTEGER NOT NULL DEFAULT 0, -- kept across release, renew and expiry
   body          TEXT    NOT NULL,           -- JSON text, returned verbatim as RawJson
   checksum      TEXT
 );

@@ -5,7 +5,7 @@ describe('auth/signed-url', () => {
   const now = Date.parse('2026-11-27T00:09:25Z');
 
   it('signs exactly as the reference (literal backslash-n separators)', () => {
-    // Verified against the reference in api-v2.md §9.2.
+    // The signature the reference computes for these inputs.
     const signed = createSignedUrl('test-secret-key', ['/v2/queues/fizbit/messages'], {
       project: 'proj1',
       methods: ['GET'],

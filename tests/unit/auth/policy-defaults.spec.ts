@@ -41,7 +41,7 @@ describe('policy defaults (Zaqar 15)', () => {
     ]);
   });
 
-  it('has the check strings of architecture.md §10.4', () => {
+  it("has the check strings of Zaqar's zaqar.common.policies", () => {
     const rules = defaultPolicyRules();
     expect(rules.context_is_admin).to.equal('role:admin');
     expect(rules.admin_or_owner).to.equal('is_admin:True or project_id:%(project_id)s');

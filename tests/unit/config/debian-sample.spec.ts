@@ -125,12 +125,12 @@ describe("config: Debian's sample /etc/zaqar/zaqar.conf", function () {
       const explained = new Set([
         // zaqar-server sets its own log format (with [project_id:...]).
         'DEFAULT logging_context_format_string',
-        // The dict comma trap (config.md §2.10).
+        // The dict comma trap (a comma in a Dict value starts a new key:value pair).
         'notification subscription_confirmation_email_template',
         'notification unsubscribe_confirmation_email_template',
         // `backend_argument =` is one empty item of a multi-valued option.
         'cache backend_argument',
-        // Zaqar overrides the CORS and policy library defaults at run time (§2.16, §2.17).
+        // Zaqar overrides the CORS and policy library defaults at run time.
         'cors expose_headers',
         'cors allow_methods',
         'cors allow_headers',

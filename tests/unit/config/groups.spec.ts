@@ -6,7 +6,7 @@ function optionOf(group: string, name: string) {
   return CORE_OPTION_GROUPS.find((candidate) => candidate.name === group)?.options.find((option) => option.name === name);
 }
 
-describe('config/groups: the core option groups (config.md Part 2)', () => {
+describe('config/groups: the core option groups', () => {
   it('declares each group once, each option once, each with a help text', () => {
     const names = CORE_OPTION_GROUPS.map((group) => group.name);
     expect(new Set(names).size).to.equal(names.length);
@@ -75,7 +75,7 @@ describe('config/groups: the core option groups (config.md Part 2)', () => {
     expect(cors.allow_headers).to.include('Client-id');
   });
 
-  it('declares every deprecated alias of §2.21', () => {
+  it('declares every deprecated alias Zaqar honours', () => {
     const aliases: Array<[string, string, string | undefined, string]> = [
       ['DEFAULT', 'pooling', undefined, 'sharding'],
       ['drivers', 'message_store', undefined, 'storage'],

@@ -7,7 +7,7 @@ function valuesOf(file: IniFile, section: string, key: string): string[] | undef
   return file.sections.get(section)?.get(key)?.map((value) => value.text);
 }
 
-describe('config/ini: the oslo.config INI dialect (config.md §1.2–1.4)', () => {
+describe('config/ini: the oslo.config INI dialect', () => {
   describe('assignments', () => {
     it('splits at the first of "=" or ":"', () => {
       const file = parseIni(lines('[s]', 'uri = mongodb://h:27017', 'debug: true', 'a:b=c', 'x=y:z'), 'f.conf');
@@ -115,7 +115,7 @@ describe('config/ini: the oslo.config INI dialect (config.md §1.2–1.4)', () =
     });
   });
 
-  describe('sections (§1.3)', () => {
+  describe('sections', () => {
     it('keeps DEFAULT exact and lower-cases every other section name', () => {
       const file = parseIni(lines('[DEFAULT]', 'a = 1', '[default]', 'b = 2', '[Drivers]', 'c = 3', '[DRIVERS]', 'd = 4'), 'f.conf');
       expect([...file.sections.keys()]).to.deep.equal(['DEFAULT', 'default', 'drivers']);

@@ -14,7 +14,7 @@ function textGroup(...body: string[]): Record<string, unknown> {
   return configFrom([lines('[text]', ...body)], { groups: [TEXT_GROUP] }).group('text');
 }
 
-describe('config: $-interpolation of values (config.md §1.5)', () => {
+describe('config: $-interpolation of values', () => {
   it('substitutes $name and ${name} from the same group, before type conversion', () => {
     const config = configFrom([lines('[transport]', 'max_message_ttl = ${max_claim_ttl}', 'max_claim_ttl = 50000', 'max_claim_grace = $max_claim_ttl')]);
     const transport = config.get(TRANSPORT_GROUP);
@@ -71,7 +71,7 @@ describe('config: $-interpolation of values (config.md §1.5)', () => {
     expect(textGroup('a = cost: 5$ or $1 or ${ or $ or $-x')['a']).to.equal('cost: 5$ or $1 or ${ or $ or $-x');
   });
 
-  it('only matches lower-case identifiers (config.md §1.5)', () => {
+  it('only matches lower-case identifiers', () => {
     expect(textGroup('a = $HOME and ${Upper}')['a']).to.equal('$HOME and ${Upper}');
   });
 

@@ -25,7 +25,7 @@ function loadConfigWithoutDacOverride(path: string): string {
   return run.error ? String(run.error) : `${run.stdout.trim()}${run.stderr.trim()}`;
 }
 
-describe('config/load: files, command line and start-up (config.md §1.1)', () => {
+describe('config/load: files, command line and start-up', () => {
   let dir: TempDir;
   beforeEach(() => {
     dir = new TempDir();

@@ -20,7 +20,7 @@ function parseError(type: OptionType, text: string, extra: Partial<OptionSpec> =
   throw new Error(`'${text}' parsed as ${type}`);
 }
 
-describe('config/oslo-types: text → value as oslo.config types (config.md §1.6)', () => {
+describe('config/oslo-types: text → value as oslo.config types', () => {
   describe('boolean', () => {
     it('accepts true/1/on/yes and false/0/off/no in any case', () => {
       for (const word of ['true', 'TRUE', 'True', '1', 'on', 'On', 'yes', 'YES']) {
@@ -127,7 +127,7 @@ describe('config/oslo-types: text → value as oslo.config types (config.md §1.
       expect(parseOptionText(spec('dict'), '')).to.deep.equal({});
     });
 
-    it('reproduces the comma trap of the e-mail templates (config.md §2.10)', () => {
+    it('reproduces the comma trap of the e-mail templates', () => {
       const text =
         'body:You have chosen to subscribe to the queue: {0}. To confirm this subscription, click or visit this link below: {2},' +
         'topic:Hello';
@@ -213,7 +213,7 @@ describe('config/oslo-types: text → value as oslo.config types (config.md §1.
       expect(() => toOptionValue(spec('list'), { a: 'b' })).to.throw(OptionValueError, 'expected a list of strings');
     });
 
-    it('infer the type of undeclared pool options from the JSON value (§2.20)', () => {
+    it('infer the type of undeclared pool options from the JSON value', () => {
       expect(inferOptionType('x')).to.equal('string');
       expect(inferOptionType(4)).to.equal('integer');
       expect(inferOptionType(0.5)).to.equal('float');

@@ -20,7 +20,7 @@ function baseConfig() {
   return config;
 }
 
-describe('config/OsloConfig.withOverrides: per-pool configurations (config.md §2.20)', () => {
+describe('config/OsloConfig.withOverrides: per-pool configurations', () => {
   it('replaces the given values in the copy only', () => {
     const config = baseConfig();
     const before = config.group('drivers:message_store:mongodb');

@@ -4,7 +4,7 @@ import { ConfigError, type OptionGroup, type OptionSpec } from '../../../zaqar/c
 import { configErrorOf, configFrom, lines } from './helpers';
 
 describe('config/OsloConfig: resolving option values as oslo.config does', () => {
-  describe('precedence (config.md §1.1, §1.2)', () => {
+  describe('precedence', () => {
     it('uses the last assignment of a key within a file', () => {
       const config = configFrom([lines('[transport]', 'max_messages_per_page = 15', 'max_messages_per_page = 17')]);
       expect(config.get(TRANSPORT_GROUP).max_messages_per_page).to.equal(17);
@@ -36,7 +36,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
     });
   });
 
-  describe('deprecated names (config.md §1.7, §2.21)', () => {
+  describe('deprecated names', () => {
     it('reads an alias in the same group', () => {
       const config = configFrom([lines('[DEFAULT]', 'sharding = true', '[drivers]', 'storage = redis')]);
       expect(config.get(DEFAULT_GROUP).pooling).to.equal(true);
@@ -95,7 +95,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
     });
   });
 
-  describe('section and key names (config.md §1.3, §1.4)', () => {
+  describe('section and key names', () => {
     it('does not consult [default] for DEFAULT options', () => {
       const config = configFrom([lines('[default]', 'admin_mode = true')]);
       expect(config.get(DEFAULT_GROUP).admin_mode).to.equal(false);
@@ -152,7 +152,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
     });
   });
 
-  describe('empty values (config.md §1.2)', () => {
+  describe('empty values', () => {
     it('mean "" for strings, null for integers and ports, [] for lists, {} for dicts', () => {
       const config = configFrom([
         lines(
@@ -195,7 +195,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
       });
     });
 
-    it('fall into the comma trap of the e-mail template bodies (§2.10)', () => {
+    it('fall into the comma trap of the e-mail template bodies', () => {
       const config = configFrom([
         lines('[notification]', 'unsubscribe_confirmation_email_template = body:Bye, see you: {0},topic:Bye'),
       ]);
@@ -300,7 +300,7 @@ describe('config/OsloConfig: resolving option values as oslo.config does', () =>
     });
   });
 
-  describe('registration (config.md §1.8)', () => {
+  describe('registration', () => {
     const pathOption: OptionSpec = { name: 'path', type: 'string', default: 'zaqar.db', help: 'Database file.' };
     const late: OptionGroup = { name: 'drivers:message_store:sqlite', options: [pathOption] };
 

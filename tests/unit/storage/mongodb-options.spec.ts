@@ -1,5 +1,5 @@
 /**
- * The MongoDB stores' configuration (config.md §2.5, §2.21): option groups
+ * The MongoDB stores' configuration: option groups
  * and their deprecated group, URI handling (fifo scheme, replica sets,
  * TLS, timeouts), the durability rule and write concerns, and which
  * failures are retried or reported as ConnectionError. No server needed.

@@ -1,7 +1,7 @@
 /**
- * The FIFO marker protocol of the MongoDB message store (publisher.ts,
- * storage-semantics §3, §13) against an in-memory queue: collisions back
- * off and renumber, a late write is undone, a lagging counter is repaired
+ * The FIFO marker protocol of the MongoDB message store (publisher.ts)
+ * against an in-memory queue: collisions back off and renumber, a late
+ * write is undone, a lagging counter is repaired
  * without hiding anything, abandoned hidden writes are skipped after the
  * stall window, and the post gives up with MessageConflict.
  */

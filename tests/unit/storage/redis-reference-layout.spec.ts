@@ -5,8 +5,9 @@
  * Zaqar's, so an operator can point this server at an existing Redis.
  *
  * REFERENCE_STORE below is a dump of a Redis that Zaqar 15.0.0's
- * zaqar.storage.redis controllers (Debian's python3-zaqar, with the Lua
- * stand-ins of ../shared/bench/lib/redis-lua) wrote, made with this script
+ * zaqar.storage.redis controllers (Debian's python3-zaqar, with stand-ins
+ * for the `index_messages` and `claim_messages` Lua scripts the package
+ * lacks, written to behave as Zaqar 15's) wrote, made with this script
  * (system python3 with python3-redis, against an empty redis-server):
  *
  *   driver.queue_controller.create('fizbit', {'_default_message_ttl': 3600,

@@ -1,6 +1,6 @@
 /**
- * The Redis stores' `uri` option in every form Zaqar accepts
- * (config.md §2.6, services README §4), with the reference's error
+ * The Redis stores' `uri` option in every form Zaqar accepts (its
+ * `zaqar.storage.redis.driver.ConnectionURI`), with the reference's error
  * messages, and its start-up handling (a bad URI is a configuration error
  * naming the option, which the server prints on one line and exits 2).
  */

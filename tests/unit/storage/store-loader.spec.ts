@@ -1,6 +1,7 @@
 /**
  * The store loader opens stores by plugin name or URI scheme, each with its
- * own option overrides — as pooling opens one store per pool — in one
+ * own option overrides — as pooling (not built yet) is to open one store
+ * per pool — in one
  * process, on real SQLite files.
  */
 import { expect } from 'chai';

@@ -1,7 +1,8 @@
 /**
  * A request as the request stages see it, whatever transport carried it:
- * an HTTP request, or a WebSocket frame (whose action stands for an HTTP
- * method and path, so pre-signed URLs verify the same way).
+ * an HTTP request, or (once a WebSocket transport is built) a WebSocket
+ * frame whose action stands for an HTTP method and path, so pre-signed URLs
+ * verify the same way.
  */
 import type { Credentials, Identity } from '../../auth/strategy';
 import type { RequestContext } from '../context';

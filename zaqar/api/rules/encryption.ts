@@ -1,6 +1,6 @@
 /**
  * Message bodies encrypted at rest on queues with
- * `_enable_encrypt_messages: true` (api-v2.md §6.11, architecture.md §11).
+ * `_enable_encrypt_messages: true` (Zaqar's `zaqar.transport.encryptor`).
  *
  * AES-256-CBC, key = SHA-256 of `[transport] message_encryption_key`, a
  * random 16-byte IV in front of the ciphertext, PKCS#7 padding, base64 —

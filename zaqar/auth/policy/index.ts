@@ -1,6 +1,6 @@
 /**
  * An oslo.policy-compatible policy engine for Zaqar's HTTP v2 resources
- * (architecture.md §10.4). Typical use:
+ * (`zaqar.transport.acl`, `zaqar.common.policies`). Typical use:
  *
  *     const policy = PolicyEnforcer.fromConfig({ policyFile, policyDirs, defaultRule, configDirs }, logger);
  *     if (!policy.enforce('queues:create', credentials)) → 403 Not authorized

@@ -1,7 +1,7 @@
 /**
  * The transports role: one server per name in `[drivers] transport`, each
- * given the operations and the request pipeline (HTTP and WebSocket can
- * run in one process: `transport = wsgi, websocket`).
+ * given the operations and the request pipeline (several transports can run
+ * in one process, e.g. `transport = wsgi, websocket` once WebSocket is built).
  */
 import { ContainerModule } from 'inversify';
 import { Operations } from '../../api/operations';

@@ -1,5 +1,5 @@
 /**
- * [cache] (oslo.cache, config.md §2.19). Zaqar caches two short-lived
+ * [cache] (oslo.cache). Zaqar caches two short-lived
  * lookups only; with the defaults nothing is cached.
  */
 import { defineGroup } from './define';

@@ -1,5 +1,5 @@
 /**
- * [cors] (oslo.middleware, config.md §2.16). The defaults are the ones
+ * [cors] (oslo.middleware). The defaults are the ones
  * Zaqar sets at run time, not the library's (which the sample file shows).
  */
 import { defineGroup } from './define';

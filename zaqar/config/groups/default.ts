@@ -1,5 +1,5 @@
 /**
- * [DEFAULT] (config.md §2.1): Zaqar's own options, zaqar-server's
+ * [DEFAULT] (`zaqar.conf.default`): Zaqar's own options, zaqar-server's
  * command-line-only `daemon`, and oslo.log's options (logging.ts).
  */
 import type { OptionGroup } from '../options';
@@ -43,7 +43,7 @@ const ZAQAR_DEFAULT_OPTIONS = defineOptions<ZaqarDefaultOptions>({
   auth_strategy: {
     type: 'string',
     default: '',
-    // A plain string as in Zaqar: config.md Part 3 resolves `keystone # not a comment`.
+    // A plain string as in Zaqar: `auth_strategy = keystone # not a comment` reads that whole text.
     // Any installed `auth` plugin's name; a name no plugin has stops start-up, listing those there are.
     help: "Authentication: empty (or 'noauth') for none, or 'keystone' (see [keystone_authtoken]).",
   },

@@ -6,7 +6,7 @@
  */
 import type { OptionGroup, OptionSpec } from '../options';
 
-/** The oslo types that resolve to a value of type V (config.md §1.6). */
+/** The oslo types that resolve to a value of type V (oslo-types.ts). */
 export type OptionTypeFor<V> = [NonNullable<V>] extends [boolean]
   ? 'boolean'
   : [NonNullable<V>] extends [number]

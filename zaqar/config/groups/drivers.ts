@@ -1,6 +1,6 @@
 /**
- * [drivers] (config.md §2.2): which plugin serves each role. Names are not
- * restricted here; the plugin registry checks them against what is
+ * [drivers] (`zaqar.conf.drivers`): which plugin serves each role. Names are
+ * not restricted here; the plugin registry checks them against what is
  * installed (third-party plugins included).
  */
 import { defineGroup } from './define';

@@ -1,8 +1,8 @@
 /**
- * [keystone_authtoken] (config.md §2.14): the keystonemiddleware options
- * Zaqar's keystone auth plugin uses, plus the `password` auth plugin's
- * options. Only read when [DEFAULT] auth_strategy = keystone; Debian's
- * sample file sets several of them even when auth is off.
+ * [keystone_authtoken]: the options of keystonemiddleware's `auth_token`
+ * that Zaqar uses, plus the `password` auth plugin's options. Zaqar reads
+ * them only when [DEFAULT] auth_strategy = keystone (no keystone plugin
+ * here yet); Debian's sample file sets several of them even when auth is off.
  */
 import type { OptionGroup } from '../options';
 import { defineOptions } from './define';

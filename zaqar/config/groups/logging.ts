@@ -1,5 +1,5 @@
 /**
- * oslo.log's options, which live in [DEFAULT] (config.md §2.1). Declared so
+ * oslo.log's options, which live in [DEFAULT]. Declared so
  * that an operator's logging settings validate and can be honoured by our
  * logger. Types and defaults as in oslo.log; the format strings use
  * `%(name)s` placeholders and are not affected by `$` interpolation.

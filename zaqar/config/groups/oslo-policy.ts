@@ -1,5 +1,5 @@
 /**
- * [oslo_policy] (config.md §2.17). `policy_file` defaults to policy.yaml,
+ * [oslo_policy] (oslo.policy). `policy_file` defaults to policy.yaml,
  * Zaqar's run-time default (the library default policy.json is what the
  * sample file shows).
  */

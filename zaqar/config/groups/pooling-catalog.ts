@@ -1,4 +1,4 @@
-/** [pooling:catalog] (config.md §2.13). */
+/** [pooling:catalog] (`zaqar.conf.pooling_catalog`). */
 import { defineGroup } from './define';
 
 export interface PoolingCatalogOptions {

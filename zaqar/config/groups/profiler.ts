@@ -1,4 +1,4 @@
-/** [profiler] (osprofiler and Zaqar, config.md §2.18). */
+/** [profiler] (osprofiler's options and Zaqar's `zaqar.conf.profiler`). */
 import { defineGroup } from './define';
 
 export interface ProfilerOptions {

@@ -1,4 +1,4 @@
-/** [signed_url] (config.md §2.11): the key of pre-signed URLs. */
+/** [signed_url] (`zaqar.conf.signed_url`): the key of pre-signed URLs. */
 import { defineGroup } from './define';
 
 export interface SignedUrlOptions {

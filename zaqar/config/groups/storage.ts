@@ -1,7 +1,7 @@
 /**
- * [storage] (config.md §2.12): extra pipeline stages in front of the
- * storage controllers. `message_pipeline = zaqar.notification.notifier`
- * turns notifications on.
+ * [storage] (`zaqar.conf.storage`): extra pipeline stages in front of the
+ * storage controllers. In Zaqar, `message_pipeline =
+ * zaqar.notification.notifier` turns notifications on (no notifier here yet).
  */
 import { defineGroup, type OptionDeclaration } from './define';
 

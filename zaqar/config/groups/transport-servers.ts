@@ -1,8 +1,9 @@
 /**
- * Listen addresses of the two transports: [drivers:transport:wsgi] (§2.3)
- * and [drivers:transport:websocket] (§2.4). Zaqar declares the websocket
- * options with dashes (`external-port`); in the file and here they are
- * written with underscores, the dashed spelling is ignored (§1.4).
+ * Listen addresses of Zaqar's two transports: [drivers:transport:wsgi] and
+ * [drivers:transport:websocket] (no WebSocket transport here yet). Zaqar
+ * declares the websocket options with dashes (`external-port`); in the file
+ * and here they are written with underscores, the dashed spelling is ignored
+ * (oslo reads a file by `dest` name).
  */
 import { defineGroup } from './define';
 

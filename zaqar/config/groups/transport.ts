@@ -1,6 +1,6 @@
 /**
- * [transport] (config.md §2.9): API limits and defaults, with the
- * deprecated names of §2.21 (many from the old [limits:transport] group).
+ * [transport] (`zaqar.conf.transport`): API limits and defaults, with their
+ * deprecated names (many from the old [limits:transport] group).
  */
 import { defineGroup } from './define';
 
@@ -109,7 +109,7 @@ export const TRANSPORT_GROUP = defineGroup<TransportOptions>('transport', 'API l
     choices: ['strict', 'off'],
     help: '"strict": the Client-ID must be a UUID; "off": any string within the length limits below.',
   },
-  // The reference declares these two defaults as strings; they convert like file values (§1.6).
+  // The reference declares these two defaults as strings; they convert like file values.
   min_length_client_id: { type: 'integer', default: '10', help: 'Minimum Client-ID length when client_id_uuid_safe = off.' },
   max_length_client_id: { type: 'integer', default: '36', help: 'Maximum Client-ID length when client_id_uuid_safe = off.' },
   message_delete_with_claim_id: {

@@ -1,7 +1,7 @@
 /**
- * [trustee] (config.md §2.15): the Keystone user that becomes the trustee
- * of trusts created for trust+http(s) subscriptions. Registered in code by
- * the reference, absent from the sample file.
+ * [trustee] (Zaqar's `zaqar.common.auth`): the Keystone user that becomes
+ * the trustee of trusts created for trust+http(s) subscriptions (not built
+ * here yet). Registered in code by the reference, absent from the sample file.
  */
 import type { OptionGroup } from '../options';
 import { defineOptions } from './define';

@@ -1,6 +1,6 @@
 /**
- * Contract of CatalogueController — the queue → pool map used by pooling
- * (architecture.md §5.8, §8.2), for every management store.
+ * Contract of CatalogueController — the queue → pool map of pooling (Zaqar's
+ * `zaqar.storage.pooling`; not built here yet), for every management store.
  */
 import { expect } from 'chai';
 import { QueueNotMapped } from '../../storage/errors';

@@ -1,8 +1,8 @@
 /**
- * Contract of ClaimController (storage-semantics §6, §13; architecture.md
- * §5.3), for every message store — with the reference defects fixed:
- * per-message claim/delay checks, claim counts kept across release, renew
- * and expiry, consistent dead-letter ttl.
+ * Contract of ClaimController (Zaqar's `Claim` controller; concurrent claims
+ * never share a message), for every message store — with the reference
+ * defects fixed: per-message claim/delay checks, claim counts kept across
+ * release, renew and expiry, consistent dead-letter ttl.
  */
 import { expect } from 'chai';
 import { dumpJson } from '../../common/json';
@@ -29,7 +29,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
 
     beforeEach(() => createQueue(fixture(), QUEUE, PROJECT));
 
-    describe('create (§6.1)', () => {
+    describe('create', () => {
       it('claims up to limit messages, oldest first, and tags them with the new claim id', async () => {
         const posted = await postHere(5);
         const { claimId, messages: claimed } = await claimHere({ limit: 3 });
@@ -105,7 +105,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
       });
     });
 
-    describe('get (§6.2)', () => {
+    describe('get', () => {
       it('returns the claim with its messages in FIFO order', async () => {
         const posted = await postHere(3);
         const { claimId } = await claimHere({ ttl: 120 });
@@ -134,7 +134,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
       });
     });
 
-    describe('update (§6.3)', () => {
+    describe('update', () => {
       it('renews the claim with a new ttl', async () => {
         await postHere(2);
         const { claimId } = await claimHere({ ttl: 60 });
@@ -154,7 +154,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
       });
     });
 
-    describe('delete — release (§6.4)', () => {
+    describe('delete — release', () => {
       it('makes the messages claimable at once and ends the claim', async () => {
         const posted = await postHere(2);
         const { claimId } = await claimHere();
@@ -271,7 +271,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
       });
     });
 
-    describe('dead-letter queues (§6.6)', () => {
+    describe('dead-letter queues', () => {
       beforeEach(() => createQueue(fixture(), DLQ, PROJECT));
       const deadLetter: DeadLetterOptions = { maxClaimCount: 2, queue: DLQ };
       const claimAndRelease = async (): Promise<void> => {
@@ -338,7 +338,7 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
       });
     });
 
-    describe('scoping (storage-semantics §1)', () => {
+    describe('scoping', () => {
       it("claims only the queue's own project's messages", async () => {
         const posted = new Map<string | null, string[]>();
         for (const project of PROJECTS) {

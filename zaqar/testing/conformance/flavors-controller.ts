@@ -1,5 +1,5 @@
 /**
- * Contract of FlavorsController (architecture.md §5.7), for every
+ * Contract of FlavorsController (Zaqar's `FlavorsBase`), for every
  * management store. Flavors are project-scoped (null = global namespace).
  */
 import { expect } from 'chai';

@@ -5,7 +5,7 @@
  * plus a cleanup function, and calls the `describe…` suites with them (see
  * sqlite.spec.ts). The suites only use the controller interfaces of
  * zaqar/storage/interfaces.ts, never anything driver-specific, so every
- * message store (SQLite, Redis, MongoDB, Swift) and management store runs
+ * message store (SQLite, Redis, MongoDB, and later ones) and management store runs
  * them unchanged — the mocha counterpart of Zaqar's
  * zaqar/tests/unit/storage/base.py.
  */

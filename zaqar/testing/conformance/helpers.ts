@@ -87,7 +87,7 @@ export async function expectError<E extends Error>(
 }
 
 /**
- * Bodies that must round-trip exactly (storage-semantics §2): JSON of every
+ * Bodies that must round-trip exactly: JSON of every
  * kind, unicode, and numbers JavaScript cannot hold (kept as JsonNumber).
  */
 export const SAMPLE_BODIES: readonly unknown[] = [

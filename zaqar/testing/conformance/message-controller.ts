@@ -1,6 +1,6 @@
 /**
- * Contract of MessageController (storage-semantics §1-5, §7, §8;
- * architecture.md §5.2), for every message store.
+ * Contract of MessageController (Zaqar's `Message` controller), for every
+ * message store.
  */
 import { expect } from 'chai';
 import { dumpJson } from '../../common/json';
@@ -247,7 +247,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       });
     });
 
-    describe('delete (storage-semantics §8.1)', () => {
+    describe('delete', () => {
       it('succeeds silently for unknown and malformed ids and unknown queues', async () => {
         const posted = await postHere(2);
         await messages().delete(QUEUE, '00000000-0000-4000-8000-000000000000', PROJECT);
@@ -317,7 +317,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       });
     });
 
-    describe('bulkDelete (storage-semantics §8.2)', () => {
+    describe('bulkDelete', () => {
       it('without claim ids deletes the listed messages regardless of claims', async () => {
         const [claimed, free, kept] = await postHere(3);
         await claimHere(1);
@@ -351,7 +351,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       });
     });
 
-    describe('pop (storage-semantics §8.3)', () => {
+    describe('pop', () => {
       it('removes and returns the oldest messages, up to the limit', async () => {
         const posted = await postHere(5);
         const popped = await messages().pop(QUEUE, 3, PROJECT);
@@ -452,7 +452,7 @@ export function describeMessageController(name: string, make: MakeMessageStoreFi
       });
     });
 
-    describe('scoping (storage-semantics §1)', () => {
+    describe('scoping', () => {
       async function postEverywhere(): Promise<Map<string | null, string[]>> {
         const posted = new Map<string | null, string[]>();
         for (const [i, project] of PROJECTS.entries()) {

@@ -1,5 +1,5 @@
 /**
- * Contract of PoolsController (architecture.md §5.6, §8.3, §8.5), for every
+ * Contract of PoolsController (Zaqar's `PoolsBase`), for every
  * management store. Where the reference stores disagree, the contract is:
  * a URI belongs to one pool (PoolAlreadyExists), getPoolsByFlavor(null)
  * returns the pools without a flavor, and the last pool of an existing

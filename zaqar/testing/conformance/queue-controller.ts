@@ -1,6 +1,6 @@
 /**
- * Contract of the management store's QueueController (storage-semantics
- * §9.1; architecture.md §5.1), for every management store. Listing filters
+ * Contract of the management store's QueueController (Zaqar's `Queue`
+ * controller), for every management store. Listing filters
  * (`name`, metadata `filters`) and `count` are part of the contract although
  * the reference Redis and SQL stores ignore or break them.
  */
@@ -19,7 +19,7 @@ export function describeQueueController(name: string, make: MakeManagementStoreF
     const names = (items: { name: string }[]) => items.map((q) => q.name);
 
     describe('lifecycle', () => {
-      it('creates a queue once; a second create keeps the metadata (§9.1)', async () => {
+      it('creates a queue once; a second create keeps the metadata', async () => {
         expect(await queues().create('fizbit', { description: 'first' }, PROJECT)).to.equal(true);
         expect(await queues().create('fizbit', { description: 'second' }, PROJECT)).to.equal(false);
         expect(await queues().get('fizbit', PROJECT)).to.deep.equal({ description: 'first' });
@@ -118,7 +118,7 @@ export function describeQueueController(name: string, make: MakeManagementStoreF
       });
     });
 
-    describe('scoping (storage-semantics §1)', () => {
+    describe('scoping', () => {
       it('keeps the same name in different projects and the global namespace apart', async () => {
         for (const [i, project] of PROJECTS.entries()) {
           expect(await queues().create('shared', { owner: i }, project)).to.equal(true);

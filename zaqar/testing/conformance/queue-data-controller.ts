@@ -1,6 +1,6 @@
 /**
- * Contract of QueueDataController — stats and purge (storage-semantics
- * §9.3, §8.5; architecture.md §7.1), for every message store.
+ * Contract of QueueDataController — stats and purge (Zaqar's built-in
+ * `MessageQueueHandler` stage), for every message store.
  */
 import { expect } from 'chai';
 import { ClaimDoesNotExist } from '../../storage/errors';

@@ -1,5 +1,5 @@
 /**
- * Claim scripts (storage-semantics §6). See common.ts for the conventions.
+ * Claim scripts. See common.ts for the conventions.
  *
  * A claim is the hash `<claim id>` {id, t, e, n}, the list
  * `messages.<claim id>` (keys.ts) and an entry in the queue's claims set (score =
@@ -8,10 +8,10 @@
  *
  * Reference defects fixed here: every candidate's claim state and delay is
  * checked (the reference's script claimed everything after the first free
- * message, stealing live claims' and delayed messages, §6.1); extending a
- * message also extends its key TTL (§5); the claim count survives renewal
- * and release (§6.3, §6.4); the dead-letter move happens in the same atomic
- * step as the claim and the moved message arrives unclaimed (§6.6).
+ * message, stealing live claims' and delayed messages); extending a message
+ * also extends its key TTL; the claim count survives renewal and release;
+ * the dead-letter move happens in the same atomic step as the claim and the
+ * moved message arrives unclaimed.
  */
 import { lua } from '../lua';
 import { COMMON_LUA } from './common';
@@ -70,7 +70,7 @@ while taken < limit and scanned < budget do
         redis.call('HMSET', id, 'c', claim_id, 'c.e', claim_expires)
         if max_claims then redis.call('HSET', id, 'c.c', count + 1) end
         if expires < claim_expires then
-          -- The message must outlive its claim: claim expiry + grace (§6.1 step 3).
+          -- The message must outlive its claim: claim expiry + grace.
           expires = claim_expires + grace
           redis.call('HMSET', id, 't', ttl + grace, 'e', expires)
           redis.call('ZADD', expiries, expires, id)
@@ -156,7 +156,7 @@ return out
 );
 
 /**
- * Renews a live claim (§6.3): new expiry and ttl; each of its messages that
+ * Renews a live claim: new expiry and ttl; each of its messages that
  * would expire before the new claim expiry lives until it + grace, key TTL
  * included. Claim counts are not touched.
  *
@@ -198,7 +198,7 @@ return 1
 );
 
 /**
- * Releases a claim of this queue (§6.4): its messages become claimable at
+ * Releases a claim of this queue: its messages become claimable at
  * once (claim id cleared, claim expiry now); ttl extensions and claim
  * counts stay. Unknown ids and other queues' claims: nothing happens.
  *

@@ -10,7 +10,7 @@
  * - A message is visible only while its id is a member of its queue's
  *   message set (`KEYS[1]`), its hash exists and `e * 1000 > now`. The
  *   scripts check the membership themselves: hashes are keyed by bare ids,
- *   and the reference trusted any id it was given (storage-semantics §1.1).
+ *   and the reference trusted any id it was given (another tenant's too).
  * - It is claimed while `c` is non-empty and `c.e * 1000 > now`; an expired
  *   claim is no claim, whatever id `c` still holds.
  * - The key TTL of a message always outlasts its logical expiry (by

@@ -1,7 +1,6 @@
 /**
- * Message scripts (storage-semantics §3, §4, §8). Each is one round trip
- * and atomic. See common.ts for the conventions (ARGV[1] = now in ms,
- * membership and expiry checks, key TTLs).
+ * Message scripts. Each is one round trip and atomic. See common.ts for the
+ * conventions (ARGV[1] = now in ms, membership and expiry checks, key TTLs).
  */
 import { lua } from '../lua';
 import { COMMON_LUA } from './common';
@@ -10,7 +9,7 @@ import { COMMON_LUA } from './common';
 export const SCAN_BUDGET = 1000;
 
 /**
- * Posts a batch (§3): every hash with its TTL, ranks in input order from the
+ * Posts a batch: every hash with its TTL, ranks in input order from the
  * queue's counter, the expiry index, and the queue in msgset_index — all in
  * one atomic step, so readers see the whole batch or none of it.
  *
@@ -44,7 +43,7 @@ return count
 );
 
 /**
- * One page of a listing (§4), filters applied inside the walk so pages are
+ * One page of a listing, filters applied inside the walk so pages are
  * full when enough messages exist. Walks ranks after `after` (exclusive)
  * until `limit` messages matched, the set ended or `budget` ids were seen.
  *
@@ -95,7 +94,7 @@ return reply
 );
 
 /**
- * Messages by id (get and bulk get, §5): only members of this queue's set,
+ * Messages by id (get and bulk get): only members of this queue's set,
  * not expired; claimed and delayed ones included. Unknown ids are skipped.
  *
  * KEYS: message set
@@ -116,7 +115,7 @@ return out
 
 /**
  * The oldest (1) or newest (-1) live message, claimed and delayed ones
- * included (§4 `first`); expired or vanished ids at the ends are stepped
+ * included (Zaqar's `first`); expired or vanished ids at the ends are stepped
  * over (the reference reported such a queue as empty).
  *
  * KEYS: message set
@@ -219,7 +218,7 @@ return {'OK', removed}
 );
 
 /**
- * Pop (§8.3): removes and returns up to `limit` claimable messages, oldest
+ * Pop: removes and returns up to `limit` claimable messages, oldest
  * first — each checked on its own (not claimed, not delayed, not expired).
  * Walks at most `budget` ids; the caller continues from `last`.
  *

@@ -1,6 +1,5 @@
 /**
- * Pools, flavors and catalogue scripts of the management store
- * (architecture.md §5.6-5.8, storage-semantics §10.3).
+ * Pools, flavors and catalogue scripts of the management store.
  *
  * Kept from Zaqar's layout: the `pools` set of `<pool>.pools` hashes
  * {pl, u, w, o, f}, the `flavors` set of `<flavor>.flavors` hashes

@@ -1,7 +1,6 @@
 /**
- * Queue-level data scripts: stats (storage-semantics §9.3), purge (§8.5)
- * and garbage collection (architecture.md §12). See common.ts for the
- * conventions.
+ * Queue-level data scripts: stats, purge and garbage collection. See
+ * common.ts for the conventions.
  */
 import { lua } from '../lua';
 import { COMMON_LUA } from './common';

@@ -1,5 +1,5 @@
 /**
- * Queue record scripts of the management store (storage-semantics §9.1).
+ * Queue record scripts of the management store.
  * A queue exists iff `P.Q` is a member of `P.queues_set` (score 1, so the
  * set is ordered by name); its hash `P.Q` holds `c` 0, `cl` 0, `m`
  * (MessagePack metadata), `t` (creation time) and, when MessagePack cannot

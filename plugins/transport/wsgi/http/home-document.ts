@@ -1,6 +1,7 @@
 /**
- * The JSON-home documents of v2 (api-v2.md §3) and v1.1, resource for resource as Zaqar 15
- * serves it. Admin resources are appended when `[DEFAULT] admin_mode` is on.
+ * The JSON-home documents of v2 (`GET /v2/`) and v1.1, resource for resource
+ * as Zaqar 15 serves it. Admin resources are appended when `[DEFAULT]
+ * admin_mode` is on.
  */
 /* eslint-disable */
 
@@ -395,7 +396,7 @@ export const V2_ADMIN_RESOURCES: Record<string, unknown> = {
   }
 };
 
-/** API v1.1 (api-v1_1-delta.md §1.7). */
+/** API v1.1 (`GET /v1.1/`; Zaqar's `zaqar.transport.wsgi.v1_1`). */
 export const V1_1_PUBLIC_RESOURCES: Record<string, unknown> = {
   "rel/queues": {
     "href-template": "/v1.1/queues{?marker,limit,detailed}",

@@ -1,6 +1,6 @@
 /**
  * Query strings as Zaqar reads them (falcon with `auto_parse_qs_csv = True`
- * and `keep_blank_qs_values = False`, api-v2.md §1.8):
+ * and `keep_blank_qs_values = False`):
  *
  * - `?limit=` (blank) counts as absent;
  * - a comma splits a value into a list *before* percent-decoding, so `%2C`
