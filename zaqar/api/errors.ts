@@ -41,7 +41,18 @@ export type DomainErrorCode =
   /** The store gave up writing because of concurrent writers (Zaqar's MessageConflict). */
   | 'message_conflict'
   /** The store failed or cannot be reached; `cause` says why (logged, never sent). */
-  | 'unavailable';
+  | 'unavailable'
+  // Pools and flavors (admin).
+  /** A pool whose store does not offer what the other pools of its flavor offer. */
+  | 'pool_incompatible'
+  /** Deleting a pool that still serves queues. */
+  | 'pool_has_queues'
+  /** Deleting the last pool of a flavor (Zaqar's MongoDB and Redis rule). */
+  | 'pool_in_use_by_flavor'
+  /** A flavor that cannot be created (no pools, or a pool that does not exist). */
+  | 'flavor_refused'
+  /** A flavor update naming a pool that does not exist. */
+  | 'flavor_update_refused';
 
 export class DomainError extends Error {
   constructor(

@@ -13,8 +13,8 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { Operations } from '../api/operations';
 import type { Logger } from '../common/logger';
-import { DEFAULT_GROUP, DRIVERS_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, SIGNED_URL_GROUP, STORAGE_GROUP, TRANSPORT_GROUP } from '../config/groups';
-import { ConfigError, type Config, type OptionGroup } from '../config/options';
+import { DEFAULT_GROUP, DRIVERS_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, POOLING_CATALOG_GROUP, SIGNED_URL_GROUP, STORAGE_GROUP, TRANSPORT_GROUP } from '../config/groups';
+import type { Config, OptionGroup } from '../config/options';
 import { contributions } from '../di/contributions';
 import { resolve, resolveAsync } from '../di/token';
 import { PluginLoader } from '../plugins/loader';
@@ -47,7 +47,7 @@ export interface BootstrapOptions {
   registry?: PluginRegistry;
 }
 
-const CORE_GROUPS_READ: readonly OptionGroup[] = [DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP, SIGNED_URL_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, STORAGE_GROUP];
+const CORE_GROUPS_READ: readonly OptionGroup[] = [DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP, SIGNED_URL_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, STORAGE_GROUP, POOLING_CATALOG_GROUP];
 
 export function discoverPlugins(config: Config, logger: Logger): PluginRegistry {
   const registry = new PluginRegistry(logger);
@@ -68,9 +68,6 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   const container = new Container();
   const plugins = new PluginLoader(container, registry, config);
   const selection = selectPlugins(config, plugins);
-  if (config.get(DEFAULT_GROUP).pooling) {
-    throw new ConfigError('pooling is not supported by this release yet', { group: 'DEFAULT', option: 'pooling' });
-  }
   container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(selection.transports));
 
   const lifetime = resolve(container, Lifetime);

@@ -5,7 +5,6 @@
  * `PoolsBase._check_capabilities`).
  */
 import type { Logger } from '../common/logger';
-import { token } from '../di/token';
 import type { PluginRegistry } from '../plugins/registry';
 import { PoolCapabilitiesMismatch } from '../storage/errors';
 import type { Capability, CatalogueEntry, ManagementStore } from '../storage/interfaces';
@@ -84,4 +83,3 @@ export class PoolingAdmin {
     return this.management.catalogueController.listByPool(pool);
   }
 }
-export const PoolingAdminToken = token<PoolingAdmin>('PoolingAdmin');

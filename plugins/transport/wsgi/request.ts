@@ -39,6 +39,7 @@ export function toHttpRequest(req: Request, body: Buffer | undefined, requestId:
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
+    relativeUri: url,
     params: (req.params ?? {}) as Record<string, string>,
     query: QueryParams.parse(q < 0 ? '' : url.slice(q + 1)),
     header: (name) => {

@@ -42,6 +42,7 @@ export class RestifyTransport implements Transport {
       pipeline: context.pipeline,
       logger: context.logger,
       adminMode: defaults.admin_mode,
+      pooling: defaults.pooling,
       deprecatedVersions: defaults.enable_deprecated_api_versions,
       limits,
     });

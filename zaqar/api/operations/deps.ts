@@ -5,6 +5,7 @@
  * `unavailable`, so an operation only ever throws DomainError.
  */
 import type { Logger } from '../../common/logger';
+import type { PoolingAdmin } from '../../pooling/admin';
 import type { Storage } from '../../storage/storage';
 import { asDomainError, DomainError, type DomainErrorCode } from '../errors';
 import type { ApiProfile } from '../profile';
@@ -19,6 +20,8 @@ export interface OperationDeps {
   cipher: MessageCipher;
   logger: Logger;
   profile: ApiProfile;
+  /** With `[DEFAULT] pooling`: what the pool and flavor operations need beyond the management store. */
+  pooling?: PoolingAdmin;
 }
 
 /** Runs a validator check; its ValidationFailed becomes a DomainError with `code` and the validator's text. */

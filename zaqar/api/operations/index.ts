@@ -5,8 +5,10 @@
  */
 import type { ApiProfile } from '../profile';
 import { ClaimOperations } from './claims';
+import { FlavorOperations } from './flavors';
 import type { OperationDeps } from './deps';
 import { MessageOperations } from './messages';
+import { PoolOperations } from './pools';
 import { QueueOperations } from './queues';
 import { ShareOperations } from './share';
 import { SystemOperations } from './system';
@@ -18,6 +20,9 @@ export interface OperationSet {
   readonly claims: ClaimOperations;
   readonly share: ShareOperations;
   readonly system: SystemOperations;
+  /** Admin: usable with `[DEFAULT] pooling` only. */
+  readonly pools: PoolOperations;
+  readonly flavors: FlavorOperations;
 }
 
 export class Operations {
@@ -37,6 +42,8 @@ export class Operations {
         claims: new ClaimOperations(deps),
         share: new ShareOperations(deps),
         system: new SystemOperations(deps),
+        pools: new PoolOperations(deps),
+        flavors: new FlavorOperations(deps),
       };
       this.sets.set(profile.id, set);
     }
@@ -44,4 +51,4 @@ export class Operations {
   }
 }
 
-export type { ClaimOperations, MessageOperations, QueueOperations, ShareOperations, SystemOperations };
+export type { ClaimOperations, FlavorOperations, MessageOperations, PoolOperations, QueueOperations, ShareOperations, SystemOperations };

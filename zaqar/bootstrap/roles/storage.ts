@@ -5,7 +5,11 @@
  */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import { Logger } from '../../common/logger';
+import { DEFAULT_GROUP, POOLING_CATALOG_GROUP } from '../../config/groups';
 import { Config } from '../../config/options';
+import { PoolingAdmin } from '../../pooling/admin';
+import { Catalog, type CatalogSettings } from '../../pooling/catalog';
+import { PooledMessageStore } from '../../pooling/pooled-store';
 import { resolve, resolveAsync } from '../../di/token';
 import { PluginLoader } from '../../plugins/loader';
 import { ManagementStore, MessageStore } from '../../storage/interfaces';
@@ -55,6 +59,9 @@ async function buildStages(ctx: ResolutionContext): Promise<StagesByResource> {
   return stages;
 }
 
+/** How long an API node trusts a queue's placement and a pool's record (Zaqar's catalog cache: 10 s). */
+const CATALOG_CACHE_TTL_MS = 10_000;
+
 export const storageRole = new ContainerModule(({ bind }) => {
   bind(StoreLoader)
     .toDynamicValue((ctx) => new StoreLoader(resolve(ctx, PluginLoader), resolve(ctx, Config), resolve(ctx, Logger)))
@@ -67,10 +74,40 @@ export const storageRole = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(MessageStore)
     .toDynamicValue(async (ctx) => {
-      const plugin = resolve(ctx, PluginSelection).messageStore.name;
       const managementStore = await resolveAsync(ctx, ManagementStore);
+      if (resolve(ctx, Config).get(DEFAULT_GROUP).pooling) {
+        const pooled = new PooledMessageStore(await resolveAsync(ctx, Catalog), managementStore, resolve(ctx, Logger).child({ component: 'pooling' }));
+        return closedAtExit(ctx, 'pools', pooled);
+      }
+      const plugin = resolve(ctx, PluginSelection).messageStore.name;
       return closedAtExit(ctx, 'message store', await resolve(ctx, StoreLoader).openMessageStore({ plugin }, managementStore));
     })
+    .inSingletonScope();
+  // Pooling (`[DEFAULT] pooling`): the catalog, and what the pool and flavor operations use.
+  bind(Catalog)
+    .toDynamicValue(async (ctx) => {
+      const config = resolve(ctx, Config);
+      const loader = resolve(ctx, StoreLoader);
+      const managementStore = await resolveAsync(ctx, ManagementStore);
+      const virtualPlugin = resolve(ctx, PluginSelection).messageStore.name;
+      const settings: CatalogSettings = {
+        ttlMs: CATALOG_CACHE_TTL_MS,
+        openVirtualPool: config.get(POOLING_CATALOG_GROUP).enable_virtual_pool
+          ? () => loader.openMessageStore({ plugin: virtualPlugin, label: 'virtual pool' }, managementStore)
+          : undefined,
+      };
+      return new Catalog(managementStore, loader, settings, resolve(ctx, Logger).child({ component: 'catalog' }));
+    })
+    .inSingletonScope();
+  bind(PoolingAdmin)
+    .toDynamicValue(async (ctx) =>
+      new PoolingAdmin(
+        await resolveAsync(ctx, ManagementStore),
+        resolve(ctx, StoreLoader),
+        resolve(ctx, PluginLoader).registry,
+        resolve(ctx, Logger).child({ component: 'pooling' }),
+      ),
+    )
     .inSingletonScope();
   bind(PipelineStages).toDynamicValue(buildStages).inSingletonScope();
   bind(Storage)

@@ -20,6 +20,16 @@ export function readJsonDocument(req: HttpRequest): unknown {
   }
 }
 
+/** The JSON document as Zaqar's `wsgi_utils.load` reads pool and flavor documents: one message for any malformed body. */
+export function readLoadedDocument(req: HttpRequest): unknown {
+  try {
+    return parseJsonBody(req.body ?? Buffer.alloc(0));
+  } catch (err) {
+    if (err instanceof JsonParseError) throw invalidBody('JSON could not be parsed.');
+    throw err;
+  }
+}
+
 /** The request's body for an operation: Content-Length as its size, parsed on demand. */
 export function jsonBody(req: HttpRequest, read: (req: HttpRequest) => unknown = readJsonDocument): RequestBody {
   return { size: req.contentLength, document: () => read(req) };

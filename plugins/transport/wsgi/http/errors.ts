@@ -69,6 +69,12 @@ const RENDERINGS: Record<Exclude<DomainErrorCode, 'unavailable'>, Rendering> = {
   message_not_claimed: withText(400, 'Unable to delete'),
   claim_invalid: withText(400, 'Unable to delete'),
   message_conflict: (err) => serviceUnavailable('No messages could be enqueued.', err.cause ?? err),
+  pool_incompatible: withText(400, 'Unable to create pool'),
+  // Beyond Zaqar (which deletes the pool and strands its queues' messages).
+  pool_has_queues: withText(409, 'Resource conflict'),
+  pool_in_use_by_flavor: withText(403, 'Unable to delete'),
+  flavor_refused: withText(400, 'Unable to create'),
+  flavor_update_refused: withText(400, 'updatefail'),
 };
 
 /**

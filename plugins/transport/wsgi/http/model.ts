@@ -9,6 +9,8 @@ export interface HttpRequest {
   method: string;
   /** The path as received (percent-encoded); hrefs and Location headers are built from it. */
   path: string;
+  /** Path and query string as received (falcon's `relative_uri`, for `Content-Location`). */
+  relativeUri: string;
   /** Route parameters, percent-decoded (`queue_name`, `message_id`, `claim_id`, ...). */
   params: Record<string, string>;
   query: QueryParams;

@@ -4,10 +4,12 @@
  * serves it and the sentence of its 503. The JSON-home documents describe
  * the same table (tests/unit/transport/wsgi/routes.spec.ts checks that they agree).
  */
-import type { Operations } from '../../../../zaqar/api/operations';
+import type { Operations, OperationSet } from '../../../../zaqar/api/operations';
 import type { ApiLimits } from '../../../../zaqar/api/settings';
 import { ClaimsPresenter } from '../presenters/claims';
+import { FlavorsPresenter } from '../presenters/flavors';
 import { MessagesPresenter } from '../presenters/messages';
+import { PoolsPresenter } from '../presenters/pools';
 import { QueuesPresenter } from '../presenters/queues';
 import { SharePresenter } from '../presenters/share';
 import { SystemPresenter, versions } from '../presenters/system';
@@ -33,6 +35,8 @@ export interface Route {
 export interface RouteSettings {
   /** `[DEFAULT] admin_mode`: mount /health (and the admin half of the home documents). */
   adminMode: boolean;
+  /** `[DEFAULT] pooling`: with admin_mode, mount /pools (and, v2, /flavors). */
+  pooling: boolean;
   /** `[DEFAULT] enable_deprecated_api_versions`. */
   deprecatedVersions: readonly string[];
   limits: ApiLimits;
@@ -105,6 +109,45 @@ function versionRoutes(operations: Operations, version: HttpVersion, settings: R
   }
   if (settings.adminMode) {
     routes.push({ path: `${v}/health`, operations: { GET: op('health:get', system.health, 'Health status could not be read.') } });
+  }
+  if (settings.adminMode && settings.pooling) routes.push(...poolingRoutes(ops, version, op));
+  return routes;
+}
+
+/** The admin resources of pooling: pools (v2, v1.1) and flavors (v2; v1.1's legacy pool-group flavors are not served). */
+function poolingRoutes(
+  ops: OperationSet,
+  version: HttpVersion,
+  op: (rule: string, handler: HttpHandler, unavailable?: HttpOperation['unavailable']) => HttpOperation,
+): Route[] {
+  const v = version.prefix;
+  const pools = new PoolsPresenter(ops, version);
+  const routes: Route[] = [
+    { path: `${v}/pools`, operations: { GET: op('pools:get_all', pools.list, 'Pools could not be listed.') } },
+    {
+      path: `${v}/pools/:pool_name`,
+      operations: {
+        GET: op('pools:get', pools.get, 'Pool could not be read.'),
+        PUT: op('pools:create', pools.create, 'Pool could not be created.'),
+        PATCH: op('pools:update', pools.update, 'Pool could not be updated.'),
+        DELETE: op('pools:delete', pools.delete, 'Pool could not be deleted.'),
+      },
+    },
+  ];
+  if (version.id === '2') {
+    const flavors = new FlavorsPresenter(ops);
+    routes.push(
+      { path: `${v}/flavors`, operations: { GET: op('flavors:get_all', flavors.list, 'Flavors could not be listed.') } },
+      {
+        path: `${v}/flavors/:flavor_name`,
+        operations: {
+          GET: op('flavors:get', flavors.get, 'Flavor could not be read.'),
+          PUT: op('flavors:create', flavors.create, 'Flavor could not be created.'),
+          PATCH: op('flavors:update', flavors.update, 'Flavor could not be updated.'),
+          DELETE: op('flavors:delete', flavors.delete, 'Flavor could not be deleted.'),
+        },
+      },
+    );
   }
   return routes;
 }

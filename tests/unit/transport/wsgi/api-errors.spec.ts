@@ -30,6 +30,7 @@ function request(method: string, path: string, params: Record<string, string>, b
   return {
     method,
     path,
+    relativeUri: path,
     params,
     query: QueryParams.parse(''),
     header: (name) => headers[name],
@@ -60,7 +61,7 @@ describe('transport/wsgi: storage failures', () => {
       extraSpecStage,
       policyStage(policy),
     ]);
-    const api = new HttpApi({ operations, pipeline, logger, adminMode: false, deprecatedVersions: [], limits });
+    const api = new HttpApi({ operations, pipeline, logger, adminMode: false, pooling: false, deprecatedVersions: [], limits });
     const route = (path: string): Route => api.routes.find((r) => r.path === path) as Route;
     return { api, logger, route, policy };
   }
