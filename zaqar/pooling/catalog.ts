@@ -175,6 +175,12 @@ export class Catalog {
     this.placements.set(placementKey(queue, project), { pool: pool.name, expires: this.now() + this.settings.ttlMs });
   }
 
+  /** Puts the queue on `pool`, whether it was placed before or not (its data must already be there, or none). */
+  async place(queue: string, project: Project, pool: string): Promise<void> {
+    await this.management.catalogueController.insert(project, queue, pool);
+    this.placements.set(placementKey(queue, project), { pool, expires: this.now() + this.settings.ttlMs });
+  }
+
   /** Forgets the queue's placement (its data is already gone). */
   async deregister(queue: string, project: Project): Promise<void> {
     this.placements.delete(placementKey(queue, project));

@@ -43,7 +43,10 @@ export class PooledMessageStore implements MessageStore {
   ) {
     const route = (queue: string, project: string | null) => catalog.storeFor(queue, project);
     this.messageController = new RoutingMessageController(route);
-    this.claimController = new RoutingClaimController(route);
+    this.claimController = new RoutingClaimController(route, {
+      poolOf: (queue, project) => catalog.poolOf(queue, project),
+      place: (queue, project, pool) => catalog.place(queue, project, pool),
+    });
     this.queueDataController = new RoutingQueueDataController(route);
     this.queueLifecycle = {
       // Placed before the management store records the queue, so no queue exists without a pool.

@@ -5,6 +5,14 @@
  * answers as Zaqar's pooling driver does: posts, gets and `first` fail with
  * QueueDoesNotExist, listings are empty, deletes are no-ops; claims get
  * nothing, and a claim id is unknown.
+ *
+ * Dead-lettering happens inside one store, so a dead-letter queue must live
+ * on the pool of the queue it serves (Zaqar requires it and strands the
+ * messages otherwise). Before a claim that may dead-letter, the router
+ * places a dead-letter queue that no pool holds yet, or that is still
+ * empty, on the claimed queue's pool; one that holds messages elsewhere
+ * gets the moved messages forwarded (posted there, then deleted here: new
+ * ids, claim counts start again).
  */
 import { ClaimDoesNotExist, QueueDoesNotExist } from '../storage/errors';
 import type {
@@ -63,12 +71,45 @@ export class RoutingMessageController implements MessageController {
   }
 }
 
+/** What the claim router needs to keep a dead-letter queue beside its queue. */
+export interface DeadLetterPlacement {
+  poolOf(queue: string, project: Project): Promise<string | undefined>;
+  /** Puts `queue` on `pool` (a new catalogue entry, or a changed one). */
+  place(queue: string, project: Project, pool: string): Promise<void>;
+}
+
 export class RoutingClaimController implements ClaimController {
-  constructor(private readonly route: StoreRouter) {}
+  constructor(
+    private readonly route: StoreRouter,
+    private readonly placement?: DeadLetterPlacement,
+  ) {}
 
   async create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }> {
     const store = await this.route(queue, project);
-    return store ? store.claimController.create(queue, options, project) : { claimId: null, messages: [] };
+    if (store === undefined) return { claimId: null, messages: [] };
+    const forwardTo = options.deadLetter ? await this.keepDeadLettersBeside(queue, options.deadLetter.queue, project, store) : undefined;
+    const claim = await store.claimController.create(queue, options, project);
+    if (forwardTo !== undefined) await forward(store, forwardTo, options.deadLetter!.queue, project);
+    return claim;
+  }
+
+  /**
+   * Makes the dead-letter queue live on the queue's pool when it can; returns
+   * the store that serves it when it stays elsewhere (moved messages are
+   * then forwarded there).
+   */
+  private async keepDeadLettersBeside(queue: string, deadLetters: string, project: Project, store: MessageStore): Promise<MessageStore | undefined> {
+    if (this.placement === undefined) return undefined;
+    const pool = await this.placement.poolOf(queue, project);
+    const current = await this.placement.poolOf(deadLetters, project);
+    if (pool === undefined || current === pool) return undefined;
+    const elsewhere = await this.route(deadLetters, project);
+    const empty = elsewhere === undefined || (await elsewhere.queueDataController.stats(deadLetters, project)).messages.total === 0;
+    if (empty) {
+      await this.placement.place(deadLetters, project, pool);
+      return undefined;
+    }
+    return elsewhere === store ? undefined : elsewhere;
   }
   async get(queue: string, claimId: string, project: Project): Promise<ClaimInfo> {
     const store = await this.route(queue, project);
@@ -82,6 +123,16 @@ export class RoutingClaimController implements ClaimController {
   }
   async delete(queue: string, claimId: string, project: Project): Promise<void> {
     await (await this.route(queue, project))?.claimController.delete(queue, claimId, project);
+  }
+}
+
+/** Moves whatever the dead-letter queue holds in `from` to `to` (posted there, then deleted here). */
+async function forward(from: MessageStore, to: MessageStore, queue: string, project: Project): Promise<void> {
+  for (;;) {
+    const page = await from.messageController.list(queue, project, { limit: 20, echo: true, includeClaimed: true, includeDelayed: true });
+    if (page.items.length === 0) return;
+    await to.messageController.post(queue, page.items.map((m) => ({ ttl: m.ttl, delay: 0, body: m.body, checksum: m.checksum })), '', project);
+    await from.messageController.bulkDelete(queue, page.items.map((m) => m.id), project);
   }
 }
 

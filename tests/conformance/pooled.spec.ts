@@ -1,0 +1,52 @@
+/**
+ * The message-store conformance suites over the pooled message store: two
+ * SQLite pools and a SQLite virtual pool behind the catalog. The pooled
+ * store is a message store like any other, so the suites apply unchanged;
+ * queues the suites create are placed through its queue lifecycle.
+ */
+import * as path from 'node:path';
+import { manifest as sqlManifest } from '../../plugins/storage/sql';
+import { manifest as sqliteManifest } from '../../plugins/storage/sqlite';
+import { silentLogger } from '../../zaqar/common/logger';
+import { Catalog } from '../../zaqar/pooling/catalog';
+import { PooledMessageStore } from '../../zaqar/pooling/pooled-store';
+import type { ManagementStore, QueueController } from '../../zaqar/storage/interfaces';
+import { intercept } from '../../zaqar/storage/pipeline/interceptor';
+import { describeMessageStoreConformance } from '../../zaqar/testing/conformance';
+import { storeLoader } from '../../zaqar/testing/stores';
+import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
+
+describeMessageStoreConformance('pooled: two SQLite pools and a virtual pool', async () => {
+  const temp = makeTempDir('zaqar-pooled-');
+  const uri = (name: string) => sqliteUri(path.join(temp.dir, `${name}.sqlite`));
+  const management = await openSqlManagementStore({ uri: uri('management') });
+  await management.poolsController.create('one', 100, uri('one'), null, {});
+  await management.poolsController.create('two', 100, uri('two'), null, {});
+  const loader = storeLoader([sqliteManifest, sqlManifest]);
+  const catalog = new Catalog(
+    management,
+    loader,
+    { ttlMs: 10_000, openVirtualPool: () => loader.openMessageStore({ uri: uri('virtual') }, management) },
+    silentLogger,
+  );
+  const pooled = new PooledMessageStore(catalog, management, silentLogger);
+  // What the suites create goes through the pooled store's queue lifecycle, as the storage facade does.
+  const queueController = intercept<QueueController>(management.queueController, [pooled.queueLifecycle as never]);
+  const managementStore: ManagementStore = {
+    queueController,
+    poolsController: management.poolsController,
+    flavorsController: management.flavorsController,
+    catalogueController: management.catalogueController,
+    isAlive: () => management.isAlive(),
+    close: () => management.close(),
+  };
+  return {
+    messageStore: pooled,
+    managementStore,
+    async cleanup() {
+      await pooled.close();
+      await management.close();
+      temp.remove();
+    },
+  };
+});

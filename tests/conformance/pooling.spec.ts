@@ -1,0 +1,67 @@
+/**
+ * The pooling suite (pooling/suite.ts) with the catalogue, pools and
+ * flavors in each management store, on real servers where the store needs
+ * one: SQL (SQLite), Redis, MongoDB (FerretDB).
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { manifest as mongoManifests } from '../../plugins/storage/mongodb';
+import { controlManifest as redisControl } from '../../plugins/storage/redis';
+import { useFerretDB } from '../../tools/services/ferretdb';
+import { skipUnlessAvailable } from '../../tools/services/process';
+import { RedisServer, redisServerMissing } from '../../tools/services/redis';
+import { openManagementStore } from '../../zaqar/testing/stores';
+import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
+import { describePoolingSuite } from './pooling/suite';
+
+describePoolingSuite('sqlalchemy (SQLite)', async () => {
+  const temp = makeTempDir('zaqar-pooling-sql-');
+  const store = await openSqlManagementStore({ uri: sqliteUri(path.join(temp.dir, 'management.sqlite')) });
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      temp.remove();
+    },
+  };
+});
+
+describe('pooling with a Redis management store', function () {
+  this.timeout(30_000);
+  let redis: RedisServer | undefined;
+  before(async function () {
+    skipUnlessAvailable(this, redisServerMissing());
+    redis = await RedisServer.start();
+  });
+  after(async () => redis?.close());
+
+  describePoolingSuite('redis', async () => {
+    await redis!.command('FLUSHALL');
+    const store = await openManagementStore(redisControl, { uri: redis!.uri() });
+    return { store, cleanup: () => store.close() };
+  });
+});
+
+describe('pooling with a MongoDB management store (on FerretDB)', function () {
+  this.timeout(30_000);
+  const ferret = useFerretDB();
+  const control = (Array.isArray(mongoManifests) ? mongoManifests : [mongoManifests]).find((m) => m.kind === 'management_store')!;
+
+  describePoolingSuite('mongodb', async () => {
+    const database = `zp_${randomBytes(6).toString('hex')}`;
+    const store = await openManagementStore(control, { uri: ferret().uri, database });
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        const client = new MongoClient(ferret().uri);
+        try {
+          for (const name of [database, `${database}_queues`]) await client.db(name).dropDatabase();
+        } finally {
+          await client.close();
+        }
+      },
+    };
+  });
+});
