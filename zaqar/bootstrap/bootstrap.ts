@@ -45,6 +45,8 @@ export interface BootstrapOptions {
   logger: Logger;
   /** Defaults to the built-in plugins, `[plugins] paths` and installed zaqar-plugin-* packages. */
   registry?: PluginRegistry;
+  /** False builds everything but the transports (zaqar-manage). */
+  transports?: boolean;
 }
 
 const CORE_GROUPS_READ: readonly OptionGroup[] = [DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP, SIGNED_URL_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, STORAGE_GROUP, POOLING_CATALOG_GROUP];
@@ -68,7 +70,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   const container = new Container();
   const plugins = new PluginLoader(container, registry, config);
   const selection = selectPlugins(config, plugins);
-  container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(selection.transports));
+  const transportManifests = options.transports === false ? [] : selection.transports;
+  container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(transportManifests));
 
   const lifetime = resolve(container, Lifetime);
   try {

@@ -22,6 +22,7 @@ import type { Logger } from '../common/logger';
 import { NoPoolFound, QueueNotMapped } from '../storage/errors';
 import type { ManagementStore, MessageStore, PoolRecord, Project } from '../storage/interfaces';
 import type { StoreLoader } from '../storage/store-loader';
+import { movingStore } from './moving-store';
 import { weighted } from './select';
 
 export interface CatalogSettings {
@@ -49,7 +50,7 @@ function sameConnection(a: PoolRecord, b: PoolRecord): boolean {
 }
 
 export class Catalog {
-  private readonly placements = new Map<string, { pool: string; expires: number }>();
+  private readonly placements = new Map<string, { pool: string; previous?: string; expires: number }>();
   private readonly handles = new Map<string, PoolHandle>();
   private readonly refreshing = new Map<string, Promise<MessageStore>>();
   private readonly retiring = new Map<NodeJS.Timeout, PoolHandle>();
@@ -68,15 +69,16 @@ export class Catalog {
     return this.settings.openVirtualPool !== undefined;
   }
 
-  /** The pool the queue is placed on, or undefined when it is not catalogued. */
-  async poolOf(queue: string, project: Project): Promise<string | undefined> {
+  /** The pool the queue is placed on (and, while it moves, the one it leaves), or undefined when it is not catalogued. */
+  async placementOf(queue: string, project: Project): Promise<{ pool: string; previous?: string } | undefined> {
     const key = placementKey(queue, project);
     const cached = this.placements.get(key);
-    if (cached !== undefined && cached.expires > this.now()) return cached.pool;
+    if (cached !== undefined && cached.expires > this.now()) return cached;
     try {
       const entry = await this.management.catalogueController.get(project, queue);
-      this.placements.set(key, { pool: entry.pool, expires: this.now() + this.settings.ttlMs });
-      return entry.pool;
+      const placement = { pool: entry.pool, previous: entry.previous, expires: this.now() + this.settings.ttlMs };
+      this.placements.set(key, placement);
+      return placement;
     } catch (err) {
       if (!(err instanceof QueueNotMapped)) throw err;
       this.placements.delete(key);
@@ -84,11 +86,21 @@ export class Catalog {
     }
   }
 
-  /** The store serving the queue: its pool's; the virtual pool's when it is not catalogued (and that is on); else undefined. */
+  /** The pool the queue is placed on, or undefined when it is not catalogued. */
+  async poolOf(queue: string, project: Project): Promise<string | undefined> {
+    return (await this.placementOf(queue, project))?.pool;
+  }
+
+  /**
+   * The store serving the queue: its pool's (both pools', while it moves);
+   * the virtual pool's when it is not catalogued (and that is on); else
+   * undefined.
+   */
   async storeFor(queue: string, project: Project): Promise<MessageStore | undefined> {
-    const pool = await this.poolOf(queue, project);
-    if (pool !== undefined) return this.storeOf(pool);
-    return this.virtualPool();
+    const placement = await this.placementOf(queue, project);
+    if (placement === undefined) return this.virtualPool();
+    if (placement.previous === undefined) return this.storeOf(placement.pool);
+    return movingStore(await this.storeOf(placement.previous), await this.storeOf(placement.pool));
   }
 
   /** The virtual pool's store, opened on first use; undefined when it is off. */

@@ -290,11 +290,13 @@ export interface CatalogueEntry {
   queue: string;
   project: Project;
   pool: string;
+  /** While the queue moves to `pool`: the pool it moves away from (both serve it meanwhile). */
+  previous?: string;
 }
 
 export interface CatalogueController {
   list(project: Project): Promise<CatalogueEntry[]>;
-  /** Every queue placed on `pool`, in any project (draining a pool; refusing to delete a busy one). */
+  /** Every queue placed on `pool`, or moving away from it, in any project (draining a pool; refusing to delete a busy one). */
   listByPool(pool: string): Promise<CatalogueEntry[]>;
   /** Throws QueueNotMapped. */
   get(project: Project, queue: string): Promise<CatalogueEntry>;
@@ -302,8 +304,12 @@ export interface CatalogueController {
   /** Upsert. */
   insert(project: Project, queue: string, pool: string): Promise<void>;
   delete(project: Project, queue: string): Promise<void>;
-  /** Throws QueueNotMapped. */
-  update(project: Project, queue: string, pool: string): Promise<void>;
+  /**
+   * Puts a placed queue on `pool`; `previous` names the pool it is moving
+   * away from (absent or null: the move is over, or there is none). Throws
+   * QueueNotMapped.
+   */
+  update(project: Project, queue: string, pool: string, previous?: string | null): Promise<void>;
   dropAll(): Promise<void>;
 }
 

@@ -13,6 +13,8 @@ import { parseScope, projectScopeFilter, scopeOf } from './scope';
 export interface CatalogueDocument {
   p_q: string;
   s: string;
+  /** Ours: the pool a queue on the move leaves (Zaqar ignores the field). */
+  m?: string;
 }
 
 export class MongoCatalogueController implements CatalogueController {
@@ -29,7 +31,9 @@ export class MongoCatalogueController implements CatalogueController {
   }
 
   async listByPool(pool: string): Promise<CatalogueEntry[]> {
-    const docs = await this.calls.idempotent('list catalogue by pool', () => this.catalogue.find({ s: pool }).sort({ p_q: 1 }).toArray());
+    const docs = await this.calls.idempotent('list catalogue by pool', () =>
+      this.catalogue.find({ $or: [{ s: pool }, { m: pool }] }).sort({ p_q: 1 }).toArray(),
+    );
     return docs.map(toEntry);
   }
 
@@ -44,7 +48,7 @@ export class MongoCatalogueController implements CatalogueController {
   }
 
   async insert(project: Project, queue: string, pool: string): Promise<void> {
-    const upsert = () => this.catalogue.updateOne({ p_q: scopeOf(queue, project) }, { $set: { s: pool } }, { upsert: true });
+    const upsert = () => this.catalogue.updateOne({ p_q: scopeOf(queue, project) }, { $set: { s: pool }, $unset: { m: '' } }, { upsert: true });
     try {
       await this.calls.idempotent('map queue', upsert);
     } catch (err) {
@@ -58,10 +62,9 @@ export class MongoCatalogueController implements CatalogueController {
     await this.calls.idempotent('unmap queue', () => this.catalogue.deleteOne({ p_q: scopeOf(queue, project) }));
   }
 
-  async update(project: Project, queue: string, pool: string): Promise<void> {
-    const { matchedCount } = await this.calls.idempotent('remap queue', () =>
-      this.catalogue.updateOne({ p_q: scopeOf(queue, project) }, { $set: { s: pool } }),
-    );
+  async update(project: Project, queue: string, pool: string, previous?: string | null): Promise<void> {
+    const change = previous ? { $set: { s: pool, m: previous } } : { $set: { s: pool }, $unset: { m: '' as const } };
+    const { matchedCount } = await this.calls.idempotent('remap queue', () => this.catalogue.updateOne({ p_q: scopeOf(queue, project) }, change));
     if (matchedCount === 0) throw new QueueNotMapped(queue, project);
   }
 
@@ -76,5 +79,7 @@ export class MongoCatalogueController implements CatalogueController {
 
 function toEntry(doc: CatalogueDocument): CatalogueEntry {
   const { project, queue } = parseScope(doc.p_q);
-  return { queue, project, pool: doc.s };
+  const entry: CatalogueEntry = { queue, project, pool: doc.s };
+  if (doc.m) entry.previous = doc.m;
+  return entry;
 }

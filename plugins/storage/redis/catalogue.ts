@@ -8,7 +8,8 @@
  * swapped arguments, update wrote `pl` instead of `p_p`, reads expected text
  * where the client returns bytes. Here every
  * operation is one script, and a mapping must name an existing pool (as in
- * the SQL store, whose foreign key refuses it).
+ * the SQL store, whose foreign key refuses it). A queue on the move between
+ * pools also has `p_prev`, the pool it leaves (Zaqar ignores the field).
  */
 import { PoolDoesNotExist, QueueNotMapped, StorageError } from '../../../zaqar/storage/errors';
 import type { CatalogueController, CatalogueEntry, Project } from '../../../zaqar/storage/interfaces';
@@ -32,9 +33,11 @@ export class RedisCatalogueController implements CatalogueController {
     do {
       const [next, keys] = asArray(await this.redis.command(['SCAN', cursor, 'MATCH', `${CATALOGUE_PREFIX}*`, 'TYPE', 'hash', 'COUNT', '1000']));
       for (const key of asArray(keys)) {
-        const [project, queue, mappedTo] = asArray(await this.redis.command(['HMGET', asRequiredText(key), 'p', 'p_q', 'p_p']));
-        if (asText(mappedTo) === pool && asText(queue) !== undefined) {
-          entries.push({ queue: asRequiredText(queue), project: asText(project) ?? null, pool });
+        const [project, queue, mappedTo, previous] = asArray(await this.redis.command(['HMGET', asRequiredText(key), 'p', 'p_q', 'p_p', 'p_prev']));
+        if ((asText(mappedTo) === pool || asText(previous) === pool) && asText(queue) !== undefined) {
+          const entry: CatalogueEntry = { queue: asRequiredText(queue), project: asText(project) ?? null, pool: asRequiredText(mappedTo) };
+          if (asText(previous)) entry.previous = asRequiredText(previous);
+          entries.push(entry);
         }
       }
       cursor = asRequiredText(next);
@@ -56,8 +59,8 @@ export class RedisCatalogueController implements CatalogueController {
     await this.map(project, queue, pool, 'insert');
   }
 
-  async update(project: Project, queue: string, pool: string): Promise<void> {
-    await this.map(project, queue, pool, 'update');
+  async update(project: Project, queue: string, pool: string, previous?: string | null): Promise<void> {
+    await this.map(project, queue, pool, 'update', previous ?? '');
   }
 
   async delete(project: Project, queue: string): Promise<void> {
@@ -75,13 +78,13 @@ export class RedisCatalogueController implements CatalogueController {
     } while (cursor !== '0');
   }
 
-  private async map(project: Project, queue: string, pool: string, mode: 'insert' | 'update'): Promise<void> {
+  private async map(project: Project, queue: string, pool: string, mode: 'insert' | 'update', previous = ''): Promise<void> {
     const keys = new QueueKeys(queue, project);
     const reply = asText(
       await this.redis.write(
         MAP_QUEUE,
         [keys.catalogueSet, keys.catalogueEntry, POOLS_SET, poolKey(pool)],
-        [keys.queue, queue, project ?? '', project === null ? 0 : 1, pool, mode],
+        [keys.queue, queue, project ?? '', project === null ? 0 : 1, pool, mode, previous],
       ),
     );
     if (reply === 'NO_POOL') throw new PoolDoesNotExist(pool);
@@ -95,8 +98,11 @@ export class RedisCatalogueController implements CatalogueController {
   private async read(project: Project, member: string): Promise<CatalogueEntry[]> {
     const reply = asArray(await this.redis.read(READ_CATALOGUE, [catalogueSetKey(project)], [member]));
     const entries: CatalogueEntry[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      entries.push({ queue: asRequiredText(reply[i]), project, pool: asRequiredText(reply[i + 1]) });
+    for (let i = 0; i + 2 < reply.length; i += 3) {
+      const entry: CatalogueEntry = { queue: asRequiredText(reply[i]), project, pool: asRequiredText(reply[i + 1]) };
+      const previous = asText(reply[i + 2]);
+      if (previous) entry.previous = previous;
+      entries.push(entry);
     }
     return entries;
   }

@@ -9,6 +9,7 @@ import { DEFAULT_GROUP, POOLING_CATALOG_GROUP } from '../../config/groups';
 import { Config } from '../../config/options';
 import { PoolingAdmin } from '../../pooling/admin';
 import { Catalog, type CatalogSettings } from '../../pooling/catalog';
+import { QueueMover } from '../../pooling/mover';
 import { PooledMessageStore } from '../../pooling/pooled-store';
 import { resolve, resolveAsync } from '../../di/token';
 import { PluginLoader } from '../../plugins/loader';
@@ -98,6 +99,11 @@ export const storageRole = new ContainerModule(({ bind }) => {
       };
       return new Catalog(managementStore, loader, settings, resolve(ctx, Logger).child({ component: 'catalog' }));
     })
+    .inSingletonScope();
+  bind(QueueMover)
+    .toDynamicValue(async (ctx) =>
+      new QueueMover(await resolveAsync(ctx, Catalog), await resolveAsync(ctx, ManagementStore), { ttlMs: CATALOG_CACHE_TTL_MS }, resolve(ctx, Logger).child({ component: 'mover' })),
+    )
     .inSingletonScope();
   bind(PoolingAdmin)
     .toDynamicValue(async (ctx) =>

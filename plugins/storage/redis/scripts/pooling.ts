@@ -224,6 +224,11 @@ if not mapped and redis.call('EXISTS', KEYS[2]) == 1 then return 'KEY_TAKEN' end
 redis.call('ZADD', KEYS[1], 1, ARGV[1])
 redis.call('HMSET', KEYS[2], 'p_q', ARGV[2], 'p_p', ARGV[5])
 if ARGV[4] == '1' then redis.call('HSET', KEYS[2], 'p', ARGV[3]) end
+if ARGV[7] ~= nil and ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[2], 'p_prev', ARGV[7])
+else
+  redis.call('HDEL', KEYS[2], 'p_prev')
+end
 return 'OK'
 `,
 );
@@ -233,7 +238,7 @@ return 'OK'
  *
  * KEYS: catalogue set
  * ARGV: member (P.Q) or '' for all
- * Returns: {queue, pool, ...}
+ * Returns: {queue, pool, previous pool or '', ...}
  */
 export const READ_CATALOGUE = lua(
   'read_catalogue',
@@ -246,10 +251,11 @@ else
 end
 local out = {}
 for _, member in ipairs(members) do
-  local f = redis.call('HMGET', 'catalogue.' .. member, 'p_q', 'p_p')
+  local f = redis.call('HMGET', 'catalogue.' .. member, 'p_q', 'p_p', 'p_prev')
   if f[1] and f[2] then
     out[#out + 1] = f[1]
     out[#out + 1] = f[2]
+    out[#out + 1] = f[3] or ''
   end
 end
 return out

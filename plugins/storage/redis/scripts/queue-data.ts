@@ -49,10 +49,12 @@ return {total, math.min(claimed, total), oldest, oldest_created, newest, newest_
 
 /**
  * Removes up to `budget` messages of a queue; once none are left, its
- * claims, indexes and msgset_index entry too. The caller repeats until done
- * (1), so a large queue never blocks Redis in one long script.
+ * claims, indexes, rank counter and msgset_index entry too, so nothing of
+ * the queue is left (Zaqar keeps the rank counter of a deleted queue). The
+ * caller repeats until done (1), so a large queue never blocks Redis in one
+ * long script.
  *
- * KEYS: message set, expiry index, claims set, msgset_index
+ * KEYS: message set, expiry index, claims set, msgset_index, rank counter
  * ARGV: now, budget
  * Returns: 1 when the queue's data is gone, 0 when more calls are needed
  */
@@ -70,7 +72,7 @@ end
 for _, claim in ipairs(redis.call('ZRANGE', claims, 0, -1)) do
   redis.call('DEL', claim, 'messages.' .. claim)
 end
-redis.call('DEL', set, expiries, claims)
+redis.call('DEL', set, expiries, claims, KEYS[5])
 redis.call('ZREM', KEYS[4], set)
 return 1
 `,
