@@ -78,7 +78,7 @@ describe('sql management store', () => {
       let error: unknown;
       await openSqlManagementStore({ uri: 'postgresql://db/zaqar' }).catch((err: unknown) => (error = err));
       expect(error).to.be.instanceOf(ConfigError);
-      expect(String(error)).to.match(/^\[drivers:management_store:sqlalchemy\] uri: .*not supported yet/);
+      expect(String(error)).to.match(/^\[drivers:management_store:sqlalchemy\] uri: .*names a database server/);
     });
 
     it('is not alive once closed', async () => {
