@@ -2,16 +2,20 @@
  * From `[drivers:management_store:sqlalchemy] uri` to a SqlClient of the
  * right dialect. URI query options a client does not use are logged (debug)
  * and otherwise ignored, as SQLAlchemy would pass them to a Python driver
- * we do not have.
+ * we do not have. The MySQL and PostgreSQL drivers are required only when
+ * a URI needs them.
  */
 import type { Logger } from '../../../zaqar/common/logger';
 import type { Config, ConfigError } from '../../../zaqar/config/options';
 import { parseDatabaseUri, type ServerDatabaseUri, sqliteLocationFilename } from '../../../zaqar/storage/sql-uri';
 import type { SqlClient } from './client';
-import { MysqlClient, mysqlPoolOptions } from './mysql-client';
 import { SQL_MANAGEMENT_STORE_GROUP } from './options';
-import { PostgresClient, postgresPoolConfig } from './postgres-client';
 import { openSqliteClient } from './sqlite-client';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const mysqlClient = (): typeof import('./mysql-client') => require('./mysql-client');
+const postgresClient = (): typeof import('./postgres-client') => require('./postgres-client');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function openSqlClient(uri: string, config: Pick<Config, 'optionError'>, logger: Logger): SqlClient {
   const parsed = parseDatabaseUri(uri, { group: SQL_MANAGEMENT_STORE_GROUP, config });
@@ -27,12 +31,14 @@ export function openSqlClient(uri: string, config: Pick<Config, 'optionError'>, 
       return openSqliteClient(filename);
     }
     case 'postgresql': {
+      const { PostgresClient, postgresPoolConfig } = postgresClient();
       const { config: poolConfig, ignored } = postgresPoolConfig(parsed, invalid);
       logIgnored(ignored);
       logger.debug({ server: serverName(parsed) }, 'sql management store: PostgreSQL');
       return new PostgresClient(poolConfig, serverName(parsed), logger);
     }
     case 'mysql': {
+      const { MysqlClient, mysqlPoolOptions } = mysqlClient();
       const { settings, ignored } = mysqlPoolOptions(parsed, invalid);
       logIgnored(ignored);
       logger.debug({ server: serverName(parsed) }, 'sql management store: MySQL');
