@@ -1,12 +1,14 @@
 /**
  * The management store `sqlalchemy` on a real MariaDB server
  * (tools/services/mariadb.ts, one per file): the conformance suites on
- * tables it creates and on tables made by Zaqar's own SQLAlchemy metadata,
- * several stores racing on one database, an outage and recovery without
- * restart, and Zaqar's Python controllers reading what we wrote and the
- * other way round.
+ * tables it creates and on tables made by Zaqar's `zaqar-sql-db-manage
+ * upgrade head`, several stores racing on one database, an outage and
+ * recovery without restart, and Zaqar's Python controllers reading what we
+ * wrote and the other way round.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import { manifest } from '../../plugins/storage/sql';
 import { dumpJson, JsonNumber, parseJsonText } from '../../zaqar/common/json';
@@ -157,15 +159,18 @@ describe('sqlalchemy on MariaDB', function () {
     });
   });
 
-  describe("interoperability with Zaqar's Python store", () => {
+  describe("interoperability with Zaqar's Python store, on a database migrated by zaqar-sql-db-manage", () => {
     let uri: string;
     before(async function () {
       this.timeout(60_000);
       skipUnlessAvailable(this, zaqarPythonMissing());
       uri = await server!.createDatabase('zaqar_python');
-      // Zaqar's own tables and rows, written by zaqar.storage.sqlalchemy.
+      // The tables as Zaqar's deployment tool makes them (alembic, up to
+      // revision 007), then rows written by zaqar.storage.sqlalchemy.
+      const conf = path.join(server!.dir, 'zaqar-sql-db-manage.conf');
+      writeFileSync(conf, `[drivers:management_store:sqlalchemy]\nuri = ${uri}\n`);
+      runCommand(ZAQAR_SQL_DB_MANAGE, ['--config-file', conf, 'upgrade', 'head']);
       zaqarPython(uri, [
-        'tables.metadata.create_all(driver.engine)',
         "driver.queue_controller.create('global-q', metadata={'_default_message_ttl': 3600}, project=None)",
         "driver.queue_controller.create('fizbit', metadata={'description': 'caf\\u00e9', 'ratio': 1.0}, project='tenant-a')",
         "driver.pools_controller.create('pool1', 100, 'mongodb://localhost:27017', flavor='gold', options={'database': 'zaqar_p1'})",
@@ -221,7 +226,7 @@ describe('sqlalchemy on MariaDB', function () {
       ]));
     });
 
-    describeManagementStoreConformance('sqlalchemy on MariaDB, tables made by Zaqar', async () => {
+    describeManagementStoreConformance('sqlalchemy on MariaDB, tables made by zaqar-sql-db-manage', async () => {
       const store = await openManagementStore(manifest, { uri });
       await emptyTables('zaqar_python');
       return managementStoreFixture(async () => store);
@@ -231,12 +236,15 @@ describe('sqlalchemy on MariaDB', function () {
 
 /** Debian's interpreter, which has zaqar, SQLAlchemy and PyMySQL from their packages. */
 const PYTHON = '/usr/bin/python3';
+/** Zaqar's schema tool (python3-zaqar): alembic migrations up to revision 007. */
+const ZAQAR_SQL_DB_MANAGE = '/usr/bin/zaqar-sql-db-manage';
 
 function zaqarPythonMissing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import zaqar.storage.sqlalchemy.driver, pymysql'], { encoding: 'utf8' });
-  return probe.status === 0
-    ? undefined
-    : `${PYTHON} cannot import zaqar.storage.sqlalchemy and pymysql (install Debian packages python3-zaqar and python3-pymysql)`;
+  if (probe.status !== 0) {
+    return `${PYTHON} cannot import zaqar.storage.sqlalchemy and pymysql (install Debian packages python3-zaqar and python3-pymysql)`;
+  }
+  return existsSync(ZAQAR_SQL_DB_MANAGE) ? undefined : `${ZAQAR_SQL_DB_MANAGE} not found (install Debian package python3-zaqar)`;
 }
 
 /** Runs `lines` in Debian's Python with `driver`, Zaqar's sqlalchemy ControlDriver on `uri`; returns what they print. */
