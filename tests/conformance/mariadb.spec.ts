@@ -132,6 +132,29 @@ describe('sqlalchemy on MariaDB', function () {
     });
   });
 
+  describe('MySQL specifics', () => {
+    it('counts matched rows, so writing a value a row already has still finds the row (FOUND_ROWS)', async () => {
+      const store = await open(await server!.createDatabase('zaqar_rows'));
+      await store.queueController.create('fizbit', { a: 1 }, 'tenant-a');
+      await store.queueController.setMetadata('fizbit', { a: 1 }, 'tenant-a');
+      await store.flavorsController.create('gold', null, { FIFO: true });
+      await store.flavorsController.update('gold', null, { FIFO: true });
+      await store.poolsController.create('pool1', 1, 'redis://one', null, {});
+      await store.catalogueController.insert(null, 'fizbit', 'pool1');
+      await store.catalogueController.insert(null, 'fizbit', 'pool1');
+      await store.catalogueController.update(null, 'fizbit', 'pool1');
+      expect(await store.catalogueController.list(null)).to.deep.equal([{ queue: 'fizbit', project: null, pool: 'pool1' }]);
+    });
+
+    it('refuses a project id longer than the column instead of truncating it (sql_mode TRADITIONAL)', async () => {
+      const store = await open(await server!.createDatabase('zaqar_strict'));
+      let error: unknown;
+      await store.queueController.create('fizbit', {}, 'p'.repeat(65)).catch((err: unknown) => (error = err));
+      expect(error).to.be.instanceOf(Error).with.property('message').that.matches(/too long/i);
+      expect(await store.queueController.count('p'.repeat(64))).to.equal(0);
+    });
+  });
+
   describe('outage', () => {
     it('is not alive while the server is down, fails with ConnectionError, and recovers without reopening', async function () {
       this.timeout(60_000);
