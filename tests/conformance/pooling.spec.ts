@@ -1,13 +1,16 @@
 /**
  * The pooling suite (pooling/suite.ts) with the catalogue, pools and
  * flavors in each management store, on real servers where the store needs
- * one: SQL (SQLite), Redis, MongoDB (FerretDB).
+ * one: SQL on SQLite, MariaDB and PostgreSQL; Redis; MongoDB (FerretDB).
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { manifest as mongoManifests } from '../../plugins/storage/mongodb';
 import { controlManifest as redisControl } from '../../plugins/storage/redis';
+import { manifest as sqlManifest } from '../../plugins/storage/sql';
+import { MariaDBServer, mariadbMissing } from '../../tools/services/mariadb';
+import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
 import { useFerretDB } from '../../tools/services/ferretdb';
 import { skipUnlessAvailable } from '../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../tools/services/redis';
@@ -65,3 +68,56 @@ describe('pooling with a MongoDB management store (on FerretDB)', function () {
     };
   });
 });
+
+/** The SQL management store on a database server: tables emptied before each test (children first). */
+function describeOnSqlServer(name: string, start: () => Promise<{ uri: string; empty: () => Promise<void>; stop: () => Promise<void> }>, missing: () => string | undefined): void {
+  describe(`pooling with the SQL management store on ${name}`, function () {
+    this.timeout(60_000);
+    let server: Awaited<ReturnType<typeof start>> | undefined;
+    before(async function () {
+      skipUnlessAvailable(this, missing());
+      server = await start();
+    });
+    after(async () => server?.stop());
+
+    describePoolingSuite(`sqlalchemy (${name})`, async () => {
+      const store = await openManagementStore(sqlManifest, { uri: server!.uri });
+      await server!.empty();
+      return { store, cleanup: () => store.close() };
+    });
+  });
+}
+
+const TABLES_CHILDREN_FIRST = ['Catalogue', 'Pools', 'Flavors', 'Queues'];
+
+describeOnSqlServer(
+  'MariaDB',
+  async () => {
+    const server = await MariaDBServer.start();
+    const uri = await server.createDatabase('zaqar_pooling');
+    return {
+      uri,
+      empty: async () => {
+        for (const table of TABLES_CHILDREN_FIRST) await server.sql('zaqar_pooling', `DELETE FROM \`${table}\``);
+      },
+      stop: () => server.close(),
+    };
+  },
+  mariadbMissing,
+);
+
+describeOnSqlServer(
+  'PostgreSQL',
+  async () => {
+    const server = await PostgresServer.start();
+    const uri = await server.createDatabase('zaqar_pooling');
+    return {
+      uri,
+      empty: async () => {
+        await server.sql('zaqar_pooling', `TRUNCATE ${TABLES_CHILDREN_FIRST.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY`);
+      },
+      stop: () => server.close(),
+    };
+  },
+  postgresMissing,
+);

@@ -4,12 +4,16 @@
  *   node dist/tools/services/cli.js run redis [--aof]   a redis-server on a free loopback port
  *   node dist/tools/services/cli.js run sentinel        master + replica + 3 sentinels
  *   node dist/tools/services/cli.js run ferretdb        FerretDB (SQLite backend), built if needed
+ *   node dist/tools/services/cli.js run mariadb         MariaDB with a database `zaqar`
+ *   node dist/tools/services/cli.js run postgres        PostgreSQL with a database `zaqar`
  *   node dist/tools/services/cli.js ensure-ferretdb     build/cache the FerretDB binary (CI)
  *
  * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`) and keeps the
  * service up until Ctrl-C / SIGTERM, then stops it and removes its data.
  */
 import { ensureFerretDB, startFerretDB } from './ferretdb';
+import { MariaDBServer } from './mariadb';
+import { PostgresServer } from './postgres';
 import { RedisServer } from './redis';
 import { SentinelSetup } from './sentinel';
 
@@ -32,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run' || !service) {
-    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb [--aof] | cli.js ensure-ferretdb\n');
+    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres [--aof] | cli.js ensure-ferretdb\n');
     return 2;
   }
   if (service === 'redis') {
@@ -56,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ZAQAR_URI=${ferret.uri}\n`);
     await untilSignal();
     await ferret.stop();
+    return 0;
+  }
+  if (service === 'mariadb' || service === 'postgres') {
+    const server = service === 'mariadb' ? await MariaDBServer.start() : await PostgresServer.start();
+    process.stdout.write(`ZAQAR_URI=${await server.createDatabase('zaqar')}\n`);
+    await untilSignal();
+    await server.close();
     return 0;
   }
   process.stderr.write(`unknown service '${service}'\n`);

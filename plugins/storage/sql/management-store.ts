@@ -1,38 +1,36 @@
 /**
  * The SQL management store (plugin `sqlalchemy`, Zaqar's name): queue
- * metadata, pools, flavors and the catalogue in one SQLite database.
+ * metadata, pools, flavors and the catalogue in one SQLite, MySQL/MariaDB
+ * or PostgreSQL database.
  */
-import type Database from 'better-sqlite3';
 import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { SqlCatalogueController } from './catalogue';
+import type { SqlClient } from './client';
 import { SqlFlavorsController } from './flavors';
 import { SqlPoolsController } from './pools';
 import { SqlQueueController } from './queues';
+
+/** isAlive answers false when the database has not answered within this. */
+export const PING_TIMEOUT_MS = 2000;
 
 export class SqlManagementStore implements ManagementStore {
   readonly queueController: SqlQueueController;
   readonly poolsController: SqlPoolsController;
   readonly flavorsController: SqlFlavorsController;
   readonly catalogueController: SqlCatalogueController;
-  private readonly ping: Database.Statement<[], { ok: number }>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlClient) {
     this.queueController = new SqlQueueController(db);
     this.poolsController = new SqlPoolsController(db);
     this.flavorsController = new SqlFlavorsController(db);
     this.catalogueController = new SqlCatalogueController(db);
-    this.ping = db.prepare('SELECT 1 AS ok');
   }
 
-  async isAlive(): Promise<boolean> {
-    try {
-      return this.ping.get()?.ok === 1;
-    } catch {
-      return false;
-    }
+  isAlive(): Promise<boolean> {
+    return this.db.ping(PING_TIMEOUT_MS);
   }
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+  close(): Promise<void> {
+    return this.db.close();
   }
 }

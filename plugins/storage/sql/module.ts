@@ -5,19 +5,28 @@
  */
 import { ContainerModule } from 'inversify';
 import { type ManagementStoreContext, ManagementStoreFactory } from '../../../zaqar/storage/factories';
-import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
+import { openSqlClient } from './connect';
 import { SqlManagementStore } from './management-store';
-import { readSqlManagementStoreUri, SQL_MANAGEMENT_STORE_GROUP } from './options';
-import { openManagementDatabase } from './schema';
+import { readSqlManagementStoreUri } from './options';
+import { ensureSchema } from './schema';
 
 export const PLUGIN_NAME = 'sqlalchemy';
 
+/**
+ * Opens the database and creates missing tables. A server that cannot be
+ * reached fails the open with a ConnectionError.
+ */
 export const createSqlManagementStore: ManagementStoreFactory = async (context: ManagementStoreContext) => {
-  const uri = readSqlManagementStoreUri(context.options);
-  const filename = sqliteFilename(uri, { group: SQL_MANAGEMENT_STORE_GROUP, config: context.config });
-  const driver = new SqlManagementStore(openManagementDatabase(filename));
-  context.logger.child({ store: PLUGIN_NAME }).debug({ filename }, 'sql management store opened');
-  return driver;
+  const logger = context.logger.child({ store: PLUGIN_NAME });
+  const client = openSqlClient(readSqlManagementStoreUri(context.options), context.config, logger);
+  try {
+    await ensureSchema(client);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+  logger.debug({ dialect: client.dialect.name }, 'sql management store opened');
+  return new SqlManagementStore(client);
 };
 
 export function createSqlControlModule(): ContainerModule {

@@ -13,15 +13,20 @@ const uri: OptionSpec = {
   default: 'sqlite:///:memory:',
   help:
     'SQLAlchemy database URL of the management store (queue metadata, pools, flavors, ' +
-    'catalogue). Only SQLite is supported: sqlite:///relative/path, sqlite:////absolute/path, ' +
-    'or sqlite:///:memory: (the default: private to the process and lost on exit). Tables ' +
-    'are created when missing; an existing Zaqar database (alembic revision 007) is used as is.',
+    'catalogue): sqlite:///relative/path, sqlite:////absolute/path, sqlite:///:memory: (the ' +
+    'default: private to the process and lost on exit); mysql+pymysql://user:password@host:3306/zaqar ' +
+    '(also mysql://, mysql+mysqldb://, mariadb://; query options charset, connect_timeout, ' +
+    'read_timeout, unix_socket, ssl_ca, ssl_cert, ssl_key); postgresql://user:password@host:5432/zaqar ' +
+    '(also postgresql+psycopg2://, postgres://; query options connect_timeout, application_name, ' +
+    'options, client_encoding, host, sslmode, sslrootcert, sslcert, sslkey). Percent-encode @ : / ' +
+    "in the password. Tables are created when missing, with Zaqar's names; an existing Zaqar " +
+    'database (alembic revision 007, or tables made by zaqar.storage.sqlalchemy.tables) is used as is.',
   deprecated: [{ group: 'drivers:storage:sqlalchemy' }],
 };
 
 export const sqlManagementStoreOptionGroup: OptionGroup = {
   name: SQL_MANAGEMENT_STORE_GROUP,
-  help: 'SQL (SQLite) management store.',
+  help: 'SQL management store (SQLite, MySQL/MariaDB, PostgreSQL).',
   options: [uri],
 };
 

@@ -10,10 +10,10 @@
  * - deleting the last pool of an existing flavor throws PoolInUseByFlavor
  *   (Redis; the SQL store never refuses).
  */
-import type Database from 'better-sqlite3';
 import { PoolAlreadyExists, PoolDoesNotExist, PoolInUseByFlavor } from '../../../zaqar/storage/errors';
 import type { Page, PoolRecord, PoolsController } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
+import { type SqlClient, type SqlRunner, UniqueViolation } from './client';
 import { jsonText, parseJsonObjectColumn } from './json-columns';
 
 interface PoolRow {
@@ -24,77 +24,35 @@ interface PoolRow {
   options: unknown;
 }
 
-interface PoolParams {
+type PoolParams = {
   name: string;
   uri: string;
   weight: number;
   flavor: string | null;
   options: string;
-}
+};
 
 type PoolFields = Partial<Omit<PoolRecord, 'name'>>;
 
-const POOL_COLUMNS = 'name, uri, weight, flavor, options';
+const SELECT_POOLS = 'SELECT name, uri, weight, flavor, options FROM "Pools"';
+const BY_NAME = `${SELECT_POOLS} WHERE name = @name`;
+const INSERT = 'INSERT INTO "Pools" (name, uri, weight, flavor, options) VALUES (@name, @uri, @weight, @flavor, @options)';
+const UPDATE = 'UPDATE "Pools" SET uri = @uri, weight = @weight, flavor = @flavor, options = @options WHERE name = @name';
 
 export class SqlPoolsController implements PoolsController {
-  private readonly listAfter: Database.Statement<{ after: string; limit: number }, PoolRow>;
-  private readonly byName: Database.Statement<{ name: string }, PoolRow>;
-  private readonly byFlavor: Database.Statement<{ flavor: string | null }, PoolRow>;
-  private readonly uriOwner: Database.Statement<{ uri: string; name: string }, { name: string }>;
-  private readonly upsert: Database.Statement<PoolParams>;
-  private readonly flavorExists: Database.Statement<{ flavor: string }, { found: number }>;
-  private readonly remove: Database.Statement<{ name: string }>;
-  private readonly removeAll: Database.Statement<[]>;
+  private readonly byFlavor: string;
 
-  private readonly createPool: Database.Transaction<(pool: PoolParams) => void>;
-  private readonly updatePool: Database.Transaction<(name: string, fields: PoolFields) => void>;
-  private readonly deletePool: Database.Transaction<(name: string) => void>;
-
-  constructor(db: Database.Database) {
-    // LIMIT -1 = no limit (limit 0 lists every pool, as in Zaqar).
-    this.listAfter = db.prepare(`SELECT ${POOL_COLUMNS} FROM Pools WHERE name > @after ORDER BY name LIMIT @limit`);
-    this.byName = db.prepare(`SELECT ${POOL_COLUMNS} FROM Pools WHERE name = @name`);
-    this.byFlavor = db.prepare(`SELECT ${POOL_COLUMNS} FROM Pools WHERE flavor IS @flavor ORDER BY name`);
-    this.uriOwner = db.prepare('SELECT name FROM Pools WHERE uri = @uri AND name <> @name');
-    this.upsert = db.prepare(`
-      INSERT INTO Pools (name, uri, weight, flavor, options) VALUES (@name, @uri, @weight, @flavor, @options)
-      ON CONFLICT (name) DO UPDATE
-      SET uri = excluded.uri, weight = excluded.weight, flavor = excluded.flavor, options = excluded.options`);
-    this.flavorExists = db.prepare('SELECT 1 AS found FROM Flavors WHERE name = @flavor');
-    this.remove = db.prepare('DELETE FROM Pools WHERE name = @name');
-    this.removeAll = db.prepare('DELETE FROM Pools');
-
-    this.createPool = db.transaction((pool: PoolParams) => {
-      this.assertUriFree(pool.uri, pool.name);
-      this.upsert.run(pool);
-    });
-    this.updatePool = db.transaction((name: string, fields: PoolFields) => {
-      const current = this.byName.get({ name });
-      if (current === undefined) throw new PoolDoesNotExist(name);
-      if (fields.uri !== undefined) this.assertUriFree(fields.uri, name);
-      this.upsert.run({
-        name,
-        uri: fields.uri ?? current.uri,
-        weight: fields.weight ?? current.weight,
-        flavor: fields.flavor === undefined ? current.flavor : noFlavor(fields.flavor),
-        options: jsonText(fields.options ?? parseJsonObjectColumn(current.options)),
-      });
-    });
-    this.deletePool = db.transaction((name: string) => {
-      const pool = this.byName.get({ name });
-      if (pool === undefined) return;
-      const flavor = pool.flavor;
-      if (flavor !== null && this.flavorExists.get({ flavor }) !== undefined && this.byFlavor.all({ flavor }).length === 1) {
-        throw new PoolInUseByFlavor(name, flavor);
-      }
-      // Catalogue entries pointing at the pool go with it (ON DELETE CASCADE).
-      this.remove.run({ name });
-    });
+  constructor(private readonly db: SqlClient) {
+    this.byFlavor = `${SELECT_POOLS} WHERE ${db.dialect.sameValue('flavor', '@flavor')} ORDER BY name`;
   }
 
   async list(options: { marker?: string; limit?: number; detailed?: boolean } = {}): Promise<Page<PoolRecord>> {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = this.listAfter.all({ after: options.marker ?? '', limit: limit > 0 ? limit : -1 });
+    // Limit 0 lists every pool, as in Zaqar.
+    const rows = await this.db.query<PoolRow>(`${SELECT_POOLS} WHERE name > @after ORDER BY name${limit > 0 ? ' LIMIT @limit' : ''}`, {
+      after: options.marker ?? '',
+      ...(limit > 0 ? { limit } : {}),
+    });
     const items = rows.map((row) => toRecord(row, options.detailed ?? false));
     return items.length > 0 ? { items, next: items[items.length - 1].name } : { items };
   }
@@ -107,37 +65,77 @@ export class SqlPoolsController implements PoolsController {
     options: Record<string, unknown>,
   ): Promise<void> {
     // PUT overwrites the whole pool; missing options become {} (as Zaqar's PUT /v2/pools/{name}).
-    this.createPool.immediate({ name, weight, uri, flavor: noFlavor(flavor), options: jsonText(options ?? {}) });
+    const pool: PoolParams = { name, weight, uri, flavor: noFlavor(flavor), options: jsonText(options ?? {}) };
+    await this.db.transaction(async (tx) => {
+      await assertUriFree(tx, uri, name);
+      const [current] = await tx.query<PoolRow>(BY_NAME, { name });
+      await write(tx, current === undefined ? INSERT : UPDATE, pool);
+    });
   }
 
   async get(name: string, detailed = false): Promise<PoolRecord> {
-    const row = this.byName.get({ name });
+    const [row] = await this.db.query<PoolRow>(BY_NAME, { name });
     if (row === undefined) throw new PoolDoesNotExist(name);
     return toRecord(row, detailed);
   }
 
   async getPoolsByFlavor(flavor: string | null, detailed = false): Promise<PoolRecord[]> {
-    return this.byFlavor.all({ flavor: noFlavor(flavor) }).map((row) => toRecord(row, detailed));
+    const rows = await this.db.query<PoolRow>(this.byFlavor, { flavor: noFlavor(flavor) });
+    return rows.map((row) => toRecord(row, detailed));
   }
 
   async exists(name: string): Promise<boolean> {
-    return this.byName.get({ name }) !== undefined;
+    return (await this.db.query('SELECT 1 AS found FROM "Pools" WHERE name = @name', { name })).length > 0;
   }
 
   async update(name: string, fields: PoolFields): Promise<void> {
-    this.updatePool.immediate(name, fields);
+    await this.db.transaction(async (tx) => {
+      const [current] = await tx.query<PoolRow>(BY_NAME, { name });
+      if (current === undefined) throw new PoolDoesNotExist(name);
+      if (fields.uri !== undefined) await assertUriFree(tx, fields.uri, name);
+      await write(tx, UPDATE, {
+        name,
+        uri: fields.uri ?? current.uri,
+        weight: fields.weight ?? current.weight,
+        flavor: fields.flavor === undefined ? current.flavor : noFlavor(fields.flavor),
+        options: jsonText(fields.options ?? parseJsonObjectColumn(current.options)),
+      });
+    });
   }
 
   async delete(name: string): Promise<void> {
-    this.deletePool.immediate(name);
+    await this.db.transaction(async (tx) => {
+      const [pool] = await tx.query<PoolRow>(BY_NAME, { name });
+      if (pool === undefined) return;
+      const flavor = pool.flavor;
+      if (flavor !== null) {
+        const [flavorRow] = await tx.query('SELECT 1 AS found FROM "Flavors" WHERE name = @flavor', { flavor });
+        const [{ count }] = await tx.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM "Pools" WHERE flavor = @flavor', {
+          flavor,
+        });
+        if (flavorRow !== undefined && Number(count) === 1) throw new PoolInUseByFlavor(name, flavor);
+      }
+      // Catalogue entries pointing at the pool go with it (ON DELETE CASCADE).
+      await tx.execute('DELETE FROM "Pools" WHERE name = @name', { name });
+    });
   }
 
   async dropAll(): Promise<void> {
-    this.removeAll.run();
+    await this.db.execute('DELETE FROM "Pools"');
   }
+}
 
-  private assertUriFree(uri: string, name: string): void {
-    if (this.uriOwner.get({ uri, name }) !== undefined) throw new PoolAlreadyExists();
+async function assertUriFree(tx: SqlRunner, uri: string, name: string): Promise<void> {
+  const owners = await tx.query('SELECT name FROM "Pools" WHERE uri = @uri AND name <> @name', { uri, name });
+  if (owners.length > 0) throw new PoolAlreadyExists();
+}
+
+/** INSERT or UPDATE a whole pool; the URI's unique key has the last word. */
+async function write(tx: SqlRunner, statement: string, pool: PoolParams): Promise<void> {
+  try {
+    await tx.execute(statement, pool);
+  } catch (err) {
+    throw err instanceof UniqueViolation ? new PoolAlreadyExists() : err;
   }
 }
 

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { manifest } from '../../../plugins/storage/sql';
 import { dumpJson, JsonNumber } from '../../../zaqar/common/json';
 import { ConfigError } from '../../../zaqar/config/options';
-import { Conflict, PoolDoesNotExist } from '../../../zaqar/storage/errors';
+import { Conflict, ConnectionError, PoolDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ManagementStore } from '../../../zaqar/storage/interfaces';
+import { freePort } from '../../../tools/services/process';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../../helpers/storage-sqlite';
 
 /** The tables as alembic revision 001 creates them (lower-case names, pool groups, no Pools.flavor). */
@@ -74,11 +75,27 @@ describe('sql management store', () => {
       expect(await control.isAlive()).to.equal(true);
     });
 
-    it('refuses PostgreSQL and MySQL URIs until pooling exists', async () => {
-      let error: unknown;
-      await openSqlManagementStore({ uri: 'postgresql://db/zaqar' }).catch((err: unknown) => (error = err));
-      expect(error).to.be.instanceOf(ConfigError);
-      expect(String(error)).to.match(/^\[drivers:management_store:sqlalchemy\] uri: .*not supported yet/);
+    it('opens PostgreSQL and MySQL URIs: a server that does not answer fails the open with ConnectionError', async () => {
+      const port = await freePort();
+      for (const uri of [`postgresql://zaqar:s3cret@127.0.0.1:${port}/zaqar`, `mysql+pymysql://zaqar:s3cret@127.0.0.1:${port}/zaqar`]) {
+        let error: unknown;
+        await openSqlManagementStore({ uri }).catch((err: unknown) => (error = err));
+        expect(error, uri).to.be.instanceOf(ConnectionError);
+        expect(String(error), uri).to.include(`127.0.0.1:${port}/zaqar`).and.not.include('s3cret');
+      }
+    });
+
+    it('refuses malformed URIs and unknown MySQL character sets with a ConfigError naming the option', async () => {
+      for (const uri of ['postgresql://db:port/zaqar', 'mysql://zaqar@db', 'mysql://zaqar@db/zaqar?charset=klingon', 'oracle://db/zaqar']) {
+        let error: unknown;
+        await openSqlManagementStore({ uri }).catch((err: unknown) => (error = err));
+        expect(error, uri).to.be.instanceOf(ConfigError);
+        expect(String(error), uri).to.match(/^\[drivers:management_store:sqlalchemy\] uri: /);
+      }
+    });
+
+    it('lists every URI scheme it opens, so pools can be chosen by URI', () => {
+      expect(manifest.uriSchemes).to.include.members(['sqlite', 'mysql', 'mysql+pymysql', 'postgresql', 'postgresql+psycopg2', 'postgres']);
     });
 
     it('is not alive once closed', async () => {
@@ -123,6 +140,18 @@ describe('sql management store', () => {
       });
       await control.poolsController.update('pool1', { flavor: 'gold' });
       expect((await control.poolsController.get('pool1')).flavor).to.equal('gold');
+    });
+
+    it('reads JSON text columns that Zaqar wrote on PostgreSQL (bytes kept in bytea hex form)', async () => {
+      const control = await open();
+      await control.poolsController.create('pool1', 10, 'redis://r', null, {});
+      await control.flavorsController.create('gold', null, {});
+      const db = raw();
+      const hex = (json: string) => `\\x${Buffer.from(json).toString('hex')}`;
+      db.prepare('UPDATE Pools SET options = ?').run(hex('{"database": "caf\\u00e9"}'));
+      db.prepare('UPDATE Flavors SET capabilities = ?').run(hex('{"FIFO": true}'));
+      expect((await control.poolsController.get('pool1', true)).options).to.deep.equal({ database: 'café' });
+      expect((await control.flavorsController.get('gold', null, true)).capabilities).to.deep.equal({ FIFO: true });
     });
 
     it("writes rows in Zaqar's encodings", async () => {

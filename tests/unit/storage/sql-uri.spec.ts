@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../../../zaqar/config/options';
-import { parseSqlUri, sqliteFilename } from '../../../zaqar/storage/sql-uri';
+import { parseDatabaseUri, parseSqlUri, redactDatabaseUri, SQL_URI_SCHEMES, sqliteFilename } from '../../../zaqar/storage/sql-uri';
 
 describe('storage/sql-uri', () => {
   describe('parseSqlUri', () => {
@@ -32,7 +32,7 @@ describe('storage/sql-uri', () => {
       expect(parseSqlUri('sqlite:////tmp/with%20space.db')).to.deep.equal({ kind: 'file', path: '/tmp/with space.db' });
     });
 
-    it('refuses pooled server databases with a clear reason', () => {
+    it('refuses server databases: this parser is for stores that live in SQLite', () => {
       for (const uri of [
         'postgresql://user:pw@db/zaqar',
         'postgres://db/zaqar',
@@ -43,7 +43,7 @@ describe('storage/sql-uri', () => {
         expect(() => parseSqlUri(uri), uri)
           .to.throw(ConfigError)
           .with.property('message')
-          .that.matches(/not supported yet.*connection pooling/);
+          .that.matches(/names a database server.*use a sqlite:\/\/ URI/);
       }
     });
 
@@ -82,6 +82,110 @@ describe('storage/sql-uri', () => {
       ]) {
         expect(() => parseSqlUri(uri), uri).to.throw(ConfigError);
       }
+    });
+  });
+
+  describe('parseDatabaseUri', () => {
+    it('reads SQLite URIs as parseSqlUri does', () => {
+      expect(parseDatabaseUri('sqlite://')).to.deep.equal({ dialect: 'sqlite', location: { kind: 'memory' } });
+      expect(parseDatabaseUri('sqlite:////var/lib/zaqar/m.db')).to.deep.equal({
+        dialect: 'sqlite',
+        location: { kind: 'file', path: '/var/lib/zaqar/m.db' },
+      });
+      expect(() => parseDatabaseUri('sqlite:///zaqar.db?mode=ro')).to.throw(ConfigError);
+    });
+
+    it("reads Zaqar's MySQL form: percent-decoded credentials, host, port, database, query options", () => {
+      expect(parseDatabaseUri('mysql+pymysql://zaqar:p%40ss%3Aw%2Frd@db.example.com:3307/zaqar?charset=utf8&read_timeout=5')).to.deep.equal({
+        dialect: 'mysql',
+        scheme: 'mysql+pymysql',
+        user: 'zaqar',
+        password: 'p@ss:w/rd',
+        host: 'db.example.com',
+        port: 3307,
+        database: 'zaqar',
+        query: { charset: 'utf8', read_timeout: '5' },
+      });
+    });
+
+    it('maps every MySQL, MariaDB and PostgreSQL scheme to its dialect', () => {
+      const dialects: Record<string, string> = {};
+      for (const scheme of SQL_URI_SCHEMES) {
+        const uri = `${scheme.toUpperCase()}://${scheme.startsWith('sqlite') ? '' : 'u@h/zaqar'}`;
+        dialects[scheme] = parseDatabaseUri(uri).dialect;
+      }
+      expect(dialects).to.deep.equal({
+        sqlite: 'sqlite',
+        'sqlite+pysqlite': 'sqlite',
+        mysql: 'mysql',
+        'mysql+pymysql': 'mysql',
+        'mysql+mysqldb': 'mysql',
+        mariadb: 'mysql',
+        'mariadb+pymysql': 'mysql',
+        'mariadb+mysqldb': 'mysql',
+        postgresql: 'postgresql',
+        'postgresql+psycopg2': 'postgresql',
+        postgres: 'postgresql',
+      });
+    });
+
+    it('leaves out what the URI does not say (drivers apply their defaults)', () => {
+      expect(parseDatabaseUri('postgresql://db/zaqar')).to.deep.equal({
+        dialect: 'postgresql',
+        scheme: 'postgresql',
+        host: 'db',
+        database: 'zaqar',
+        query: {},
+      });
+      expect(parseDatabaseUri('postgresql+psycopg2://zaqar@/zaqar?host=/var/run/postgresql')).to.deep.equal({
+        dialect: 'postgresql',
+        scheme: 'postgresql+psycopg2',
+        user: 'zaqar',
+        database: 'zaqar',
+        query: { host: '/var/run/postgresql' },
+      });
+      // PostgreSQL's default database is the user's name, so it may be left out.
+      expect(parseDatabaseUri('postgres://zaqar:@localhost')).to.deep.include({ user: 'zaqar', password: '', host: 'localhost' });
+    });
+
+    it('reads bracketed IPv6 hosts and decodes + and %XX in query options', () => {
+      expect(parseDatabaseUri('mysql://root:pw@[::1]:3306/zaqar?unix_socket=%2Frun%2Fmysqld.sock&x=a+b')).to.deep.include({
+        host: '::1',
+        port: 3306,
+        query: { unix_socket: '/run/mysqld.sock', x: 'a b' },
+      });
+    });
+
+    it('refuses bad ports, a MySQL URI without database, other schemes and bad escapes, never showing the password', () => {
+      for (const uri of [
+        'mysql://zaqar:s3cret@db:0/zaqar',
+        'mysql://zaqar:s3cret@db:99999/zaqar',
+        'postgresql://zaqar:s3cret@db:port/zaqar',
+        'mysql+pymysql://zaqar:s3cret@db',
+        'mysql://zaqar:s3cret@db/zaqar?charset=%zz',
+        'mssql+pyodbc://zaqar:s3cret@db/zaqar',
+        'mysql+mysqlconnector://zaqar:s3cret@db/zaqar',
+      ]) {
+        let error: unknown;
+        try {
+          parseDatabaseUri(uri, { group: 'drivers:management_store:sqlalchemy' });
+        } catch (err) {
+          error = err;
+        }
+        expect(error, uri).to.be.instanceOf(ConfigError);
+        expect(String(error), uri).to.match(/^\[drivers:management_store:sqlalchemy\] uri: /);
+        expect(String(error), uri).to.not.include('s3cret');
+      }
+    });
+  });
+
+  describe('redactDatabaseUri', () => {
+    it('masks the password only', () => {
+      expect(redactDatabaseUri('mysql+pymysql://zaqar:p%40ss@db:3306/zaqar?charset=utf8')).to.equal(
+        'mysql+pymysql://zaqar:***@db:3306/zaqar?charset=utf8',
+      );
+      expect(redactDatabaseUri('postgresql://zaqar@db/zaqar')).to.equal('postgresql://zaqar@db/zaqar');
+      expect(redactDatabaseUri('sqlite:////tmp/a:b@c.db')).to.equal('sqlite:////tmp/a:b@c.db');
     });
   });
 

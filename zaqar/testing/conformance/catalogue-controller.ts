@@ -78,6 +78,20 @@ export function describeCatalogueController(name: string, make: MakeManagementSt
       expect(await catalogue().listByPool('nosuch')).to.deep.equal([]);
     });
 
+    it('names the pool a queue on the move leaves, until the move is over', async () => {
+      await catalogue().insert(PROJECT, 'moving', 'pool1');
+      await catalogue().update(PROJECT, 'moving', 'pool2', 'pool1');
+      expect(await catalogue().get(PROJECT, 'moving')).to.deep.equal({ queue: 'moving', project: PROJECT, pool: 'pool2', previous: 'pool1' });
+      expect((await catalogue().listByPool('pool1')).map((e) => e.queue)).to.deep.equal(['moving']);
+      expect((await catalogue().list(PROJECT))[0].previous).to.equal('pool1');
+      await catalogue().update(PROJECT, 'moving', 'pool2', null);
+      expect(await catalogue().get(PROJECT, 'moving')).to.deep.equal({ queue: 'moving', project: PROJECT, pool: 'pool2' });
+      expect(await catalogue().listByPool('pool1')).to.deep.equal([]);
+      await catalogue().update(PROJECT, 'moving', 'pool1', 'pool2');
+      await catalogue().insert(PROJECT, 'moving', 'pool1');
+      expect(await catalogue().get(PROJECT, 'moving')).to.deep.equal({ queue: 'moving', project: PROJECT, pool: 'pool1' });
+    });
+
     it('deletes idempotently and drops all', async () => {
       await catalogue().insert(PROJECT, 'fizbit', 'pool1');
       await catalogue().insert(null, 'fizbit', 'pool1');
