@@ -243,6 +243,11 @@ describe('redis connection: a real server', function () {
     expect(await connection.read(ECHO, [], ['read'])).to.deep.equal(Buffer.from('read'));
   });
 
+  it('wait_replicas is 0 for one server unless configured', async () => {
+    expect((await connect()).waitReplicas).to.equal(0);
+    expect((await connect(redis!.uri(), { wait_replicas: 2 })).waitReplicas).to.equal(2);
+  });
+
   it('gives up at start-up after max_reconnect_attempts', async () => {
     const port = await freePort();
     const started = Date.now();
