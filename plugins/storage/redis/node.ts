@@ -45,10 +45,10 @@ export interface NodeSettings {
 export const MAX_RECONNECT_WAIT_MS = 10_000;
 /**
  * Write connections with wait_replicas: enough that a turn's writes almost
- * always find one that is not in a WAIT. Under the benchmark's producer-b1
- * (16 clients) about one WAIT is in flight on average (~0.3-1 ms each, one
- * every ~0.5 ms), and writes wait for a free connection a few times in
- * 10,000.
+ * always find one that is not in a WAIT. Under the benchmark (16 clients,
+ * tools/bench) one or two WAITs are in flight on average (~1-3 ms each,
+ * one every ~0.5 ms), and about 0.1% (producer-b1) to 1.5% (consumer) of
+ * writes wait for a free connection.
  */
 export const WRITE_CONNECTIONS = 4;
 const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
