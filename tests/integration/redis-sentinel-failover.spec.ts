@@ -1,7 +1,7 @@
 /**
  * A real zaqar-server on Redis with Sentinel (master, replica, 3 sentinels)
- * and `wait_replicas = 1`, while SENTINEL FAILOVER runs under concurrent
- * producers and consumers:
+ * and the DEFAULT configuration (no wait_replicas: a Sentinel URI means 1),
+ * while SENTINEL FAILOVER runs under 16 posting clients and 2 consumers:
  *
  * - the server follows the new master by itself;
  * - during the switch it answers 503 with Zaqar's body: writes the old
@@ -31,7 +31,7 @@ describe('integration: zaqar-server on Redis Sentinel during a failover', functi
   before(async function () {
     skipUnlessAvailable(this, redisServerMissing());
     setup = await SentinelSetup.start();
-    server = await startServer({ extraConfig: redisStoresConfig(setup.uri(), { wait_replicas: 1, wait_timeout: 500 }) });
+    server = await startServer({ extraConfig: redisStoresConfig(setup.uri()) });
   });
   after(async () => {
     await server?.cleanup();
@@ -39,9 +39,16 @@ describe('integration: zaqar-server on Redis Sentinel during a failover', functi
   });
 
   it('follows the new master, answers 503 during the switch and loses no acknowledged message', async () => {
+    // The default in force: both stores acknowledge a write once one replica has it.
+    const connected = server!
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"connected to the Redis master"'))
+      .map((line) => JSON.parse(line).wait_replicas);
+    expect(connected).to.deep.equal([1, 1]);
     const client = new ZaqarClient(server!.url, 'failover-tenant');
     expect((await client.put('/v2/queues/work')).status).to.equal(201);
-    const traffic = new Traffic(server!.url, 'failover-tenant', 'work');
+    const traffic = new Traffic(server!.url, 'failover-tenant', 'work', { producers: 16, consumers: 2 });
     traffic.start();
     try {
       await waitUntil(async () => traffic.acknowledgedCount() >= 100 && traffic.claimedCount() >= 20, 30_000, 'traffic before the failover');

@@ -1,8 +1,6 @@
 /**
  * Redis with Sentinel for failover tests: a master, one replica and three
- * sentinels (quorum 2) on free loopback ports — a TypeScript port of
- * ../shared/services/scripts/redis.sh, with the facts from the services
- * README §4 built in:
+ * sentinels (quorum 2) on free loopback ports, with these facts built in:
  *
  * - `--repl-diskless-sync-delay 0` on both data nodes (either may become the
  *   master): without it every (re)sync waits 5 s;

@@ -10,7 +10,7 @@ import type { Logger } from '../../../zaqar/common/logger';
 import { ConnectionError } from '../../../zaqar/storage/errors';
 import type { Arg, LuaScript, Reply } from './lua';
 import { asText } from './lua';
-import type { RedisStoreOptions } from './options';
+import { type RedisStoreOptions, waitReplicasFor } from './options';
 import { type MasterReport, SentinelWatcher } from './sentinel';
 import { describeAddress, type NodeAddress, type NodeSettings, reconnectWait, RedisNode } from './node';
 import { describeTarget, type RedisTarget } from './uri';
@@ -38,14 +38,14 @@ export class RedisConnection {
       commandTimeoutMs: target.socketTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       reconnectSleepMs: options.reconnectSleep * 1000,
       startupAttempts: Math.max(1, options.maxReconnectAttempts),
-      waitReplicas: options.waitReplicas,
+      waitReplicas: waitReplicasFor(options, target.kind === 'sentinel'),
       waitTimeoutMs: options.waitTimeoutMs,
     };
     if (target.kind !== 'sentinel') {
       const address: NodeAddress = target.kind === 'unix' ? { path: target.path } : { host: target.host, port: target.port };
       const node = new RedisNode(address, settings, logger);
       await node.connect();
-      logger.info({ server: describeTarget(target) }, 'connected to Redis');
+      logger.info({ server: describeTarget(target), wait_replicas: settings.waitReplicas }, 'connected to Redis');
       return new RedisConnection(node, settings, logger);
     }
 
@@ -70,7 +70,10 @@ export class RedisConnection {
         const connection = new RedisConnection(node, settings, logger, watcher);
         connection.knownEpoch = report.epoch;
         watcher.on('master', (next: MasterReport) => connection.follow(next));
-        logger.info({ server: describeTarget(target), master: node.description }, 'connected to the Redis master');
+        logger.info(
+          { server: describeTarget(target), master: node.description, wait_replicas: settings.waitReplicas },
+          'connected to the Redis master',
+        );
         return connection;
       } catch (err) {
         lastError = err;
@@ -119,6 +122,11 @@ export class RedisConnection {
       if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
     }
     return fields;
+  }
+
+  /** Replicas that must confirm each write (wait_replicas in force; 0: none). */
+  get waitReplicas(): number {
+    return this.settings.waitReplicas;
   }
 
   /** The server now in use (the master, with Sentinel). */

@@ -3,7 +3,7 @@
  *
  * Anything that says "the store cannot serve this right now" becomes
  * zaqar/storage/errors' ConnectionError, which the API answers with 503 and
- * Zaqar's "Please try again in a few seconds" body (storage-semantics §12):
+ * Zaqar's "Please try again in a few seconds" body:
  * a lost or refused connection, a reply that did not come in time, and the
  * replies Redis gives while it cannot serve (LOADING after a restart,
  * READONLY on a demoted master, MASTERDOWN, BUSY, ...). Other error replies

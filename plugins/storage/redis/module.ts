@@ -53,14 +53,14 @@ function atLeast(version: number[], wanted: number[]): boolean {
 }
 
 /** Start-up checks of the server: version (as the reference), eviction, replicas for wait_replicas. */
-async function checkServer(redis: RedisConnection, options: RedisStoreOptions, group: string, config: Config, logger: Logger): Promise<void> {
+async function checkServer(redis: RedisConnection, group: string, config: Config, logger: Logger): Promise<void> {
   const server = await redis.info('server');
   const version = server.redis_version ?? '0';
   if (!atLeast(versionOf(version), [2, 6])) {
     throw new Error(`The Redis driver requires redis-server>=2.6, ${version} found`);
   }
-  if (options.waitReplicas > 0 && !atLeast(versionOf(version), [3, 0])) {
-    throw config.optionError(group, 'wait_replicas', `needs WAIT (redis-server>=3.0), ${version} found`);
+  if (redis.waitReplicas > 0 && !atLeast(versionOf(version), [3, 0])) {
+    throw config.optionError(group, 'wait_replicas', `needs WAIT (redis-server>=3.0), ${version} found; set wait_replicas = 0 to do without`);
   }
   const memory = await redis.info('memory');
   if (EVICTING.test(memory.maxmemory_policy ?? '')) {
@@ -69,10 +69,10 @@ async function checkServer(redis: RedisConnection, options: RedisStoreOptions, g
       'Redis may evict keys under memory pressure: messages and claims would silently disappear; use maxmemory-policy noeviction',
     );
   }
-  if (options.waitReplicas > 0) {
+  if (redis.waitReplicas > 0) {
     const replicas = Number((await redis.info('replication')).connected_slaves ?? 0);
-    if (replicas < options.waitReplicas) {
-      logger.warn({ connected: replicas, wait_replicas: options.waitReplicas }, 'fewer replicas than wait_replicas: writes fail with 503 until enough are connected');
+    if (replicas < redis.waitReplicas) {
+      logger.warn({ connected: replicas, wait_replicas: redis.waitReplicas }, 'fewer replicas than wait_replicas: writes fail with 503 until enough are connected');
     }
   }
 }
@@ -88,7 +88,7 @@ async function openConnection(
   const logger = context.logger.child({ store: `${PLUGIN_NAME} ${store}`, redis: describeTarget(target) });
   const redis = await RedisConnection.open(target, options, logger);
   try {
-    await checkServer(redis, options, group, context.config, logger);
+    await checkServer(redis, group, context.config, logger);
   } catch (err) {
     await redis.close();
     throw err;

@@ -12,10 +12,11 @@
  * - every call has a deadline (socket_timeout): a Redis that stops answering
  *   (paused, partitioned) fails requests with 503 instead of blocking them.
  *
- * With `wait_replicas` > 0 writes go through a second connection, followed
- * by WAIT (replica-ack.ts). WAIT blocks its connection for up to
- * wait_timeout when replicas are missing; keeping reads (and PING) on the
- * other connection keeps them fast meanwhile.
+ * With `wait_replicas` > 0 writes go through WRITE_CONNECTIONS further
+ * connections, each batch followed by WAIT (replica-ack.ts explains the
+ * pool). WAIT blocks its connection until the replicas answer (up to
+ * wait_timeout when they are missing); reads and PING stay on the read
+ * connection, so they never queue behind a WAIT.
  */
 import { createClient, RESP_TYPES } from 'redis';
 import type { Logger } from '../../../zaqar/common/logger';
@@ -42,6 +43,14 @@ export interface NodeSettings {
 }
 
 export const MAX_RECONNECT_WAIT_MS = 10_000;
+/**
+ * Write connections with wait_replicas: enough that a turn's writes almost
+ * always find one that is not in a WAIT. Under the benchmark (16 clients,
+ * tools/bench) one or two WAITs are in flight on average (~1-3 ms each,
+ * one every ~0.5 ms), and about 0.1% (producer-b1) to 1.5% (consumer) of
+ * writes wait for a free connection.
+ */
+export const WRITE_CONNECTIONS = 4;
 const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
 
 export function describeAddress(address: NodeAddress): string {
@@ -68,8 +77,9 @@ const ignore = (): void => undefined;
 export class RedisNode {
   readonly description: string;
   private readonly reader: NodeClient;
-  private readonly writer: NodeClient;
-  private readonly ack: ReplicaAck | undefined;
+  /** With wait_replicas; otherwise writes go through the read connection. */
+  private readonly writers: NodeClient[] = [];
+  private readonly ack: ReplicaAck<NodeClient> | undefined;
   private starting = true;
   private destroyed = false;
 
@@ -83,14 +93,12 @@ export class RedisNode {
     this.description = describeAddress(address);
     this.reader = this.createClient('reader');
     if (settings.waitReplicas > 0) {
-      this.writer = this.createClient('writer');
-      this.ack = new ReplicaAck(this.writer, settings.waitReplicas, settings.waitTimeoutMs);
-    } else {
-      this.writer = this.reader;
+      for (let i = 0; i < WRITE_CONNECTIONS; i++) this.writers.push(this.createClient(`writer ${i}`));
+      this.ack = new ReplicaAck(this.writers, settings.waitReplicas, settings.waitTimeoutMs);
     }
   }
 
-  /** Connects (both clients); at start-up gives up after `startupAttempts` attempts. */
+  /** Connects (all clients); at start-up gives up after `startupAttempts` attempts. */
   async connect(): Promise<void> {
     try {
       await Promise.all(this.clients().map((client) => client.connect()));
@@ -112,29 +120,25 @@ export class RedisNode {
   }
 
   /**
-   * Runs a script. `write` scripts go through the write connection and,
-   * with wait_replicas, resolve only once replicas confirmed them — unless
+   * Runs a script. With wait_replicas, `write` scripts go through the write
+   * connections and resolve only once replicas confirmed them — unless
    * `wrote(reply)` says the script changed nothing (e.g. a claim that found
    * no message), which needs no confirmation.
    */
   async script(script: LuaScript, keys: string[], args: Arg[], write: boolean, wrote?: (reply: Reply) => boolean): Promise<Reply> {
+    const tail = [String(keys.length), ...keys, ...args.map(argument)];
+    const execute = (command: (string | Buffer)[]): Promise<Reply> =>
+      write && this.ack
+        ? this.ack.write((client) => this.send(client, command, 'buffers'), wrote)
+        : this.send(this.reader, command, 'buffers');
     const run = async (): Promise<Reply> => {
-      const client = write ? this.writer : this.reader;
-      const tail = [String(keys.length), ...keys, ...args.map(argument)];
-      let sent = this.send(client, ['EVALSHA', script.sha, ...tail], 'buffers');
-      let acked = write ? this.cover() : undefined;
-      let reply: Reply;
       try {
-        reply = await sent;
+        return await execute(['EVALSHA', script.sha, ...tail]);
       } catch (err) {
         if (replyCode(err) !== 'NOSCRIPT') throw err;
         // Empty script cache (a restarted or new master): send the source once.
-        sent = this.send(client, ['EVAL', script.source, ...tail], 'buffers');
-        acked = write ? this.cover() : undefined;
-        reply = await sent;
+        return await execute(['EVAL', script.source, ...tail]);
       }
-      if (acked && (wrote === undefined || wrote(reply))) await acked;
-      return reply;
     };
     try {
       return await withDeadline(run(), this.deadline(write), script.name);
@@ -162,18 +166,12 @@ export class RedisNode {
   }
 
   private clients(): NodeClient[] {
-    return this.writer === this.reader ? [this.reader] : [this.reader, this.writer];
+    return [this.reader, ...this.writers];
   }
 
-  private cover(): Promise<void> | undefined {
-    const acked = this.ack?.cover();
-    // Observed only when the write succeeds; never an unhandled rejection.
-    acked?.catch(ignore);
-    return acked;
-  }
-
+  /** With wait_replicas a write may wait for a free connection (at most one WAIT) and then for its own WAIT. */
   private deadline(write: boolean): number {
-    return this.settings.commandTimeoutMs + (write && this.ack ? this.settings.waitTimeoutMs : 0);
+    return this.settings.commandTimeoutMs + (write && this.ack ? 2 * this.settings.waitTimeoutMs : 0);
   }
 
   private send(client: NodeClient, args: (string | Buffer)[], mapping: 'buffers' | 'command'): Promise<Reply> {

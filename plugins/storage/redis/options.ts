@@ -1,7 +1,8 @@
 /**
  * `[drivers:message_store:redis]` and `[drivers:management_store:redis]`
- * (config.md §2.6; both also read from the deprecated `[drivers:storage:redis]`,
- * §2.21), plus this implementation's durability options.
+ * (Zaqar's zaqar.conf.drivers_message_store_redis and
+ * drivers_management_store_redis; both also read from the deprecated
+ * `[drivers:storage:redis]`), plus this implementation's durability options.
  *
  * Kept free of runtime dependencies: the plugin manifest imports this file
  * at start-up, long before the driver itself is loaded.
@@ -55,17 +56,18 @@ function options(store: 'message' | 'management'): OptionSpec[] {
     {
       name: 'wait_replicas',
       type: 'integer',
-      default: 0,
       min: 0,
       help:
-        'Durability across failover (not in Zaqar). Redis replicates asynchronously, and after a ' +
-        'Sentinel failover the old master keeps accepting writes for about 11 s; writes acknowledged in ' +
-        'that window, or not yet replicated when a master dies, are lost. When this is N > 0, every ' +
-        `write of the ${store} store (post, claim, delete, release, ...) is followed by ` +
-        'WAIT N wait_timeout on the same connection (one WAIT covers all writes sent before it), and ' +
-        'the request fails with 503 (not acknowledged) unless at least N replicas confirmed it. ' +
-        'Set it to the number of replicas Sentinel may promote. 0 = acknowledge once the master has ' +
-        'the write (Zaqar\'s behaviour).',
+        `Durability across failover (not in Zaqar): a write of the ${store} store (post, claim, ` +
+        'delete, release, ...) is acknowledged only once this many replicas confirmed it (WAIT N ' +
+        'wait_timeout); otherwise the request fails with 503 and the client retries (the write may ' +
+        'still have happened). Unset: 1 with a Sentinel URI (?master=), 0 otherwise. 0 is Zaqar\'s ' +
+        'behaviour: acknowledged once the master has it; Redis replicates asynchronously, so writes ' +
+        'not yet on a replica when the master dies, and those the old master takes in the ~11 s after ' +
+        'a Sentinel failover, are lost. Set it to the number of replicas Sentinel may promote: WAIT is ' +
+        'not consensus, and Sentinel may promote a replica that was not among those that confirmed. ' +
+        'One WAIT covers every write of an event-loop turn on one connection, and writes use a few ' +
+        'connections so none waits behind a WAIT, which keeps the cost small.',
     },
     {
       name: 'wait_timeout',
@@ -97,7 +99,8 @@ export interface RedisStoreOptions {
   maxReconnectAttempts: number;
   /** Seconds. */
   reconnectSleep: number;
-  waitReplicas: number;
+  /** Unset (undefined): waitReplicasFor() picks the default for the URI. */
+  waitReplicas: number | undefined;
   /** Milliseconds. */
   waitTimeoutMs: number;
 }
@@ -125,7 +128,20 @@ export function readRedisStoreOptions(group: OptionGroup, values: Record<string,
     uri,
     maxReconnectAttempts: number('max_reconnect_attempts', true, 0),
     reconnectSleep: number('reconnect_sleep', false, 0),
-    waitReplicas: number('wait_replicas', true, 0),
+    waitReplicas: pick('wait_replicas') === undefined ? undefined : number('wait_replicas', true, 0),
     waitTimeoutMs: number('wait_timeout', true, 1),
   };
+}
+
+/** Sentinel URIs acknowledge a write once this many replicas have it unless wait_replicas says otherwise. */
+export const SENTINEL_WAIT_REPLICAS = 1;
+
+/**
+ * `wait_replicas` in force: as configured, else SENTINEL_WAIT_REPLICAS for
+ * a Sentinel URI (the deployment exists to survive a failover, which loses
+ * unreplicated acknowledged writes) and 0 for a single server, whose
+ * replicas, if any, the store does not know about.
+ */
+export function waitReplicasFor(options: RedisStoreOptions, sentinel: boolean): number {
+  return options.waitReplicas ?? (sentinel ? SENTINEL_WAIT_REPLICAS : 0);
 }

@@ -16,9 +16,10 @@
  *
  * The connection (connection.ts) moves to a newly reported master only after
  * that server itself says ROLE master. The old master keeps accepting
- * writes for ~11 s after a manual failover (services README §4); writes it
- * takes in that window are lost, which wait_replicas (replica-ack.ts) turns
- * into 503s instead of silent loss.
+ * writes for ~11 s after a manual failover (until the sentinels demote it;
+ * tests/integration/redis-sentinel-failover.spec.ts); writes it takes in
+ * that window are lost, which wait_replicas (replica-ack.ts; 1 by default
+ * with a Sentinel URI) turns into 503s instead of silent loss.
  */
 import { EventEmitter } from 'node:events';
 import { createClient } from 'redis';

@@ -1,8 +1,9 @@
 /**
- * The Redis stores' `uri` option in every form Zaqar accepts (its
- * `zaqar.storage.redis.driver.ConnectionURI`), with the reference's error
- * messages, and its start-up handling (a bad URI is a configuration error
- * naming the option, which the server prints on one line and exits 2).
+ * The Redis stores' `uri` option in every form Zaqar accepts
+ * (plugins/storage/redis/uri.ts), with the reference's error messages, and
+ * its start-up handling (a bad URI is a configuration error naming the
+ * option, which the server prints on one line and exits 2); the option
+ * groups and the wait_replicas default.
  */
 import { expect } from 'chai';
 import { Container } from 'inversify';
@@ -11,6 +12,7 @@ import {
   readRedisStoreOptions,
   redisManagementStoreOptionGroup,
   redisMessageStoreOptionGroup,
+  waitReplicasFor,
 } from '../../../plugins/storage/redis/options';
 import { parseRedisUri, RedisUriError } from '../../../plugins/storage/redis/uri';
 import { silentLogger } from '../../../zaqar/common/logger';
@@ -144,17 +146,30 @@ describe('redis URI', () => {
   describe('option groups', () => {
     const groups = [redisMessageStoreOptionGroup, redisManagementStoreOptionGroup];
 
-    it("has Zaqar's defaults plus wait_replicas 0 and wait_timeout 1000 ms", () => {
+    it("has Zaqar's defaults plus wait_replicas unset and wait_timeout 1000 ms", () => {
       const config = configFrom([''], { groups });
       for (const group of groups) {
         expect(readRedisStoreOptions(group, config.group(group.name))).to.deep.equal({
           uri: 'redis://127.0.0.1:6379',
           maxReconnectAttempts: 10,
           reconnectSleep: 1,
-          waitReplicas: 0,
+          waitReplicas: undefined,
           waitTimeoutMs: 1000,
         });
       }
+    });
+
+    it('wait_replicas unset: 1 behind Sentinel, 0 for one server; a configured value (0 included) wins', () => {
+      const read = (text: string) => readRedisStoreOptions(redisMessageStoreOptionGroup, configFrom([text], { groups }).group(redisMessageStoreOptionGroup.name));
+      const unset = read('');
+      expect(waitReplicasFor(unset, true)).to.equal(1);
+      expect(waitReplicasFor(unset, false)).to.equal(0);
+      const off = read('[drivers:message_store:redis]\nwait_replicas = 0\n');
+      expect(off.waitReplicas).to.equal(0);
+      expect(waitReplicasFor(off, true)).to.equal(0);
+      const two = read('[drivers:message_store:redis]\nwait_replicas = 2\n');
+      expect(waitReplicasFor(two, false)).to.equal(2);
+      expect(waitReplicasFor(two, true)).to.equal(2);
     });
 
     it('reads both groups from the deprecated [drivers:storage:redis] too', () => {
