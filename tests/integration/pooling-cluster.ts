@@ -153,13 +153,19 @@ export class AdminClient {
 // ---------------------------------------------------------------------------
 // Looking into the backends directly
 
-/** Every key of redis-server `redis` that belongs to queue `queue` of `project`: `P.Q...` keys, and the given message ids' hashes. */
-export async function redisKeysOf(redis: RedisServer, project: string, queue: string, messageIds: string[] = []): Promise<string[]> {
+/**
+ * Every key of redis-server `redis` that belongs to queue `queue` of
+ * `project`: its `P.Q...` keys, the hashes of the given message or claim
+ * ids and their claims' `messages.<id>` lists, and its `msgset_index` member.
+ */
+export async function redisKeysOf(redis: RedisServer, project: string, queue: string, ids: string[] = []): Promise<string[]> {
   const keys = new Set<string>();
-  for (const pattern of [`${project}.${queue}`, `${project}.${queue}.*`]) {
+  for (const pattern of [`${project}.${queue}`, `${project}.${queue}.*`, `${project}.${queue}:*`]) {
     for (const key of (await redis.command('KEYS', pattern)) as string[]) keys.add(key);
   }
-  for (const id of messageIds) if ((await redis.command('EXISTS', id)) === 1) keys.add(id);
+  for (const id of ids) {
+    for (const key of [id, `messages.${id}`]) if ((await redis.command('EXISTS', key)) === 1) keys.add(key);
+  }
   // The gc index names the queue's message set while it has one.
   if ((await redis.command('ZSCORE', 'msgset_index', `${project}.${queue}.messages`)) !== null) keys.add('msgset_index member');
   return [...keys].sort();
@@ -170,7 +176,7 @@ export async function redisMessageIds(redis: RedisServer, project: string, queue
   return (await redis.command('ZRANGE', `${project}.${queue}.messages`, '0', '-1')) as string[];
 }
 
-/** Documents of the queue in the FerretDB pool: messages, marker counters and claim locks are counted by collection. */
+/** What the FerretDB pool holds of a queue, read with a MongoDB client. */
 export class MongoPoolProbe {
   private readonly client: MongoClient;
 
@@ -188,14 +194,26 @@ export class MongoPoolProbe {
     return docs.map((d) => String(d._id));
   }
 
-  /** `collection: count` of every document of the queue the pool's message database holds (empty when none). */
-  async documentsOf(project: string, queue: string): Promise<Record<string, number>> {
+  /**
+   * `collection: count` of the queue's documents in the pool's message
+   * database (empty when none). Leaves out the queue's marker counter in
+   * `messages.stats`: the MongoDB message store never removes it (not even
+   * when the queue is deleted), see `counterOf`.
+   */
+  async documentsOf(project: string, queue: string, messageIds: string[] = []): Promise<Record<string, number>> {
     const found: Record<string, number> = {};
-    for (const name of ['messages', 'messages.stats']) {
-      const count = await this.db().collection(name).countDocuments({ p_q: `${project}/${queue}` });
-      if (count > 0) found[name] = count;
-    }
+    const messages = await this.db().collection('messages').countDocuments({ p_q: `${project}/${queue}` });
+    if (messages > 0) found.messages = messages;
+    // Claim locks are named `<message id>:<claim epoch>` (plugins/storage/mongodb/claim-locks.ts).
+    let locks = 0;
+    for (const id of messageIds) locks += await this.db().collection<{ _id: string }>('messages.locks').countDocuments({ _id: { $regex: `^${id}:` } });
+    if (locks > 0) found['messages.locks'] = locks;
     return found;
+  }
+
+  /** Whether the queue's marker counter document (`messages.stats`) exists. */
+  async counterOf(project: string, queue: string): Promise<boolean> {
+    return (await this.db().collection('messages.stats').countDocuments({ p_q: `${project}/${queue}` })) > 0;
   }
 
   close(): Promise<void> {
