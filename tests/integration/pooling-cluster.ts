@@ -15,6 +15,7 @@
  *   queue's messages are in `<database>_messages_p0.messages`).
  */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,9 @@ import { ensureFerretDB, type FerretDB, startFerretDB } from '../../tools/servic
 import { skipUnlessAvailable } from '../../tools/services/process';
 import { RedisServer, redisServerMissing } from '../../tools/services/redis';
 import { type Reply, ZaqarClient } from '../helpers/client';
-import { type RunningServer, startServer } from '../helpers/server';
+import { ROOT, type RunningServer, startServer } from '../helpers/server';
+
+const MANAGE_BIN = path.join(ROOT, 'bin', 'zaqar-manage.js');
 
 /** The database (base name) of the FerretDB pool. */
 export const MONGO_POOL_DATABASE = 'zaqar_pool';
@@ -113,6 +116,31 @@ function fail(why: string): never {
   throw new Error(why);
 }
 
+/** The outcome of one `zaqar-manage` run. */
+export interface ManageRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs `zaqar-manage --config-file CONFIG ARGS...` (bin/zaqar-manage.js) as
+ * its own process, without blocking this one (load keeps running meanwhile).
+ */
+export function zaqarManage(configFile: string, args: string[]): Promise<ManageRun> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [MANAGE_BIN, '--config-file', configFile, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
 /** A pooled zaqar-server on the shared catalogue. */
 export function startPooledServer(shared: string, extra = ''): Promise<RunningServer> {
   return startServer({ extraConfig: poolingConfig(shared, extra), timeoutMs: 30_000 });
@@ -163,8 +191,12 @@ export async function redisKeysOf(redis: RedisServer, project: string, queue: st
   for (const pattern of [`${project}.${queue}`, `${project}.${queue}.*`, `${project}.${queue}:*`]) {
     for (const key of (await redis.command('KEYS', pattern)) as string[]) keys.add(key);
   }
-  for (const id of ids) {
-    for (const key of [id, `messages.${id}`]) if ((await redis.command('EXISTS', key)) === 1) keys.add(key);
+  const candidates = ids.flatMap((id) => [id, `messages.${id}`]);
+  for (let i = 0; i < candidates.length; i += 500) {
+    const batch = candidates.slice(i, i + 500);
+    // One EXISTS per batch; only a batch with a hit is looked at key by key.
+    if ((await redis.command('EXISTS', ...batch)) === 0) continue;
+    for (const key of batch) if ((await redis.command('EXISTS', key)) === 1) keys.add(key);
   }
   // The gc index names the queue's message set while it has one.
   if ((await redis.command('ZSCORE', 'msgset_index', `${project}.${queue}.messages`)) !== null) keys.add('msgset_index member');
