@@ -15,7 +15,7 @@
  *   queue's messages are in `<database>_messages_p0.messages`).
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -129,16 +129,22 @@ export interface ManageRun {
  * its own process, without blocking this one (load keeps running meanwhile).
  */
 export function zaqarManage(configFile: string, args: string[]): Promise<ManageRun> {
+  return startZaqarManage(configFile, args).done;
+}
+
+/** As zaqarManage, with the process at hand (to kill it half-way). */
+export function startZaqarManage(configFile: string, args: string[]): { child: ChildProcess; done: Promise<ManageRun> } {
   const started = Date.now();
   const child = spawn(process.execPath, [MANAGE_BIN, '--config-file', configFile, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
+  const done = new Promise<ManageRun>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
+  return { child, done };
 }
 
 /** A pooled zaqar-server on the shared catalogue. */

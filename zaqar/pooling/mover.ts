@@ -25,7 +25,8 @@
  * of 0. If the mover dies between posting a batch and deleting it, that
  * batch's claim expires and those messages can be delivered twice (from
  * both pools) — at-least-once, as any crash; running the move again
- * finishes it (step 1 is idempotent).
+ * finishes it (step 1 is idempotent), and a move to the pool the queue was
+ * leaving turns it around (the two pools swap roles).
  */
 import type { Logger } from '../common/logger';
 import { PoolDoesNotExist, QueueNotMapped } from '../storage/errors';
@@ -57,6 +58,25 @@ const MOVER_CLAIM_TTL = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A move that cannot be made as asked (zaqar-manage: bad input, exit code 2). */
+export class MoveRefused extends Error {}
+
+/**
+ * The pool the queue's messages are to be taken from to put it on `to`, or
+ * undefined when it is there already.
+ *
+ * - Not moving: its pool.
+ * - Moving from P to Q: to Q, resume (from P); to P, turn around (from Q —
+ *   P still holds what was not moved yet, and becomes the destination; Q
+ *   is emptied and left); to any other pool, refused.
+ */
+function sourceOf(queue: string, entry: { pool: string; previous?: string }, to: string): string | undefined {
+  if (entry.previous === undefined) return entry.pool === to ? undefined : entry.pool;
+  if (to === entry.pool) return entry.previous;
+  if (to === entry.previous) return entry.pool;
+  throw new MoveRefused(`queue ${queue} is moving from ${entry.previous} to ${entry.pool}; move it to one of those two first`);
+}
+
 export class QueueMover {
   constructor(
     private readonly catalog: Catalog,
@@ -76,20 +96,18 @@ export class QueueMover {
     }
   }
 
-  /** Moves the queue's messages to pool `to`; resumes a move that was interrupted. */
+  /**
+   * Moves the queue's messages to pool `to`. A move that was interrupted
+   * (the entry still names the pool it was leaving) is resumed when `to` is
+   * its destination, and turned around when `to` is the pool it was
+   * leaving: what reached the destination meanwhile comes back.
+   */
   async move(queue: string, project: Project, to: string, progress: (line: string) => void = () => undefined): Promise<MoveReport> {
     const started = Date.now();
     const entry = await this.management.catalogueController.get(project, queue);
     if (!(await this.management.poolsController.exists(to))) throw new PoolDoesNotExist(to);
-    // Resuming: the pool it was leaving is still the source.
-    const from = entry.previous ?? entry.pool;
-    if (from === to) {
-      if (entry.previous !== undefined) await this.finish(queue, project, to, from);
-      return { queue, project, from, to, moved: 0, seconds: 0 };
-    }
-    if (entry.previous !== undefined && entry.pool !== to) {
-      throw new Error(`queue ${queue} is already moving from ${entry.previous} to ${entry.pool}; finish that move first`);
-    }
+    const from = sourceOf(queue, entry, to);
+    if (from === undefined) return { queue, project, from: to, to, moved: 0, seconds: 0 };
 
     await this.management.catalogueController.update(project, queue, to, from);
     this.catalog.forget(queue, project);
@@ -98,7 +116,7 @@ export class QueueMover {
 
     const [source, target] = [await this.catalog.storeOf(from), await this.catalog.storeOf(to)];
     const moved = await this.transfer(queue, project, source, target, progress);
-    await this.finish(queue, project, to, from, source);
+    await this.finish(queue, project, to, source);
     const report = { queue, project, from, to, moved, seconds: Math.round((Date.now() - started) / 100) / 10 };
     this.logger.info(report, 'queue moved');
     return report;
@@ -145,10 +163,9 @@ export class QueueMover {
   }
 
   /** Ends the move: the new pool alone; the old pool's leftovers purged. */
-  private async finish(queue: string, project: Project, to: string, from: string, source?: MessageStore): Promise<void> {
+  private async finish(queue: string, project: Project, to: string, source: MessageStore): Promise<void> {
     await this.management.catalogueController.update(project, queue, to, null);
     this.catalog.forget(queue, project);
-    const old = source ?? (await this.catalog.storeOf(from));
-    await old.queueDataController.purge(queue, project);
+    await source.queueDataController.purge(queue, project);
   }
 }
