@@ -132,8 +132,8 @@ export function zaqarManage(configFile: string, args: string[]): Promise<ManageR
   return startZaqarManage(configFile, args).done;
 }
 
-/** As zaqarManage, with the process at hand (to kill it half-way). */
-export function startZaqarManage(configFile: string, args: string[]): { child: ChildProcess; done: Promise<ManageRun> } {
+/** As zaqarManage, with the process at hand (to kill it half-way) and what it wrote on stderr so far (its progress lines). */
+export function startZaqarManage(configFile: string, args: string[]): { child: ChildProcess; done: Promise<ManageRun>; stderr: () => string } {
   const started = Date.now();
   const child = spawn(process.execPath, [MANAGE_BIN, '--config-file', configFile, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -144,7 +144,7 @@ export function startZaqarManage(configFile: string, args: string[]): { child: C
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 /** A pooled zaqar-server on the shared catalogue. */
