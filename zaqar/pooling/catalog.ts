@@ -37,6 +37,8 @@ export interface CatalogSettings {
 interface PoolHandle {
   record: PoolRecord;
   store: Promise<MessageStore>;
+  /** The store once it is open (the request path uses it without awaiting). */
+  ready?: MessageStore;
   checkedAt: number;
 }
 
@@ -92,6 +94,21 @@ export class Catalog {
   }
 
   /**
+   * The store serving the queue when it is known without asking anything:
+   * its placement and its pool's store are cached, fresh and open, and it
+   * is not moving. Otherwise undefined — ask `storeFor`. This is nearly
+   * every request's path: it awaits nothing and allocates only the key.
+   */
+  cachedStoreFor(queue: string, project: Project): MessageStore | undefined {
+    const placement = this.placements.get(placementKey(queue, project));
+    const now = this.now();
+    if (placement === undefined || placement.expires <= now || placement.previous !== undefined) return undefined;
+    const handle = this.handles.get(placement.pool);
+    if (handle === undefined || handle.checkedAt + this.settings.ttlMs <= now) return undefined;
+    return handle.ready;
+  }
+
+  /**
    * The store serving the queue: its pool's (both pools', while it moves);
    * the virtual pool's when it is not catalogued (and that is on); else
    * undefined.
@@ -141,7 +158,7 @@ export class Catalog {
     );
     const handle: PoolHandle = { record, store, checkedAt: this.now() };
     this.handles.set(name, handle);
-    store.catch((err: unknown) => {
+    store.then((opened) => (handle.ready = opened)).catch((err: unknown) => {
       this.logger.error({ err, pool: name }, 'pool store could not be opened');
       // Answer with this failure for a moment, then try again.
       handle.checkedAt = this.now() - this.settings.ttlMs + (this.settings.retryOpenMs ?? 1000);
