@@ -14,11 +14,13 @@
  *   the catalogue (the management store's SQLite file) names.
  */
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { ZaqarClient } from '../helpers/client';
 import type { RunningServer } from '../helpers/server';
 import { AdminClient, chiSquare, MongoPoolProbe, readCatalogue, redisMessageIds, startPooledServer, usePoolBackends } from './pooling-cluster';
 
-const PROJECT = 'placement';
+// A new project each run: placement hashes the project and queue name (zaqar/pooling/catalog.ts), so each run is a new sample.
+const PROJECT = `placement-${randomBytes(4).toString('hex')}`;
 
 describe('integration: pooling places queues by flavor and weight on three real pools', function () {
   this.timeout(120_000);

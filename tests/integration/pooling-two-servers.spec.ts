@@ -7,7 +7,9 @@
  * - a pool added through one is used by the other for the next queue it
  *   places (placement reads the pools, it does not cache them);
  * - a pool whose URI is changed through one is used at its new URI by the
- *   other within the catalog's cache TTL (10 s), and by the first too.
+ *   other within the catalog's cache TTL (10 s), and by the first too;
+ * - a queue both create at the same moment (explicitly, or lazily by a
+ *   first post) ends on one pool: what each posts, the other lists.
  *
  * The timings are printed.
  */
@@ -102,5 +104,31 @@ describe('integration: two pooled servers on one management store', function () 
     );
     expect(switched.two, 'the other server uses the new URI within the cache TTL').to.be.a('number').and.below(CACHE_TTL_MS + 1000);
     expect(switched.one, 'the server that changed it too').to.be.a('number').and.below(CACHE_TTL_MS + 1000);
+  });
+
+  it('places a queue both servers create at the same moment on one pool: each server\'s messages are seen through the other', async () => {
+    const [a, b] = [new ZaqarClient(one!.url, PROJECT), new ZaqarClient(two!.url, PROJECT)];
+    const admin = new AdminClient(one!.url, PROJECT);
+    // Two pools of equal weight (database 2 of each redis-server: URIs no other pool uses).
+    await admin.putPool('left', { uri: `${backends().redis[0].uri()}?dbid=2`, weight: 100 });
+    await admin.putPool('right', { uri: `${backends().redis[1].uri()}?dbid=2`, weight: 100 });
+    await admin.patchPool('alpha', { weight: 0 });
+    const split: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const queue = `race-${i}`;
+      // Half created explicitly by both at once, half lazily by a first post through each at once.
+      if (i % 2 === 0) {
+        const created = await Promise.all([a.put(`/v2/queues/${queue}`), b.put(`/v2/queues/${queue}`)]);
+        expect(created.map((r) => r.status).sort(), created.map((r) => r.text).join()).to.deep.equal([201, 204]);
+      }
+      const posted = await Promise.all([a, b].map((client, n) => client.post(`/v2/queues/${queue}/messages`, { body: { messages: [{ body: { through: n } }] } })));
+      for (const reply of posted) expect(reply.status, reply.text).to.equal(201);
+      for (const client of [a, b]) {
+        const listed = await client.get(`/v2/queues/${queue}/messages?echo=true`);
+        if ((listed.json.messages as unknown[]).length !== 2) split.push(`${queue} (seen through ${client === a ? 'one' : 'two'}: ${listed.text})`);
+      }
+    }
+    console.log(`      two servers creating the same 40 queues at once: ${split.length} listings saw only one server's message`);
+    expect(split, 'queues whose messages went to two pools').to.deep.equal([]);
   });
 });
