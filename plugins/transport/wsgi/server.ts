@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import * as restify from 'restify';
+import { NOAUTH } from '../../../zaqar/auth/strategy';
 import type { Logger } from '../../../zaqar/common/logger';
 import { DEFAULT_GROUP, TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP, type WsgiTransportOptions } from '../../../zaqar/config/groups';
 import type { ListeningAddress, Transport, TransportContext } from '../../../zaqar/transport/transport';
@@ -45,6 +46,7 @@ export class RestifyTransport implements Transport {
       pooling: defaults.pooling,
       deprecatedVersions: defaults.enable_deprecated_api_versions,
       limits,
+      authenticated: (defaults.auth_strategy || NOAUTH) !== NOAUTH,
     });
     this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
 
