@@ -19,7 +19,8 @@ import { TokenValidator } from './validator';
 
 export const KEYSTONE = 'keystone';
 
-const factory: AuthStrategyFactory = ({ config, logger }) => {
+/** Builds the strategy (exported for in-process tests against a real Keystone). */
+export const keystoneStrategyFactory: AuthStrategyFactory = ({ config, logger }) => {
   const settings = keystoneSettings(config, logger);
   let http: KeystoneHttp;
   try {
@@ -33,5 +34,5 @@ const factory: AuthStrategyFactory = ({ config, logger }) => {
 };
 
 export const keystoneModule = new ContainerModule((options) => {
-  options.bind(AuthStrategyFactory).toConstantValue(factory).whenNamed(KEYSTONE);
+  options.bind(AuthStrategyFactory).toConstantValue(keystoneStrategyFactory).whenNamed(KEYSTONE);
 });
