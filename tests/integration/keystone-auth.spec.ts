@@ -262,6 +262,40 @@ describe('integration: Keystone authentication against a real Keystone', functio
     });
   });
 
+  describe('policy', () => {
+    it('follows policy.yaml and policy.d overrides, on v2 and v1.1', async () => {
+      const overridden = await startKeystoneZaqar(keystone!, {
+        files: { 'policy.yaml': '"queues:create": "role:admin"\n' },
+        dirs: { 'policy.d': { 'health.yaml': '"health:get": "role:member"\n' } },
+      });
+      try {
+        const asMember = new TokenClient(overridden.server.url, member.token);
+        const asAdmin = new TokenClient(overridden.server.url, admin.token);
+        expect((await asMember.put('/v2/queues/by-member')).status, 'queues:create is admin-only now').to.equal(403);
+        expect((await asMember.put('/v1.1/queues/by-member')).status, 'on v1.1 too').to.equal(403);
+        expect((await asAdmin.put('/v2/queues/by-admin')).status).to.equal(201);
+        expect((await asMember.get('/v2/health')).status, 'health:get allows members now').to.equal(200);
+        expect((await asMember.get('/v1.1/health')).status).to.equal(200);
+        expect((await asMember.get('/v2/pools')).status, 'other rules keep their defaults').to.equal(403);
+      } finally {
+        await overridden.cleanup();
+      }
+    });
+
+    it('serves no admin resources without admin_mode, to admins neither', async () => {
+      const plain = await startKeystoneZaqar(keystone!, { extraConfig: '\n[DEFAULT]\nadmin_mode = false\n' });
+      try {
+        const asAdmin = new TokenClient(plain.server.url, admin.token);
+        for (const target of ['/v2/health', '/v2/pools', '/v2/flavors', '/v1.1/health', '/v1.1/pools']) {
+          expect((await asAdmin.get(target)).status, target).to.equal(404);
+        }
+        expect((await asAdmin.get('/v2/queues')).status).to.equal(200);
+      } finally {
+        await plain.cleanup();
+      }
+    });
+  });
+
   describe('options', () => {
     it('service_token_roles_required refuses a service token without one of service_token_roles', async () => {
       const strict = await startKeystoneZaqar(keystone!, { authtoken: { service_token_roles_required: true } });

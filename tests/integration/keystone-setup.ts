@@ -4,7 +4,7 @@
  * `auth_strategy = keystone` validating against it, and a client that
  * authenticates with a token (and sends no X-Project-ID of its own).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ZaqarClient, type Reply, type RequestOptions } from '../helpers/client';
@@ -37,14 +37,25 @@ export interface KeystoneZaqar {
 /**
  * A zaqar-server behind `keystone`: admin_mode, v1.1 enabled, pooling with
  * the virtual pool (so pools and flavors are served), plus `authtoken`
- * options, `extraConfig`, and `files` written beside zaqar.conf (policy.yaml).
+ * options, `extraConfig`, and `files` and `dirs` written beside zaqar.conf
+ * (policy.yaml, policy.d).
  */
 export async function startKeystoneZaqar(
   keystone: KeystoneServer,
-  options: { authtoken?: Record<string, string | number | boolean>; extraConfig?: string; files?: Record<string, string> } = {},
+  options: {
+    authtoken?: Record<string, string | number | boolean>;
+    extraConfig?: string;
+    files?: Record<string, string>;
+    /** Folders of files beside zaqar.conf (policy.d). */
+    dirs?: Record<string, Record<string, string>>;
+  } = {},
 ): Promise<KeystoneZaqar> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'zaqar-ts-keystone-server-'));
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dataDir, name), text);
+  for (const [dir, files] of Object.entries(options.dirs ?? {})) {
+    mkdirSync(path.join(dataDir, dir));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dataDir, dir, name), text);
+  }
   const config =
     '\n[DEFAULT]\nauth_strategy = keystone\nenable_deprecated_api_versions = 1.1\npooling = true\n' +
     '\n[pooling:catalog]\nenable_virtual_pool = true\n' +
