@@ -317,6 +317,9 @@ describe('integration: Keystone authentication against a real Keystone', functio
         expect(reply.status).to.equal(400);
         expect(reply.json.title).to.equal('Project-Id Missing');
         expect((await new TokenClient(delayed.server.url, member.token).get('/v2/queues')).status).to.equal(200);
+        // As auth_token: a valid user token keeps its identity even beside an invalid service token.
+        const withBadService = await new TokenClient(delayed.server.url, member.token).get('/v2/queues', { headers: { 'X-Service-Token': 'garbage' } });
+        expect(withBadService.status).to.equal(200);
       } finally {
         await delayed.cleanup();
       }

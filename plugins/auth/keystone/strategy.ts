@@ -14,9 +14,11 @@
  *   `service_token_roles_required`, hold one of `service_token_roles`).
  * - Refused: 401 with `WWW-Authenticate: Keystone uri="<www_authenticate_uri>"`.
  *   Keystone unreachable or failing: 503, never a pass.
- * - `delay_auth_decision`: instead of refusing, the request goes on with no
- *   project and no roles (handle status `Invalid`); the core then refuses
- *   it for the missing project, as Zaqar does behind auth_token.
+ * - `delay_auth_decision`: instead of refusing (Keystone failing included),
+ *   the request goes on: with the user's identity when the user token was
+ *   valid (an invalid service token shows as the handle's serviceStatus),
+ *   else with no project and no roles (handle status `Invalid`), which the
+ *   core refuses for the missing project, as Zaqar does behind auth_token.
  */
 import type { Logger } from '../../../zaqar/common/logger';
 import { DomainError } from '../../../zaqar/api/errors';
@@ -62,20 +64,6 @@ export class KeystoneStrategy implements AuthStrategy {
   }
 
   async authenticate(credentials: Credentials): Promise<Identity> {
-    try {
-      return await this.decide(credentials);
-    } catch (err) {
-      if (err instanceof KeystoneUnavailable) {
-        // The transport logs the 503 with this cause; a deferred decision is logged here.
-        if (!this.parts.settings.delayAuthDecision) throw new DomainError('unavailable', KEYSTONE_UNAVAILABLE, err);
-        this.parts.logger.error({ err }, 'Unable to validate token; Keystone unavailable, deferring the decision');
-        return this.undecided(undefined);
-      }
-      throw err;
-    }
-  }
-
-  private async decide(credentials: Credentials): Promise<Identity> {
     const settings = this.parts.settings;
     const userToken = tokenOf(credentials.header('x-auth-token') ?? credentials.header('x-storage-token'));
     const serviceToken = tokenOf(credentials.header('x-service-token'));
@@ -104,45 +92,57 @@ export class KeystoneStrategy implements AuthStrategy {
       );
     }
 
+    const userInfo = user && 'info' in user ? user.info : undefined;
     const serviceInfo = service && 'info' in service ? service.info : undefined;
-    if (user === undefined || !('info' in user) || (service !== undefined && serviceInfo === undefined)) {
+    const serviceStatus = serviceToken === undefined ? undefined : serviceInfo ? 'Confirmed' : 'Invalid';
+    if (userInfo === undefined || serviceStatus === 'Invalid') {
       const why = user === undefined ? 'no token' : 'refused' in user ? user.refused : (service as { refused: string }).refused;
       this.parts.logger.info({ why }, 'Rejecting request');
-      if (settings.delayAuthDecision) return this.undecided(serviceToken !== undefined ? (serviceInfo ? 'Confirmed' : 'Invalid') : undefined);
-      throw new AuthFailure(AUTHENTICATION_REQUIRED, this.challenge);
+      if (!settings.delayAuthDecision) throw new AuthFailure(AUTHENTICATION_REQUIRED, this.challenge);
+      // Deferred, as auth_token does: a valid user token still gives its identity; otherwise there is none.
+      if (userInfo === undefined) return this.undecided(serviceStatus);
     }
 
-    const info = user.info;
     const handle: KeystoneHandle = {
       kind: 'keystone',
       status: 'Confirmed',
       userToken,
-      user: info,
+      user: userInfo,
       serviceToken: serviceInfo ? serviceToken : undefined,
       service: serviceInfo,
-      serviceStatus: serviceToken !== undefined ? 'Confirmed' : undefined,
+      serviceStatus,
       session: this.parts.session,
     };
     return {
-      projectId: info.projectId,
-      roles: info.roles,
-      userId: info.userId,
-      domainId: info.domainId,
-      projectDomainId: info.projectDomainId,
-      userDomainId: info.userDomainId,
+      projectId: userInfo.projectId,
+      roles: userInfo.roles,
+      userId: userInfo.userId,
+      domainId: userInfo.domainId,
+      projectDomainId: userInfo.projectDomainId,
+      userDomainId: userInfo.userDomainId,
       authToken: userToken,
-      expiresAt: info.expiresAt,
+      expiresAt: userInfo.expiresAt,
       handle,
     };
   }
 
-  /** Validates one token; InvalidToken and the extra rules become a refusal, KeystoneUnavailable propagates. */
+  /**
+   * Validates one token; InvalidToken and the extra rules become a refusal.
+   * Keystone failing is a 503 — or, with delay_auth_decision, a refusal of
+   * this token (auth_token marks it invalid and defers).
+   */
   private async check(token: string, allowExpired: boolean, rules: (info: TokenInfo) => string | undefined): Promise<Outcome> {
     let info: TokenInfo;
     try {
       info = await this.parts.validator.fetch(token, allowExpired);
     } catch (err) {
       if (err instanceof InvalidToken) return { refused: err.message };
+      if (err instanceof KeystoneUnavailable) {
+        // The transport logs a 503 with its cause; a deferred decision is logged here.
+        if (!this.parts.settings.delayAuthDecision) throw new DomainError('unavailable', KEYSTONE_UNAVAILABLE, err);
+        this.parts.logger.error({ err }, 'Unable to validate token; Keystone unavailable, deferring the decision');
+        return { refused: `Keystone unavailable: ${err.message}` };
+      }
       throw err;
     }
     if (!allowExpired && expiresWithin(info, 0, this.now())) return { refused: 'token expired' };
