@@ -13,7 +13,7 @@ import type { Discovery } from './discovery';
 import { KeystoneUnavailable } from './errors';
 import { ConnectionFailure, type KeystoneHttp } from './http';
 import type { KeystoneSettings } from './settings';
-import { expiresWithin, parseToken, type CatalogEntry, type TokenInfo } from './token-info';
+import { expiresWithin, parseToken, type TokenInfo } from './token-info';
 
 /** keystoneauth1's `BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`. */
 export const MIN_TOKEN_LIFE_SECONDS = 120;
@@ -75,7 +75,7 @@ export class ServiceSession implements ServiceSessionHandle {
 
   async endpoint(query: { type: string; name?: string; interface?: string }): Promise<string | undefined> {
     const { info } = await this.valid();
-    return endpointFor(info.catalog as CatalogEntry[] | undefined, {
+    return endpointFor(info.catalog, {
       type: query.type,
       name: query.name,
       interface: query.interface ?? this.settings.interface,
