@@ -52,14 +52,15 @@ describe('integration: the openstack CLI through the Keystone catalog', function
     openstack('queue', 'create', 'cli-queue');
     const listed = JSON.parse(openstack('messaging', 'queue', 'list', '-f', 'json')) as { Name: string }[];
     expect(listed.map((row) => row.Name)).to.deep.equal(['cli-queue']);
-    openstack('messaging', 'message', 'post', 'cli-queue', '[{"body": {"event": "from the cli"}, "ttl": 300}]');
+    openstack('message', 'post', 'cli-queue', '[{"body": {"event": "from the cli"}, "ttl": 300}]');
+    openstack('messaging', 'message', 'post', 'cli-queue', '[{"body": {"event": "again"}, "ttl": 300}]');
     const messages = JSON.parse(openstack('messaging', 'message', 'list', 'cli-queue', '--echo', '-f', 'json')) as { Body: unknown }[];
-    expect(messages).to.have.length(1);
+    expect(messages).to.have.length(2);
 
     // It all happened in the demo project, which only the demo user's token reaches.
     const demo = new TokenClient(zaqar!.server.url, await keystone!.token('demo'));
     const read = await demo.get('/v2/queues/cli-queue/messages?echo=true');
-    expect(read.json.messages.map((m: { body: unknown }) => m.body)).to.deep.equal([{ event: 'from the cli' }]);
+    expect(read.json.messages.map((m: { body: unknown }) => m.body)).to.deep.equal([{ event: 'from the cli' }, { event: 'again' }]);
     const alt = new TokenClient(zaqar!.server.url, await keystone!.token('alt'));
     expect((await alt.get('/v2/queues')).json.queues).to.deep.equal([]);
   });
