@@ -22,7 +22,8 @@ import { skipUnlessAvailable } from '../../tools/services/process';
 import { shortLivedToken, sleep, startKeystoneZaqar, TokenClient, type KeystoneZaqar } from './keystone-setup';
 
 const CACHE_SECONDS = 3;
-const UNAUTHORIZED = { title: 'Unauthorized', description: 'The request you have made requires authentication.' };
+/** keystonemiddleware's 401 body, as Zaqar behind auth_token answers. */
+const UNAUTHORIZED = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
 const FORBIDDEN = { title: 'Not authorized', description: 'You are not authorized to complete this action.' };
 
 describe('integration: Keystone authentication against a real Keystone', function () {

@@ -214,9 +214,9 @@ export interface QueueDataController {
 /**
  * A message store's part in the queue lifecycle: interceptors around the
  * management store's `create`, `setMetadata` and `delete` of a queue, run
- * by the queue pipeline (zaqar/storage/storage.ts). Pooling (not built yet)
- * is to place a new queue on a pool here and forget it on deletion; a plain
- * store needs none.
+ * by the queue pipeline (zaqar/storage/storage.ts). The pooled store
+ * (zaqar/pooling/pooled-store.ts) places a new queue on a pool here and
+ * forgets it on deletion; a plain store needs none.
  */
 export type QueueLifecycle = Interceptor<Pick<QueueController, 'create' | 'setMetadata' | 'delete'>>;
 
@@ -244,7 +244,7 @@ export interface MessageStore {
 export const MessageStore = token<MessageStore>('MessageStore');
 
 // ---------------------------------------------------------------------------
-// Management store: pools, flavors, catalogue (for pooling, not built yet)
+// Management store: pools, flavors, catalogue (pooling, zaqar/pooling)
 
 export interface PoolRecord {
   name: string;

@@ -15,12 +15,15 @@ export class HttpError extends Error {
     public readonly headers?: Record<string, string>,
     /** The failure behind a 5xx, logged once with the request id (never sent to clients). */
     public override readonly cause?: unknown,
+    /** A body of another shape than Zaqar's `{title, description}` (the 401 keystonemiddleware sends). */
+    private readonly document?: Record<string, unknown>,
   ) {
     super(description ?? title);
     this.name = 'HttpError';
   }
 
   toResponse(): HttpResponse {
+    if (this.document !== undefined) return { status: this.status, headers: { Vary: 'Accept', ...this.headers }, body: this.document };
     const body: Record<string, string> = { title: this.title };
     if (this.description !== undefined) body.description = this.description;
     return { status: this.status, headers: { Vary: 'Accept', ...this.headers }, body };
@@ -46,14 +49,18 @@ const withText = (status: number, title: string): Rendering => (err) => new Http
 /** The answer to each domain error code (operations may refine it, e.g. single-message delete). */
 const RENDERINGS: Record<Exclude<DomainErrorCode, 'unavailable'>, Rendering> = {
   signature_invalid: () => routeNotFound(),
-  // keystonemiddleware's title and text; with the strategy's challenge in WWW-Authenticate.
-  unauthenticated: (err) =>
-    new HttpError(
+  // keystonemiddleware answers before Zaqar: its body shape and text, with the strategy's challenge in WWW-Authenticate.
+  unauthenticated: (err) => {
+    const message = err.message || 'The request you have made requires authentication.';
+    return new HttpError(
       401,
       'Unauthorized',
-      err.message || 'The request you have made requires authentication.',
+      message,
       err instanceof AuthFailure && err.challenge !== undefined ? { 'WWW-Authenticate': err.challenge } : undefined,
-    ),
+      undefined,
+      { error: { code: 401, title: 'Unauthorized', message } },
+    );
+  },
   forbidden: fixed(403, 'Not authorized', 'You are not authorized to complete this action.'),
   client_id_missing: fixed(400, 'Missing header value', 'The "Client-ID" header is required.'),
   client_id_invalid: fixed(400, 'Wrong UUID value', 'Malformed hexadecimal UUID.'),
