@@ -22,7 +22,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LocalServer } from './local-server';
-import { findExecutable, freePort, startProcess, waitUntil } from './process';
+import { findExecutable, freePort, startProcess, useService, waitUntil } from './process';
 
 export const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
@@ -223,4 +223,12 @@ export class RedisServer extends LocalServer {
     this.process = startProcess(this.executable, args, { dir: this.dir });
     await waitUntil(() => redisAnswers(this.port, this.password), START_TIMEOUT_MS, `redis-server on port ${this.port}`, this.process);
   }
+}
+
+/**
+ * For a mocha `describe`: one RedisServer (started with `options`) for the
+ * suite (useService: skipped without redis-server, failed under CI).
+ */
+export function useRedisServer(options: RedisServerOptions = {}): () => RedisServer {
+  return useService({ what: 'redis-server', missing: redisServerMissing, start: () => RedisServer.start(options), stop: (server) => server.close() });
 }
