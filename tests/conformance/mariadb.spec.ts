@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { runCommand } from '../../tools/services/process';
 import { MariaDBServer, mariadbMissing } from '../../tools/services/mariadb';
-import { describeSqlServerStore, TABLES, zaqarPythonMissing } from './sql-server-suite';
+import { columnLayout, describeSqlServerStore, TABLES, zaqarPythonMissing } from './sql-server-suite';
 
 /** Zaqar's schema tool (python3-zaqar): alembic migrations up to revision 007. */
 const ZAQAR_SQL_DB_MANAGE = '/usr/bin/zaqar-sql-db-manage';
@@ -31,14 +31,7 @@ describeSqlServerStore<MariaDBServer>({
   tablesItCreates({ server, open, uri }) {
     it("creates Zaqar's tables with its names and column types, InnoDB, comparing names byte-wise", async () => {
       await open(uri());
-      const columns = await server().sql<{ table_name: string; column_name: string; column_type: string }>(
-        'zaqar',
-        `SELECT table_name, column_name, column_type FROM information_schema.columns
-         WHERE table_schema = 'zaqar' ORDER BY table_name, ordinal_position`,
-      );
-      const layout: Record<string, string[]> = {};
-      for (const c of columns) (layout[c.table_name] ??= []).push(`${c.column_name} ${c.column_type}`);
-      expect(layout).to.deep.equal({
+      expect(await columnLayout(server(), 'zaqar', 'zaqar', 'column_type')).to.deep.equal({
         Catalogue: ['pool varchar(64)', 'project varchar(64)', 'queue varchar(64)', 'moving_from varchar(64)'],
         Flavors: ['name varchar(64)', 'project varchar(64)', 'capabilities text'],
         Pools: ['name varchar(64)', 'uri varchar(255)', 'weight int(11)', 'options text', 'flavor varchar(64)'],

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
-import { describeSqlServerStore, TABLES, zaqarPythonMissing } from './sql-server-suite';
+import { columnLayout, describeSqlServerStore, TABLES, zaqarPythonMissing } from './sql-server-suite';
 
 describeSqlServerStore<PostgresServer>({
   name: 'PostgreSQL',
@@ -22,14 +22,7 @@ describeSqlServerStore<PostgresServer>({
   tablesItCreates({ server, open, uri }) {
     it("creates Zaqar's tables, names quoted as SQLAlchemy quotes them, with its column types", async () => {
       await open(uri());
-      const columns = await server().sql<{ table_name: string; column_name: string; data_type: string }>(
-        'zaqar',
-        `SELECT table_name, column_name, data_type FROM information_schema.columns
-         WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
-      );
-      const layout: Record<string, string[]> = {};
-      for (const c of columns) (layout[c.table_name] ??= []).push(`${c.column_name} ${c.data_type}`);
-      expect(layout).to.deep.equal({
+      expect(await columnLayout(server(), 'zaqar', 'public', 'data_type')).to.deep.equal({
         Catalogue: ['pool character varying', 'project character varying', 'queue character varying', 'moving_from character varying'],
         Flavors: ['name character varying', 'project character varying', 'capabilities text'],
         Pools: ['name character varying', 'uri character varying', 'weight integer', 'options text', 'flavor character varying'],

@@ -249,6 +249,27 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
   });
 }
 
+/**
+ * Table → its columns in order, as `name type`, in schema `schema` of
+ * `database`, read from information_schema.columns; `typeColumn` names the
+ * column there that gives the type as the test compares it.
+ */
+export async function columnLayout(
+  server: SqlTestServer,
+  database: string,
+  schema: string,
+  typeColumn: 'column_type' | 'data_type',
+): Promise<Record<string, string[]>> {
+  const columns = await server.sql<{ table_name: string; column_name: string; column_type: string }>(
+    database,
+    `SELECT table_name, column_name, ${typeColumn} AS column_type FROM information_schema.columns
+     WHERE table_schema = '${schema}' ORDER BY table_name, ordinal_position`,
+  );
+  const layout: Record<string, string[]> = {};
+  for (const c of columns) (layout[c.table_name] ??= []).push(`${c.column_name} ${c.column_type}`);
+  return layout;
+}
+
 /** Debian's interpreter, which has zaqar, SQLAlchemy and the DB-API drivers from their packages. */
 const PYTHON = '/usr/bin/python3';
 
