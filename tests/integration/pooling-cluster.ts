@@ -1,8 +1,9 @@
 /**
  * Shared by the pooling integration specs (pooling-*.spec.ts): the pools'
  * real backends, a zaqar-server configuration with `[DEFAULT] pooling =
- * true`, the admin calls that register pools and flavors over HTTP, and
- * looks straight into a backend at what it holds of one queue.
+ * true` and the suite's pooled servers on it, the admin calls that register
+ * pools and flavors over HTTP, and looks straight into a backend at what it
+ * holds of one queue.
  *
  * - Pools: two redis-server instances (append-only file, fsync always, so a
  *   restart keeps every acknowledged write) and one FerretDB (its data is a
@@ -52,6 +53,12 @@ reconnect_sleep = 0.05
 ${extra}`;
 }
 
+/** The specs' names of the three pools: redis-a and redis-b on the two redis-servers, ferret on FerretDB. */
+export type PoolName = 'redis-a' | 'redis-b' | 'ferret';
+
+/** Pools to register (AdminClient.putPools): each one's weight and flavor, if any. */
+export type PoolLayout = Partial<Record<PoolName, { weight: number; flavor?: string }>>;
+
 /** The three pools' backends, started for one suite. */
 export class PoolBackends {
   private constructor(
@@ -83,6 +90,11 @@ export class PoolBackends {
     return { uri: this.ferret.uri, weight, options: { database: MONGO_POOL_DATABASE, partitions: 1 }, ...(flavor ? { flavor } : {}) };
   }
 
+  /** The pool document of pool `name` (redis-a and redis-b: the two redis-servers; ferret: FerretDB). */
+  pool(name: PoolName, weight: number, flavor?: string): Record<string, unknown> {
+    return name === 'ferret' ? this.mongoPool(weight, flavor) : this.redisPool(name === 'redis-a' ? 0 : 1, weight, flavor);
+  }
+
   async close(): Promise<void> {
     for (const server of this.redis) await server.close().catch(() => undefined);
     await this.ferret.cleanup().catch(() => undefined);
@@ -110,6 +122,24 @@ export function usePoolBackends(): { backends: () => PoolBackends; shared: () =>
     backends: () => backends ?? fail('backends used outside their suite'),
     shared: () => shared ?? fail('shared folder used outside its suite'),
   };
+}
+
+/**
+ * For a mocha `describe`: usePoolBackends, and `count` pooled servers on
+ * the suite's shared catalogue, started in `before` and stopped in `after`
+ * (each after the backends' hook of the same kind). `servers()` are they,
+ * in the order they started.
+ */
+export function usePooledServers(count: number): { backends: () => PoolBackends; shared: () => string; servers: () => RunningServer[] } {
+  const { backends, shared } = usePoolBackends();
+  const started: RunningServer[] = [];
+  before(async () => {
+    for (let i = 0; i < count; i++) started.push(await startPooledServer(shared()));
+  });
+  after(async () => {
+    for (const server of started.splice(0)) await server.cleanup();
+  });
+  return { backends, shared, servers: () => (started.length === count ? [...started] : fail('servers used outside their suite')) };
 }
 
 function fail(why: string): never {
@@ -181,6 +211,16 @@ export class AdminClient {
   async putFlavor(name: string, pools: string[]): Promise<void> {
     const reply = await this.request('PUT', `/v2/flavors/${name}`, { pool_list: pools });
     expect(reply.status, `PUT flavor ${name}: ${reply.text}`).to.equal(201);
+  }
+
+  /** Registers the pools of `layout` on `backends` in its order, then each flavor they name, with its pools. */
+  async putPools(backends: PoolBackends, layout: PoolLayout): Promise<void> {
+    const flavors = new Map<string, string[]>();
+    for (const [name, { weight, flavor }] of Object.entries(layout) as [PoolName, { weight: number; flavor?: string }][]) {
+      await this.putPool(name, backends.pool(name, weight, flavor));
+      if (flavor !== undefined) flavors.set(flavor, [...(flavors.get(flavor) ?? []), name]);
+    }
+    for (const [flavor, pools] of flavors) await this.putFlavor(flavor, pools);
   }
 }
 

@@ -16,9 +16,8 @@
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
 import { waitUntil } from '../../tools/services/process';
-import { AdminClient, readCatalogue, startPooledServer, startZaqarManage, usePoolBackends, zaqarManage } from './pooling-cluster';
+import { AdminClient, readCatalogue, startZaqarManage, usePooledServers, zaqarManage } from './pooling-cluster';
 import { Deliveries } from './pooling-deliveries';
 
 const PROJECT = 'drain';
@@ -28,33 +27,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('integration: zaqar-manage pools drain under load', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let one: RunningServer | undefined;
-  let two: RunningServer | undefined;
-
-  before(async () => {
-    one = await startPooledServer(shared());
-    two = await startPooledServer(shared());
-  });
-  after(async () => {
-    await one?.cleanup();
-    await two?.cleanup();
-  });
+  const { backends, shared, servers } = usePooledServers(2);
 
   it('moves every queue off the pool while they are used: exactly once, nothing left in its backend, then it can be deleted', async () => {
-    const admin = new AdminClient(one!.url, PROJECT);
-    const client = new ZaqarClient(one!.url, PROJECT);
+    const [one, two] = servers();
+    const admin = new AdminClient(one.url, PROJECT);
+    const client = new ZaqarClient(one.url, PROJECT);
     // redis-a takes no new queue yet: every queue lands on redis-b.
-    await admin.putPool('redis-a', backends().redisPool(0, 0));
-    await admin.putPool('redis-b', backends().redisPool(1, 100));
-    await admin.putPool('ferret', backends().mongoPool(100, 'durable'));
-    await admin.putFlavor('durable', ['ferret']);
+    await admin.putPools(backends(), { 'redis-a': { weight: 0 }, 'redis-b': { weight: 100 }, ferret: { weight: 100, flavor: 'durable' } });
     for (const queue of [...BUSY, IDLE]) expect((await client.put(`/v2/queues/${queue}`)).status).to.equal(201);
     expect((await client.put('/v2/queues/kept', { body: { _flavor: 'durable' } })).status).to.equal(201);
     await admin.patchPool('redis-a', { weight: 100 });
 
     // The idle queue: a backlog, one message held under a consumer's claim.
-    const backlog = new Deliveries([one!.url], PROJECT, IDLE, { producers: 0, consumers: 1 });
+    const backlog = new Deliveries([one.url], PROJECT, IDLE, { producers: 0, consumers: 1 });
     await backlog.seed(200);
     const held = await client.post(`/v2/queues/${IDLE}/claims?limit=1`, { body: { ttl: 300, grace: 60 } });
     expect(held.status, held.text).to.equal(201);
@@ -63,20 +49,20 @@ describe('integration: zaqar-manage pools drain under load', function () {
     const refused = await admin.request('DELETE', '/v2/pools/redis-b');
     expect(refused.status, refused.text).to.equal(409);
 
-    const loads = BUSY.map((queue) => new Deliveries([one!.url, two!.url], PROJECT, queue, { producers: 1, consumers: 1, producerPauseMs: 20, consumerPauseMs: 50 }));
+    const loads = BUSY.map((queue) => new Deliveries([one.url, two.url], PROJECT, queue, { producers: 1, consumers: 1, producerPauseMs: 20, consumerPauseMs: 50 }));
     for (const load of loads) await load.seed(300);
     for (const load of loads) load.start();
     let drain;
     let heldDeletedAfterMs = 0;
     try {
       await waitUntil(async () => loads.every((load) => load.acknowledgedCount() >= 400 && load.deliveredCount() >= 20), 30_000, 'traffic before the drain');
-      const draining = startZaqarManage(one!.configFile, ['pools', 'drain', 'redis-b']);
+      const draining = startZaqarManage(one.configFile, ['pools', 'drain', 'redis-b']);
       const started = Date.now();
       // The held message stays where its claim is: the mover waits for it once the rest of the idle queue is moved.
       await waitUntil(async () => draining.stderr().includes(`${PROJECT}/${IDLE}: 199 moved; 1 held by consumers' claims`), 60_000, 'the mover waiting for the held message');
       await sleep(1500);
       // Its consumer deletes it, with its claim, through the other server.
-      const deleted = await new ZaqarClient(two!.url, PROJECT).delete(heldMessage);
+      const deleted = await new ZaqarClient(two.url, PROJECT).delete(heldMessage);
       expect(deleted.status, deleted.text).to.equal(204);
       heldDeletedAfterMs = Date.now() - started;
       drain = await draining.done;
@@ -103,7 +89,7 @@ describe('integration: zaqar-manage pools drain under load', function () {
     expect(removed.status, removed.text).to.equal(204);
 
     // Nowhere to go: ferret is the only pool of its flavor.
-    const stuck = await zaqarManage(one!.configFile, ['pools', 'drain', 'ferret']);
+    const stuck = await zaqarManage(one.configFile, ['pools', 'drain', 'ferret']);
     expect(stuck.code).to.not.equal(0);
     expect(stuck.stderr).to.contain('no other pool of flavor durable');
 

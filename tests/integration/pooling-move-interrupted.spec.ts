@@ -11,31 +11,20 @@
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
 import { waitUntil } from '../../tools/services/process';
-import { AdminClient, readCatalogue, redisKeysOf, redisMessageIds, startPooledServer, startZaqarManage, usePoolBackends, zaqarManage } from './pooling-cluster';
+import { AdminClient, readCatalogue, redisKeysOf, redisMessageIds, startZaqarManage, usePooledServers, zaqarManage } from './pooling-cluster';
 
 const PROJECT = 'interrupted';
 const POOL_INDEX = { 'redis-a': 0, 'redis-b': 1 } as const;
 
 describe('integration: an interrupted queue move, run again', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let server: RunningServer | undefined;
-  // A second server that reads each queue's placement only after the move began (the first one may
+  // The second server reads each queue's placement only after the move began (the first one may
   // route by its cached placement for up to 10 s): what it posts goes to the destination.
-  let late: RunningServer | undefined;
+  const { backends, shared, servers } = usePooledServers(2);
 
   before(async () => {
-    server = await startPooledServer(shared());
-    late = await startPooledServer(shared());
-    const admin = new AdminClient(server.url, PROJECT);
-    await admin.putPool('redis-a', backends().redisPool(0, 100));
-    await admin.putPool('redis-b', backends().redisPool(1, 0));
-  });
-  after(async () => {
-    await server?.cleanup();
-    await late?.cleanup();
+    await new AdminClient(servers()[0].url, PROJECT).putPools(backends(), { 'redis-a': { weight: 100 }, 'redis-b': { weight: 0 } });
   });
 
   /** Every message of the queue, claimed ones included, as body texts. */
@@ -53,7 +42,8 @@ describe('integration: an interrupted queue move, run again', function () {
   }
 
   async function interruptedThenRunTo(queue: string, finalPool: 'redis-a' | 'redis-b'): Promise<void> {
-    const client = new ZaqarClient(server!.url, PROJECT);
+    const [server, late] = servers();
+    const client = new ZaqarClient(server.url, PROJECT);
     expect((await client.put(`/v2/queues/${queue}`)).status).to.equal(201);
     const expected: string[] = [];
     const post = async (from: number, count: number, through = client) => {
@@ -64,18 +54,18 @@ describe('integration: an interrupted queue move, run again', function () {
     };
     for (let n = 0; n < 100; n += 10) await post(n, 10);
 
-    const first = startZaqarManage(server!.configFile, ['queues', 'move', PROJECT, queue, '--to', 'redis-b']);
+    const first = startZaqarManage(server.configFile, ['queues', 'move', PROJECT, queue, '--to', 'redis-b']);
     await waitUntil(async () => readCatalogue(shared()).get(`${PROJECT}/${queue}`)?.movingFrom === 'redis-a', 20_000, 'the move has begun');
     first.child.kill('SIGKILL');
     await first.done;
     expect(readCatalogue(shared()).get(`${PROJECT}/${queue}`)).to.deep.equal({ pool: 'redis-b', movingFrom: 'redis-a' });
     // Served from both pools meanwhile: new messages go to the destination.
-    const lateClient = new ZaqarClient(late!.url, PROJECT);
+    const lateClient = new ZaqarClient(late.url, PROJECT);
     await post(100, 10, lateClient);
     expect((await redisMessageIds(backends().redis[1], PROJECT, queue)).length, 'posted to redis-b during the move').to.equal(10);
     expect((await bodies(lateClient, queue)).sort()).to.deep.equal([...expected].sort());
 
-    const again = await zaqarManage(server!.configFile, ['queues', 'move', PROJECT, queue, '--to', finalPool]);
+    const again = await zaqarManage(server.configFile, ['queues', 'move', PROJECT, queue, '--to', finalPool]);
     expect(again.code, again.stderr).to.equal(0);
     expect(readCatalogue(shared()).get(`${PROJECT}/${queue}`)).to.deep.equal({ pool: finalPool, movingFrom: null });
     const found = await bodies(lateClient, queue);

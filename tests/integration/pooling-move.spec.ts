@@ -13,9 +13,8 @@
  *   later), while the traffic goes on.
  */
 import { expect } from 'chai';
-import type { RunningServer } from '../helpers/server';
 import { waitUntil } from '../../tools/services/process';
-import { AdminClient, MongoPoolProbe, readCatalogue, redisKeysOf, redisMessageIds, startPooledServer, usePoolBackends, zaqarManage } from './pooling-cluster';
+import { AdminClient, MongoPoolProbe, readCatalogue, redisKeysOf, redisMessageIds, usePooledServers, zaqarManage } from './pooling-cluster';
 import { Deliveries } from './pooling-deliveries';
 
 const PROJECT = 'move';
@@ -24,23 +23,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('integration: zaqar-manage queues move under load', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let one: RunningServer | undefined;
-  let two: RunningServer | undefined;
+  const { backends, shared, servers } = usePooledServers(2);
 
   before(async () => {
-    one = await startPooledServer(shared());
-    two = await startPooledServer(shared());
-    const admin = new AdminClient(one.url, PROJECT);
-    await admin.putPool('redis-a', backends().redisPool(0, 100));
-    // Weight 0: takes no new queue, but queues can be moved to it.
-    await admin.putPool('redis-b', backends().redisPool(1, 0));
-    await admin.putPool('ferret', backends().mongoPool(100, 'durable'));
-    await admin.putFlavor('durable', ['ferret']);
-  });
-  after(async () => {
-    await one?.cleanup();
-    await two?.cleanup();
+    const admin = new AdminClient(servers()[0].url, PROJECT);
+    // redis-b, weight 0: takes no new queue, but queues can be moved to it.
+    await admin.putPools(backends(), { 'redis-a': { weight: 100 }, 'redis-b': { weight: 0 }, ferret: { weight: 100, flavor: 'durable' } });
   });
 
   async function moveUnderLoad(queue: string, to: string, backlog: number, options: ConstructorParameters<typeof Deliveries>[3], watchAfterwards: boolean) {
@@ -50,10 +38,11 @@ describe('integration: zaqar-manage queues move under load', function () {
       phases[name] = Date.now() - mark;
       mark = Date.now();
     };
-    const admin = new AdminClient(one!.url, PROJECT);
+    const [one, two] = servers();
+    const admin = new AdminClient(one.url, PROJECT);
     expect((await admin.request('PUT', `/v2/queues/${queue}`)).status).to.equal(201);
     expect(readCatalogue(shared()).get(`${PROJECT}/${queue}`)?.pool).to.equal('redis-a');
-    const load = new Deliveries([one!.url, two!.url], PROJECT, queue, options);
+    const load = new Deliveries([one.url, two.url], PROJECT, queue, options);
     await load.seed(backlog);
     phase('seed');
     load.start();
@@ -64,7 +53,7 @@ describe('integration: zaqar-manage queues move under load', function () {
       phase('warm-up');
       // The probe sees the queue on its pool before the move (so its empty answers afterwards mean something).
       expect(await redisKeysOf(backends().redis[0], PROJECT, queue)).to.include(`${PROJECT}.${queue}.messages`);
-      move = await zaqarManage(one!.configFile, ['queues', 'move', PROJECT, queue, '--to', to]);
+      move = await zaqarManage(one.configFile, ['queues', 'move', PROJECT, queue, '--to', to]);
       phase('move');
       expect(move.code, move.stderr).to.equal(0);
       const during = { acknowledged: load.acknowledgedCount() - before.acknowledged, delivered: load.deliveredCount() - before.delivered };

@@ -15,16 +15,7 @@
  */
 import { expect } from 'chai';
 import { type Reply, ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
-import {
-  AdminClient,
-  MongoPoolProbe,
-  readCatalogue,
-  redisKeysOf,
-  redisMessageIds,
-  startPooledServer,
-  usePoolBackends,
-} from './pooling-cluster';
+import { AdminClient, MongoPoolProbe, readCatalogue, redisKeysOf, redisMessageIds, usePooledServers } from './pooling-cluster';
 
 const PROJECT = 'operations';
 const PATCH = { 'Content-Type': 'application/openstack-messaging-v2.0-json-patch' };
@@ -39,25 +30,19 @@ function expectStatus(reply: Reply, status: number, what: string): void {
 
 describe('integration: every v2 queue, message and claim operation through pooling, on each pool', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let server: RunningServer | undefined;
+  const { backends, shared, servers } = usePooledServers(1);
   let client: ZaqarClient;
   let probe: MongoPoolProbe;
 
   before(async () => {
-    server = await startPooledServer(shared());
+    const [server] = servers();
     client = new ZaqarClient(server.url, PROJECT);
     probe = new MongoPoolProbe(backends().ferret.uri);
     const admin = new AdminClient(server.url, PROJECT);
-    await admin.putPool('redis-a', backends().redisPool(0, 100));
-    await admin.putPool('redis-b', backends().redisPool(1, 100, 'fast'));
-    await admin.putPool('ferret', backends().mongoPool(100, 'durable'));
-    await admin.putFlavor('fast', ['redis-b']);
-    await admin.putFlavor('durable', ['ferret']);
+    await admin.putPools(backends(), { 'redis-a': { weight: 100 }, 'redis-b': { weight: 100, flavor: 'fast' }, ferret: { weight: 100, flavor: 'durable' } });
   });
   after(async () => {
     await probe?.close();
-    await server?.cleanup();
   });
 
   /** The queue's message ids in each backend, read directly. */

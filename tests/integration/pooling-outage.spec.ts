@@ -16,9 +16,8 @@
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
 import { waitUntil } from '../../tools/services/process';
-import { AdminClient, startPooledServer, usePoolBackends } from './pooling-cluster';
+import { AdminClient, usePooledServers } from './pooling-cluster';
 import { Traffic, expectZaqar503 } from './redis-traffic';
 
 const PROJECT = 'outage';
@@ -28,25 +27,13 @@ const QUEUE: Record<Pool, string> = { 'redis-a': 'work-a', 'redis-b': 'work-b', 
 
 describe('integration: one pool\'s backend killed under load', function () {
   this.timeout(150_000);
-  const { backends, shared } = usePoolBackends();
-  let server: RunningServer | undefined;
-
-  before(async () => {
-    server = await startPooledServer(shared());
-  });
-  after(async () => {
-    await server?.cleanup();
-  });
+  const { backends, servers } = usePooledServers(1);
 
   it('answers 503 for that pool\'s queue only, recovers after the restart, and loses no acknowledged message', async () => {
-    const url = server!.url;
+    const url = servers()[0].url;
     const client = new ZaqarClient(url, PROJECT);
     const admin = new AdminClient(url, PROJECT);
-    await admin.putPool('redis-a', backends().redisPool(0, 100));
-    await admin.putPool('redis-b', backends().redisPool(1, 100, 'fast'));
-    await admin.putPool('ferret', backends().mongoPool(100, 'durable'));
-    await admin.putFlavor('fast', ['redis-b']);
-    await admin.putFlavor('durable', ['ferret']);
+    await admin.putPools(backends(), { 'redis-a': { weight: 100 }, 'redis-b': { weight: 100, flavor: 'fast' }, ferret: { weight: 100, flavor: 'durable' } });
     expect((await client.put(`/v2/queues/${QUEUE['redis-a']}`)).status).to.equal(201);
     expect((await client.put(`/v2/queues/${QUEUE['redis-b']}`, { body: { _flavor: 'fast' } })).status).to.equal(201);
     expect((await client.put(`/v2/queues/${QUEUE.ferret}`, { body: { _flavor: 'durable' } })).status).to.equal(201);

@@ -16,31 +16,20 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
-import { AdminClient, chiSquare, MongoPoolProbe, readCatalogue, redisMessageIds, startPooledServer, usePoolBackends } from './pooling-cluster';
+import { AdminClient, chiSquare, MongoPoolProbe, readCatalogue, redisMessageIds, usePooledServers } from './pooling-cluster';
 
 // A new project each run: placement hashes the project and queue name (zaqar/pooling/catalog.ts), so each run is a new sample.
 const PROJECT = `placement-${randomBytes(4).toString('hex')}`;
 
 describe('integration: pooling places queues by flavor and weight on three real pools', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let server: RunningServer | undefined;
-
-  before(async () => {
-    server = await startPooledServer(shared());
-  });
-  after(async () => {
-    await server?.cleanup();
-  });
+  const { backends, shared, servers } = usePooledServers(1);
 
   it('puts 300 queues on the pools in proportion to the weights, and their messages only in their pools\' backends', async () => {
-    const admin = new AdminClient(server!.url, PROJECT);
-    const client = new ZaqarClient(server!.url, PROJECT);
-    await admin.putPool('redis-a', backends().redisPool(0, 100));
-    await admin.putPool('redis-b', backends().redisPool(1, 200));
-    await admin.putPool('ferret', backends().mongoPool(100, 'durable'));
-    await admin.putFlavor('durable', ['ferret']);
+    const [server] = servers();
+    const admin = new AdminClient(server.url, PROJECT);
+    const client = new ZaqarClient(server.url, PROJECT);
+    await admin.putPools(backends(), { 'redis-a': { weight: 100 }, 'redis-b': { weight: 200 }, ferret: { weight: 100, flavor: 'durable' } });
 
     const kinds = new Map<string, 'plain' | 'fast' | 'durable'>();
     const create = async (name: string, kind: 'plain' | 'fast' | 'durable') => {

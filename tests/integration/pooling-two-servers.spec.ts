@@ -15,8 +15,7 @@
  */
 import { expect } from 'chai';
 import { ZaqarClient } from '../helpers/client';
-import type { RunningServer } from '../helpers/server';
-import { AdminClient, MongoPoolProbe, readCatalogue, redisMessageIds, startPooledServer, usePoolBackends } from './pooling-cluster';
+import { AdminClient, MongoPoolProbe, readCatalogue, redisMessageIds, usePooledServers } from './pooling-cluster';
 
 const PROJECT = 'two-servers';
 const CACHE_TTL_MS = 10_000;
@@ -25,22 +24,12 @@ const idOf = (href: string) => href.split('?')[0].split('/').pop()!;
 
 describe('integration: two pooled servers on one management store', function () {
   this.timeout(120_000);
-  const { backends, shared } = usePoolBackends();
-  let one: RunningServer | undefined;
-  let two: RunningServer | undefined;
-
-  before(async () => {
-    one = await startPooledServer(shared());
-    two = await startPooledServer(shared());
-  });
-  after(async () => {
-    await one?.cleanup();
-    await two?.cleanup();
-  });
+  const { backends, shared, servers } = usePooledServers(2);
 
   it('serves a queue created through one server from the other, a pool added through one at once, a pool changed within the cache TTL', async () => {
-    const [a, b] = [new ZaqarClient(one!.url, PROJECT), new ZaqarClient(two!.url, PROJECT)];
-    const admin = new AdminClient(one!.url, PROJECT);
+    const [one, two] = servers();
+    const [a, b] = [new ZaqarClient(one.url, PROJECT), new ZaqarClient(two.url, PROJECT)];
+    const admin = new AdminClient(one.url, PROJECT);
     await admin.putPool('alpha', backends().redisPool(0, 100));
 
     // Created through one, served by the other; each step on the other server than the one before.
@@ -107,8 +96,9 @@ describe('integration: two pooled servers on one management store', function () 
   });
 
   it('places a queue both servers create at the same moment on one pool: each server\'s messages are seen through the other', async () => {
-    const [a, b] = [new ZaqarClient(one!.url, PROJECT), new ZaqarClient(two!.url, PROJECT)];
-    const admin = new AdminClient(one!.url, PROJECT);
+    const [one, two] = servers();
+    const [a, b] = [new ZaqarClient(one.url, PROJECT), new ZaqarClient(two.url, PROJECT)];
+    const admin = new AdminClient(one.url, PROJECT);
     // Two pools of equal weight (database 2 of each redis-server: URIs no other pool uses).
     await admin.putPool('left', { uri: `${backends().redis[0].uri()}?dbid=2`, weight: 100 });
     await admin.putPool('right', { uri: `${backends().redis[1].uri()}?dbid=2`, weight: 100 });

@@ -17,7 +17,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { findExecutable, freePort, type ManagedProcess, skipUnlessAvailable, startProcess, waitUntil } from './process';
+import { findExecutable, freePort, type ManagedProcess, startProcess, useService, waitUntil } from './process';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -215,25 +215,15 @@ export async function startFerretDB(binary: string, options: { port?: number; di
  * skips with the reason — or fails under CI=true (tools/services/process.ts).
  */
 export function useFerretDB(): () => FerretDB {
-  let server: FerretDB | undefined;
-  before(async function () {
-    this.timeout(20 * 60_000);
-    const found = ensureFerretDB();
-    skipUnlessAvailable(this, found.missing);
-    server = await startFerretDB(found.binary!);
-  });
-  afterEach(function () {
+  return useService({
+    what: 'FerretDB',
+    timeoutMs: 20 * 60_000,
+    missing: () => ensureFerretDB().missing,
+    start: () => startFerretDB(ensureFerretDB().binary!),
+    stop: (server) => server.cleanup(),
     // A test that failed because FerretDB died: show why.
-    if (this.currentTest?.state === 'failed' && server !== undefined && !server.running()) {
-      console.error(`      FerretDB exited:\n${server.output()}`);
-    }
+    afterFailure: (server) => {
+      if (!server.running()) console.error(`      FerretDB exited:\n${server.output()}`);
+    },
   });
-  after(async () => {
-    await server?.cleanup();
-    server = undefined;
-  });
-  return () => {
-    if (server === undefined) throw new Error('FerretDB used outside its suite');
-    return server;
-  };
 }

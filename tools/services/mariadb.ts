@@ -19,11 +19,12 @@
  * has to survive a clean restart.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createConnection, type ConnectionOptions } from 'mysql2/promise';
-import { findExecutable, freePort, type ManagedProcess, startProcess, waitUntil } from './process';
+import { LocalServer } from './local-server';
+import { findExecutable, freePort, startProcess, waitUntil } from './process';
 import { serviceAccount } from './postgres';
 
 export const LOOPBACK = '127.0.0.1';
@@ -50,16 +51,19 @@ export function mariadbMissing(): string | undefined {
     : undefined;
 }
 
-export class MariaDBServer {
-  private process: ManagedProcess | undefined;
+export class MariaDBServer extends LocalServer {
+  /** InnoDB's clean shutdown may take a while. */
+  protected override readonly stopGraceMs = 30_000;
 
   private constructor(
-    readonly port: number,
-    readonly dir: string,
+    port: number,
+    dir: string,
     private readonly server: string,
     /** `--user` for mariadbd when running as root. */
     private readonly runAs: string | undefined,
-  ) {}
+  ) {
+    super(port, dir);
+  }
 
   /** Installs the system tables in a new temporary folder, starts on a free loopback port, creates the test user. */
   static async start(): Promise<MariaDBServer> {
@@ -72,17 +76,11 @@ export class MariaDBServer {
       if (account) chownSync(dir, account.uid, account.gid);
       runAs = account?.name ?? 'root';
     }
-    const server = new MariaDBServer(await freePort(), dir, executables.server, runAs);
-    try {
+    return LocalServer.prepared(new MariaDBServer(await freePort(), dir, executables.server, runAs), async (server) => {
       server.installDb(executables.installDb);
       await server.launch();
       await server.createUser();
-    } catch (err) {
-      await server.process?.kill();
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    return server;
+    });
   }
 
   private get dataDir(): string {
@@ -134,31 +132,6 @@ export class MariaDBServer {
     );
   }
 
-  get running(): boolean {
-    return this.process !== undefined && !this.process.exited();
-  }
-
-  /** SIGTERM: a clean shutdown. Data stays for `launch`. */
-  async stop(): Promise<void> {
-    await this.process?.stop(30_000);
-    this.process = undefined;
-  }
-
-  /** SIGKILL, as a crash would. */
-  async kill(): Promise<void> {
-    await this.process?.kill();
-    await this.process?.stop();
-    this.process = undefined;
-  }
-
-  /** Stops (or kills) and starts again on the same port and data; resolves once it answers. */
-  async restart(options: { kill?: boolean } = {}): Promise<void> {
-    if (options.kill) await this.kill();
-    else await this.stop();
-    await this.launch();
-  }
-
-  /** Starts a stopped server again (same port, same data); resolves once it answers. */
   async launch(): Promise<void> {
     const args = [
       '--no-defaults',
@@ -185,17 +158,6 @@ export class MariaDBServer {
     } catch {
       return false;
     }
-  }
-
-  /** What the server printed, for failure messages. */
-  output(): string {
-    return this.process?.output() ?? '';
-  }
-
-  /** Stops the server and removes its folder. */
-  async close(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private asRoot<T>(work: (run: Runner) => Promise<T>): Promise<T> {

@@ -18,11 +18,12 @@
  * synchronous commit): the data only has to survive a clean restart.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { findExecutable, freePort, type ManagedProcess, startProcess, waitUntil } from './process';
+import { LocalServer } from './local-server';
+import { findExecutable, freePort, startProcess, waitUntil } from './process';
 
 export const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
@@ -72,15 +73,15 @@ function asAccount(account: { uid: number; gid: number } | undefined, command: s
   return [findExecutable('setpriv')!, [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--', command, ...args]];
 }
 
-export class PostgresServer {
-  private process: ManagedProcess | undefined;
-
+export class PostgresServer extends LocalServer {
   private constructor(
-    readonly port: number,
-    readonly dir: string,
+    port: number,
+    dir: string,
     private readonly binDir: string,
     private readonly account: { uid: number; gid: number } | undefined,
-  ) {}
+  ) {
+    super(port, dir);
+  }
 
   /** initdb in a new temporary folder, then start on a free loopback port. */
   static async start(): Promise<PostgresServer> {
@@ -89,16 +90,10 @@ export class PostgresServer {
     if (binDir === undefined || missing !== undefined) throw new Error(missing);
     const account = process.getuid?.() === 0 ? serviceAccount(['postgres', 'nobody']) : undefined;
     const dir = mkdtempSync(path.join(tmpdir(), 'zaqar-ts-postgres-'));
-    const server = new PostgresServer(await freePort(), dir, binDir, account);
-    try {
+    return LocalServer.prepared(new PostgresServer(await freePort(), dir, binDir, account), async (server) => {
       server.initdb();
       await server.launch();
-    } catch (err) {
-      await server.process?.kill();
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    return server;
+    });
   }
 
   private get dataDir(): string {
@@ -149,12 +144,8 @@ export class PostgresServer {
     }
   }
 
-  get running(): boolean {
-    return this.process !== undefined && !this.process.exited();
-  }
-
   /** Fast shutdown (SIGINT: open sessions are ended, not waited for). Data stays for `launch`. */
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     const proc = this.process;
     this.process = undefined;
     if (proc === undefined) return;
@@ -163,21 +154,6 @@ export class PostgresServer {
     await proc.stop();
   }
 
-  /** SIGKILL, as a crash would. */
-  async kill(): Promise<void> {
-    await this.process?.kill();
-    await this.process?.stop();
-    this.process = undefined;
-  }
-
-  /** Stops (or kills) and starts again on the same port and data; resolves once it answers. */
-  async restart(options: { kill?: boolean } = {}): Promise<void> {
-    if (options.kill) await this.kill();
-    else await this.stop();
-    await this.launch();
-  }
-
-  /** Starts a stopped server again (same port, same data); resolves once it answers. */
   async launch(): Promise<void> {
     const [command, args] = asAccount(this.account, path.join(this.binDir, 'postgres'), [
       '-D', this.dataDir,
@@ -201,16 +177,5 @@ export class PostgresServer {
     } catch {
       return false;
     }
-  }
-
-  /** What the server printed, for failure messages. */
-  output(): string {
-    return this.process?.output() ?? '';
-  }
-
-  /** Stops the server and removes its folder. */
-  async close(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -46,6 +46,44 @@ export function skipUnlessAvailable(context: Mocha.Context, missing: string | un
   context.skip();
 }
 
+/**
+ * For a mocha `describe`: one service for the whole suite, started in
+ * `before` — unless `missing()` gives a reason, and then the suite skips (or
+ * fails under CI) — and stopped in `after`. Returns the service, for the
+ * suite's hooks and tests.
+ */
+export function useService<S>(service: {
+  /** The service's name, in the error when it is used outside its suite. */
+  what: string;
+  missing: () => string | undefined;
+  start: () => Promise<S>;
+  stop: (running: S) => Promise<void>;
+  /** The `before` hook's timeout, when it needs longer than the suite's tests. */
+  timeoutMs?: number;
+  /** Runs after each test that failed, while the service is there (e.g. to print why it died). */
+  afterFailure?: (running: S) => void;
+}): () => S {
+  let running: S | undefined;
+  before(async function () {
+    if (service.timeoutMs !== undefined) this.timeout(service.timeoutMs);
+    skipUnlessAvailable(this, service.missing());
+    running = await service.start();
+  });
+  if (service.afterFailure) {
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed' && running !== undefined) service.afterFailure!(running);
+    });
+  }
+  after(async () => {
+    if (running !== undefined) await service.stop(running);
+    running = undefined;
+  });
+  return () => {
+    if (running === undefined) throw new Error(`${service.what} used outside its suite`);
+    return running;
+  };
+}
+
 export interface ManagedProcess {
   readonly child: ChildProcess;
   readonly dir: string;

@@ -17,11 +17,12 @@
  * `redisCommand` is a dependency-free RESP client for probes (readiness,
  * INFO, SENTINEL ...), also used by sentinel.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findExecutable, freePort, type ManagedProcess, startProcess, waitUntil } from './process';
+import { LocalServer } from './local-server';
+import { findExecutable, freePort, startProcess, useService, waitUntil } from './process';
 
 export const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
@@ -163,28 +164,23 @@ export interface RedisServerOptions {
   args?: string[];
 }
 
-export class RedisServer {
-  private process: ManagedProcess | undefined;
-
+/** Stopped (local-server.ts) with SIGTERM, on which Redis finishes its AOF and exits. */
+export class RedisServer extends LocalServer {
   private constructor(
-    readonly port: number,
-    readonly dir: string,
+    port: number,
+    dir: string,
     private readonly executable: string,
     private readonly options: RedisServerOptions,
-  ) {}
+  ) {
+    super(port, dir);
+  }
 
   /** Starts a server on a free loopback port in a new temporary folder. */
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const executable = redisServerPath();
     if (executable === undefined) throw new Error(redisServerMissing());
     const server = new RedisServer(await freePort(), mkdtempSync(path.join(tmpdir(), 'zaqar-ts-redis-')), executable, options);
-    try {
-      await server.launch();
-    } catch (err) {
-      rmSync(server.dir, { recursive: true, force: true });
-      throw err;
-    }
-    return server;
+    return LocalServer.prepared(server, () => server.launch());
   }
 
   get password(): string | undefined {
@@ -202,23 +198,6 @@ export class RedisServer {
     return redisCommand(this.port, args, { password: this.password });
   }
 
-  get running(): boolean {
-    return this.process !== undefined && !this.process.exited();
-  }
-
-  /** SIGTERM: Redis finishes its AOF and exits. Data stays for `restart`. */
-  async stop(): Promise<void> {
-    await this.process?.stop();
-    this.process = undefined;
-  }
-
-  /** SIGKILL, as a crash would. */
-  async kill(): Promise<void> {
-    await this.process?.kill();
-    await this.process?.stop();
-    this.process = undefined;
-  }
-
   /** SIGSTOP: the server keeps its connections but answers nothing (a hung or partitioned server). */
   pause(): void {
     this.process?.child.kill('SIGSTOP');
@@ -229,14 +208,6 @@ export class RedisServer {
     this.process?.child.kill('SIGCONT');
   }
 
-  /** Stops (or kills) and starts again on the same port and folder; resolves once it answers. */
-  async restart(options: { kill?: boolean } = {}): Promise<void> {
-    if (options.kill) await this.kill();
-    else await this.stop();
-    await this.launch();
-  }
-
-  /** Starts a stopped server again (same port, same data). */
   async launch(): Promise<void> {
     const args = [
       '--bind', LOOPBACK,
@@ -252,10 +223,12 @@ export class RedisServer {
     this.process = startProcess(this.executable, args, { dir: this.dir });
     await waitUntil(() => redisAnswers(this.port, this.password), START_TIMEOUT_MS, `redis-server on port ${this.port}`, this.process);
   }
+}
 
-  /** Stops the server and removes its folder. */
-  async close(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
+/**
+ * For a mocha `describe`: one RedisServer (started with `options`) for the
+ * suite (useService: skipped without redis-server, failed under CI).
+ */
+export function useRedisServer(options: RedisServerOptions = {}): () => RedisServer {
+  return useService({ what: 'redis-server', missing: redisServerMissing, start: () => RedisServer.start(options), stop: (server) => server.close() });
 }

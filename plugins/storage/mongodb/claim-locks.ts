@@ -87,4 +87,39 @@ export class ClaimLocks {
   async release(locks: Collection<LockDocument>, owner: ObjectId): Promise<void> {
     await this.calls.idempotent('release locks', () => locks.deleteMany({ o: owner })).catch(() => undefined);
   }
+
+  /**
+   * A taker's rounds (claims and pops): each reads up to the number still
+   * wanted of `candidates` (oldest first), locks their epochs for `owner`,
+   * hands the ones it holds to `take` — which writes on condition of
+   * inLockedEpoch and returns how many it took — and releases its locks.
+   * When others hold every candidate, it pauses before the next round (their
+   * takes change the head). Stops once `limit` are taken, no candidate is
+   * left, or after `maxRounds` rounds; returns how many were taken.
+   */
+  async takeInRounds<C extends Candidate>(
+    locks: Collection<LockDocument>,
+    owner: ObjectId,
+    at: Now,
+    { limit, maxRounds }: { limit: number; maxRounds: number },
+    candidates: (wanted: number) => Promise<C[]>,
+    take: (locked: C[]) => Promise<number>,
+  ): Promise<number> {
+    let taken = 0;
+    for (let round = 0; taken < limit && round < maxRounds; round++) {
+      const found = await candidates(limit - taken);
+      if (found.length === 0) break;
+      try {
+        const locked = await this.acquire(locks, found, owner, at);
+        if (locked.length === 0) {
+          await pause();
+          continue;
+        }
+        taken += await take(locked);
+      } finally {
+        await this.release(locks, owner);
+      }
+    }
+    return taken;
+  }
 }

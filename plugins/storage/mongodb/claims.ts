@@ -29,7 +29,7 @@ import { ClaimDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ClaimController, ClaimInfo, ClaimOptions, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { bsonInteger, bsonNumber } from './bson-json';
 import type { MongoCalls } from './calls';
-import { type ClaimLocks, inLockedEpoch, pause } from './claim-locks';
+import { type ClaimLocks, inLockedEpoch } from './claim-locks';
 import { activeDeadLetter, type DeadLetterMover } from './dead-letter';
 import {
   claimable,
@@ -75,27 +75,21 @@ export class MongoClaimController implements ClaimController {
     };
     // Without dead-lettering the count is not maintained (as in Zaqar).
     if (deadLetter) tag.$inc = { 'c.c': bsonInteger(1) };
-    const locks = this.partitions.locksOf(queue, project);
-    let tagged = 0;
-    for (let round = 0; tagged < options.limit && round < MAX_CLAIM_ROUNDS; round++) {
-      const candidates = await this.read(queue, project, claimable(scope, at), options.limit - tagged, { _id: 1, c: 1 });
-      if (candidates.length === 0) break;
-      try {
-        const locked = await this.locks.acquire(locks, candidates, claimId, at);
-        if (locked.length === 0) {
-          await pause(); // others hold them for a moment; their claims change the head
-          continue;
-        }
+    const tagged = await this.locks.takeInRounds(
+      this.partitions.locksOf(queue, project),
+      claimId,
+      at,
+      { limit: options.limit, maxRounds: MAX_CLAIM_ROUNDS },
+      (wanted) => this.read(queue, project, claimable(scope, at), wanted, { _id: 1, c: 1 }),
+      async (locked) => {
         // Not retried: after a lost acknowledgement the messages would stay
         // tagged with this id until the claim expires (as in Zaqar).
         const { modifiedCount } = await this.calls.once(() =>
           collection.updateMany({ $and: [claimable(scope, at), inLockedEpoch(locked)] }, tag),
         );
-        tagged += modifiedCount;
-      } finally {
-        await this.locks.release(locks, claimId);
-      }
-    }
+        return modifiedCount;
+      },
+    );
     if (tagged === 0) return { claimId: null, messages: [] };
 
     await this.extendLifetimes(queue, project, claimId, expires, options);

@@ -30,7 +30,7 @@ import type {
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { bsonInteger } from './bson-json';
 import type { MongoCalls } from './calls';
-import { type ClaimLocks, inLockedEpoch, pause } from './claim-locks';
+import { type ClaimLocks, inLockedEpoch } from './claim-locks';
 import type { MarkerCounter } from './counters';
 import {
   claimable,
@@ -198,22 +198,19 @@ export class MongoMessageController implements MessageController {
     const at = now();
     const scope = scopeOf(queue, project);
     const collection = this.partitions.messagesOf(queue, project);
-    const locks = this.partitions.locksOf(queue, project);
-    const owner = newObjectId(at);
     const taken: MessageDocument[] = [];
     // Oldest first. Each candidate is locked in its claim epoch, as claims
     // do (claim-locks.ts), then removed by a delete conditional on that
     // epoch; a delete by id removes a document once, so concurrent pops
     // never share a message either. Lost candidates are replaced by the next.
-    for (let round = 0; taken.length < limit && round < POP_ROUNDS; round++) {
-      const candidates = await this.find(queue, project, claimable(scope, at), { k: 1 }, limit - taken.length);
-      if (candidates.length === 0) break;
-      try {
-        const locked = await this.locks.acquire(locks, candidates, owner, at);
-        if (locked.length === 0) {
-          await pause(); // others hold them for a moment; their takes change the head
-          continue;
-        }
+    await this.locks.takeInRounds(
+      this.partitions.locksOf(queue, project),
+      newObjectId(at),
+      at,
+      { limit, maxRounds: POP_ROUNDS },
+      (wanted) => this.find(queue, project, claimable(scope, at), { k: 1 }, wanted),
+      async (locked) => {
+        const before = taken.length;
         for (const doc of locked) {
           // Not retried: a lost acknowledgement would look like a lost race.
           const { deletedCount } = await this.calls.once(() =>
@@ -221,10 +218,9 @@ export class MongoMessageController implements MessageController {
           );
           if (deletedCount === 1) taken.push(doc);
         }
-      } finally {
-        await this.locks.release(locks, owner);
-      }
-    }
+        return taken.length - before;
+      },
+    );
     return taken.sort((a, b) => markerOf(a) - markerOf(b)).map((doc) => toStoredMessage(doc, at));
   }
 

@@ -12,6 +12,7 @@
  * violation is a `UniqueViolation`; an unreachable or failing server is the
  * core's `ConnectionError` (the API answers 503).
  */
+import { ConnectionError } from '../../../zaqar/storage/errors';
 import type { SqlDialect } from './dialects';
 
 /** Values of named parameters (`@name` in the statement). */
@@ -54,6 +55,87 @@ export class UniqueViolation extends Error {
   constructor(cause: unknown) {
     super(`unique constraint violated: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'UniqueViolation';
+  }
+}
+
+/**
+ * What the MySQL and PostgreSQL clients share: statements on any pooled
+ * connection, or in a transaction on a connection of its own; transactions
+ * SERIALIZABLE unless asked otherwise, re-run on the server's serialization
+ * failures and deadlocks; a connection that failed is closed rather than
+ * handed out again; `ping` with a deadline, and `false` once closed. A
+ * subclass speaks its driver: running a statement on a connection, taking
+ * and giving back connections, the statements that begin a transaction,
+ * which errors are worth a re-run.
+ */
+export abstract class ServerSqlClient<Connection> implements SqlClient {
+  abstract readonly dialect: SqlDialect;
+  private closed = false;
+
+  /** The rows `sql` returns, on `connection` or else on any pooled connection; errors normalised. */
+  protected abstract rows<Row>(connection: Connection | undefined, sql: string, params?: SqlParams): Promise<Row[]>;
+  /** How many rows `sql` matched, likewise. */
+  protected abstract changes(connection: Connection | undefined, sql: string, params?: SqlParams): Promise<number>;
+  /** A pooled connection for one transaction; errors normalised. */
+  protected abstract connect(): Promise<Connection>;
+  /** The statements that begin a transaction at `isolation` (`SERIALIZABLE` or `READ COMMITTED`). */
+  protected abstract begin(isolation: string): string[];
+  /** ROLLBACK straight through the driver: when it fails, the connection is broken. */
+  protected abstract rollback(connection: Connection): Promise<unknown>;
+  /** Gives `connection` back to the pool, or closes it when it is `broken`. */
+  protected abstract release(connection: Connection, broken: boolean): void;
+  /** Whether the transaction failed on a serialization failure or a deadlock (as the driver raised it), so it is re-run. */
+  protected abstract isRetryable(err: unknown): boolean;
+  /** Whether the server answers `SELECT 1` now (`ping` adds the deadline). */
+  protected abstract answers(timeoutMs: number): Promise<boolean>;
+  /** Closes the pool. */
+  protected abstract end(): Promise<void>;
+
+  query<Row>(sql: string, params?: SqlParams): Promise<Row[]> {
+    return this.rows<Row>(undefined, sql, params);
+  }
+
+  async execute(sql: string, params?: SqlParams): Promise<{ changes: number }> {
+    return { changes: await this.changes(undefined, sql, params) };
+  }
+
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const isolation = options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE';
+    return retryingSerializationFailures(
+      async () => {
+        const connection = await this.connect();
+        const tx: SqlRunner = {
+          query: <Row>(sql: string, params?: SqlParams) => this.rows<Row>(connection, sql, params),
+          execute: async (sql, params) => ({ changes: await this.changes(connection, sql, params) }),
+        };
+        let broken = false;
+        try {
+          for (const statement of this.begin(isolation)) await this.changes(connection, statement);
+          const result = await work(tx);
+          await this.changes(connection, 'COMMIT');
+          return result;
+        } catch (err) {
+          await this.rollback(connection).catch(() => (broken = true));
+          if (err instanceof ConnectionError) broken = true;
+          throw err;
+        } finally {
+          // A connection that failed is closed rather than handed out again.
+          this.release(connection, broken);
+        }
+      },
+      (err) => this.isRetryable(err),
+    );
+  }
+
+  ping(timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return withDeadline(this.answers(timeoutMs), timeoutMs, false);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.end();
   }
 }
 

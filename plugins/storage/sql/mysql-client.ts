@@ -19,13 +19,9 @@ import {
   CONNECT_TIMEOUT_MS,
   POOL_SIZE,
   QUERY_TIMEOUT_MS,
-  retryingSerializationFailures,
-  type SqlClient,
+  ServerSqlClient,
   type SqlParams,
-  type SqlRunner,
-  type TransactionOptions,
   UniqueViolation,
-  withDeadline,
 } from './client';
 import { mysqlDialect } from './dialects';
 import { StatementCompiler } from './statements';
@@ -59,11 +55,10 @@ export function mysqlPoolOptions(uri: ServerDatabaseUri, invalid: (reason: strin
   return { settings, ignored: query.ignored() };
 }
 
-export class MysqlClient implements SqlClient {
+export class MysqlClient extends ServerSqlClient<PoolConnection> {
   readonly dialect = mysqlDialect;
   private readonly compiler = new StatementCompiler({ placeholders: 'question', backquoteIdentifiers: true });
   private readonly pool: Pool;
-  private closed = false;
 
   /**
    * `where` names the server in errors and logs (never the password).
@@ -74,6 +69,7 @@ export class MysqlClient implements SqlClient {
     private readonly where: string,
     logger: Logger,
   ) {
+    super();
     this.pool = createPool(settings.pool);
     // The core pool's event gives the callback connection; the callback
     // keeps a failure from being thrown as an unhandled 'error' event (the
@@ -85,54 +81,44 @@ export class MysqlClient implements SqlClient {
     });
   }
 
-  query<Row>(sql: string, params?: SqlParams): Promise<Row[]> {
-    return this.run(this.pool, sql, params) as Promise<Row[]>;
+  protected async rows<Row>(connection: PoolConnection | undefined, sql: string, params?: SqlParams): Promise<Row[]> {
+    return (await this.run(connection ?? this.pool, sql, params)) as Row[];
   }
 
-  async execute(sql: string, params?: SqlParams): Promise<{ changes: number }> {
+  protected async changes(connection: PoolConnection | undefined, sql: string, params?: SqlParams): Promise<number> {
     // FOUND_ROWS (on by default in mysql2): affectedRows counts matched rows, as elsewhere.
-    return { changes: ((await this.run(this.pool, sql, params)) as ResultSetHeader).affectedRows };
+    return ((await this.run(connection ?? this.pool, sql, params)) as ResultSetHeader).affectedRows;
   }
 
-  transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const isolation = options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE';
-    return retryingSerializationFailures(async () => {
-      const connection = await this.pool.getConnection().catch((err: unknown) => {
-        throw this.normalise(err);
-      });
-      const tx: SqlRunner = {
-        query: async (sql, params) => (await this.run(connection, sql, params)) as never[],
-        execute: async (sql, params) => ({ changes: ((await this.run(connection, sql, params)) as ResultSetHeader).affectedRows }),
-      };
-      let broken = false;
-      try {
-        await this.run(connection, `SET TRANSACTION ISOLATION LEVEL ${isolation}`);
-        await this.run(connection, 'START TRANSACTION');
-        const result = await work(tx);
-        await this.run(connection, 'COMMIT');
-        return result;
-      } catch (err) {
-        await connection.query('ROLLBACK').catch(() => (broken = true));
-        if (err instanceof ConnectionError) broken = true;
-        throw err;
-      } finally {
-        // A connection that failed is closed rather than handed out again.
-        if (broken) connection.destroy();
-        else connection.release();
-      }
-    }, isSerializationFailure);
+  protected connect(): Promise<PoolConnection> {
+    return this.pool.getConnection().catch((err: unknown) => {
+      throw this.normalise(err);
+    });
   }
 
-  ping(timeoutMs: number): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    const answer = this.pool.query({ sql: 'SELECT 1 AS ok', timeout: timeoutMs }).then(([rows]) => (rows as { ok: number }[])[0]?.ok === 1);
-    return withDeadline(answer, timeoutMs, false);
+  protected begin(isolation: string): string[] {
+    return [`SET TRANSACTION ISOLATION LEVEL ${isolation}`, 'START TRANSACTION'];
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.end();
+  protected rollback(connection: PoolConnection): Promise<unknown> {
+    return connection.query('ROLLBACK');
+  }
+
+  protected release(connection: PoolConnection, broken: boolean): void {
+    if (broken) connection.destroy();
+    else connection.release();
+  }
+
+  protected isRetryable(err: unknown): boolean {
+    return isSerializationFailure(err);
+  }
+
+  protected answers(timeoutMs: number): Promise<boolean> {
+    return this.pool.query({ sql: 'SELECT 1 AS ok', timeout: timeoutMs }).then(([rows]) => (rows as { ok: number }[])[0]?.ok === 1);
+  }
+
+  protected end(): Promise<void> {
+    return this.pool.end();
   }
 
   private async run(on: Pool | PoolConnection, sql: string, params?: SqlParams): Promise<unknown> {

@@ -19,13 +19,9 @@ import {
   CONNECT_TIMEOUT_MS,
   POOL_SIZE,
   QUERY_TIMEOUT_MS,
-  retryingSerializationFailures,
-  type SqlClient,
+  ServerSqlClient,
   type SqlParams,
-  type SqlRunner,
-  type TransactionOptions,
   UniqueViolation,
-  withDeadline,
 } from './client';
 import { postgresqlDialect } from './dialects';
 import { StatementCompiler } from './statements';
@@ -76,11 +72,10 @@ function sslOptions(query: UriQuery, invalid: (reason: string) => ConfigError): 
   }
 }
 
-export class PostgresClient implements SqlClient {
+export class PostgresClient extends ServerSqlClient<PoolClient> {
   readonly dialect = postgresqlDialect;
   private readonly compiler = new StatementCompiler({ placeholders: 'dollar', backquoteIdentifiers: false });
   private readonly pool: Pool;
-  private closed = false;
 
   /** `where` names the server in errors and logs (never the password). */
   constructor(
@@ -88,56 +83,48 @@ export class PostgresClient implements SqlClient {
     private readonly where: string,
     logger: Logger,
   ) {
+    super();
     this.pool = new Pool(config);
     // An idle connection the server closed: the pool has dropped it already.
     this.pool.on('error', (err) => logger.warn({ err: err.message, server: where }, 'PostgreSQL connection lost'));
   }
 
-  query<Row>(sql: string, params?: SqlParams): Promise<Row[]> {
-    return this.run(this.pool, sql, params).then((result) => result.rows as Row[]);
+  protected async rows<Row>(client: PoolClient | undefined, sql: string, params?: SqlParams): Promise<Row[]> {
+    return (await this.run(client ?? this.pool, sql, params)).rows as Row[];
   }
 
-  execute(sql: string, params?: SqlParams): Promise<{ changes: number }> {
-    return this.run(this.pool, sql, params).then((result) => ({ changes: result.rowCount ?? 0 }));
+  protected async changes(client: PoolClient | undefined, sql: string, params?: SqlParams): Promise<number> {
+    return (await this.run(client ?? this.pool, sql, params)).rowCount ?? 0;
   }
 
-  transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const isolation = options.isolation === 'read committed' ? 'READ COMMITTED' : 'SERIALIZABLE';
-    return retryingSerializationFailures(async () => {
-      const client = await this.pool.connect().catch((err: unknown) => {
-        throw this.normalise(err);
-      });
-      const tx: SqlRunner = {
-        query: (sql, params) => this.run(client, sql, params).then((result) => result.rows),
-        execute: (sql, params) => this.run(client, sql, params).then((result) => ({ changes: result.rowCount ?? 0 })),
-      };
-      let broken = false;
-      try {
-        await this.run(client, `BEGIN ISOLATION LEVEL ${isolation}`);
-        const result = await work(tx);
-        await this.run(client, 'COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        if (err instanceof ConnectionError) broken = true;
-        throw err;
-      } finally {
-        // A connection that failed is closed rather than handed out again.
-        client.release(broken);
-      }
-    }, isSerializationFailure);
+  protected connect(): Promise<PoolClient> {
+    return this.pool.connect().catch((err: unknown) => {
+      throw this.normalise(err);
+    });
   }
 
-  ping(timeoutMs: number): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    const answer = this.pool.query('SELECT 1 AS ok').then((result) => result.rows[0]?.ok === 1);
-    return withDeadline(answer, timeoutMs, false);
+  protected begin(isolation: string): string[] {
+    return [`BEGIN ISOLATION LEVEL ${isolation}`];
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.end();
+  protected rollback(client: PoolClient): Promise<unknown> {
+    return client.query('ROLLBACK');
+  }
+
+  protected release(client: PoolClient, broken: boolean): void {
+    client.release(broken);
+  }
+
+  protected isRetryable(err: unknown): boolean {
+    return isSerializationFailure(err);
+  }
+
+  protected answers(): Promise<boolean> {
+    return this.pool.query('SELECT 1 AS ok').then((result) => result.rows[0]?.ok === 1);
+  }
+
+  protected end(): Promise<void> {
+    return this.pool.end();
   }
 
   private async run(on: Pool | PoolClient, sql: string, params?: SqlParams) {

@@ -34,8 +34,7 @@ import { messageChecksum } from '../../../zaqar/api/rules/checksum';
 import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
 import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
-import { skipUnlessAvailable } from '../../../tools/services/process';
-import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
+import { type RedisServer, useRedisServer } from '../../../tools/services/redis';
 import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
@@ -111,25 +110,17 @@ const ids = (messages: readonly { id: string }[]): string[] => messages.map((m) 
 
 describe('redis: reading a store written by Zaqar 15', function () {
   this.timeout(30_000);
-  let redis: RedisServer | undefined;
+  const redis = useRedisServer();
   let control: ManagementStore;
   let data: MessageStore;
   let clock: sinon.SinonFakeTimers;
 
-  before(async function () {
-    skipUnlessAvailable(this, redisServerMissing());
-    redis = await RedisServer.start();
-  });
-  after(async () => {
-    await redis?.close();
-  });
-
   beforeEach(async () => {
-    await load(redis!);
+    await load(redis());
     // Half a second after the reference wrote the data (its times are whole seconds).
     clock = sinon.useFakeTimers({ now: REFERENCE_STORE.now * SECOND + 500, toFake: ['Date'] });
-    control = await openManagementStore(controlManifest, { uri: redis!.uri() });
-    data = await openMessageStore(dataManifest, { uri: redis!.uri() }, control);
+    control = await openManagementStore(controlManifest, { uri: redis().uri() });
+    data = await openMessageStore(dataManifest, { uri: redis().uri() }, control);
   });
   afterEach(async () => {
     clock.restore();
@@ -251,9 +242,9 @@ describe('redis: reading a store written by Zaqar 15', function () {
     for (const [queue, project] of [[QUEUE, PROJECT], ['a.b', PROJECT], ['globalq', null]] as const) {
       expect(await data.queueDataController.stats(queue, project)).to.deep.equal({ messages: { claimed: 0, free: 0, total: 0 } });
     }
-    for (const id of [...REFERENCE_STORE.messages, ...REFERENCE_STORE.dotted]) expect(await redis!.command('EXISTS', id)).to.equal(0);
-    expect(await redis!.command('ZCARD', 'msgset_index')).to.equal(0);
-    expect(await redis!.command('ZCARD', 'tenant-a.fizbit.claims')).to.equal(0);
+    for (const id of [...REFERENCE_STORE.messages, ...REFERENCE_STORE.dotted]) expect(await redis().command('EXISTS', id)).to.equal(0);
+    expect(await redis().command('ZCARD', 'msgset_index')).to.equal(0);
+    expect(await redis().command('ZCARD', 'tenant-a.fizbit.claims')).to.equal(0);
   });
 });
 

@@ -13,8 +13,7 @@ import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { SCAN_BUDGET } from '../../../plugins/storage/redis/scripts/messages';
 import { StorageError } from '../../../zaqar/storage/errors';
 import type { ManagementStore, MessageStore, NewMessage, Project } from '../../../zaqar/storage/interfaces';
-import { skipUnlessAvailable } from '../../../tools/services/process';
-import { RedisServer, redisServerMissing } from '../../../tools/services/redis';
+import { useRedisServer } from '../../../tools/services/redis';
 import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 const PROJECT = 'tenant-a';
@@ -29,21 +28,14 @@ const ids = (list: readonly { id: string }[]): string[] => list.map((m) => m.id)
 
 describe('redis stores: behaviour beyond the contract', function () {
   this.timeout(30_000);
-  let redis: RedisServer | undefined;
+  const redis = useRedisServer();
   let control: ManagementStore;
   let data: MessageStore;
 
-  before(async function () {
-    skipUnlessAvailable(this, redisServerMissing());
-    redis = await RedisServer.start();
-  });
-  after(async () => {
-    await redis?.close();
-  });
   beforeEach(async () => {
-    await redis!.command('FLUSHALL');
-    control = await openManagementStore(controlManifest, { uri: redis!.uri() });
-    data = await openMessageStore(dataManifest, { uri: redis!.uri() }, control);
+    await redis().command('FLUSHALL');
+    control = await openManagementStore(controlManifest, { uri: redis().uri() });
+    data = await openMessageStore(dataManifest, { uri: redis().uri() }, control);
   });
   afterEach(async () => {
     await data.close();
@@ -52,7 +44,7 @@ describe('redis stores: behaviour beyond the contract', function () {
 
   const post = (count: number, options?: Parameters<typeof messages>[1], queue = QUEUE, project: Project = PROJECT) =>
     data.messageController.post(queue, messages(count, options), CLIENT, project);
-  const command = (...args: string[]) => redis!.command(...args);
+  const command = (...args: string[]) => redis().command(...args);
 
   it("writes Zaqar's key names", async () => {
     await control.queueController.create(QUEUE, { a: 1 }, PROJECT);

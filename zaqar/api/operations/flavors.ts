@@ -69,12 +69,7 @@ export class FlavorOperations {
 
   get(ctx: RequestContext, name: string): Promise<Required<FlavorView>> {
     return guarded(async () => {
-      try {
-        await this.deps.storage.flavors.get(name, ctx.projectId);
-      } catch (err) {
-        if (err instanceof FlavorDoesNotExist) throw notFound(err.message);
-        throw err;
-      }
+      await this.existing(ctx, name);
       return { name, capabilities: names(await this.admin.capabilitiesOfFlavor(name)), pool_list: await this.poolNames(name) };
     });
   }
@@ -104,12 +99,7 @@ export class FlavorOperations {
     const poolList = ((document as { pool_list: unknown[] }).pool_list ?? []).map(String);
     if (poolList.length === 0) throw new DomainError('flavor_refused', 'Bad Request');
     return guarded(async () => {
-      try {
-        await this.deps.storage.flavors.get(name, ctx.projectId);
-      } catch (err) {
-        if (err instanceof FlavorDoesNotExist) throw notFound(err.message);
-        throw err;
-      }
+      await this.existing(ctx, name);
       const before = await this.poolNames(name);
       const missing = await this.missingPool(poolList);
       if (missing !== undefined) throw new DomainError('flavor_update_refused', `Flavor ${name} cant be updated, error:${missing.message}`);
@@ -127,6 +117,16 @@ export class FlavorOperations {
       for (const pool of await this.poolNames(name)) await this.deps.storage.pools.update(pool, { flavor: null });
       await this.deps.storage.flavors.delete(name, ctx.projectId);
     });
+  }
+
+  /** Throws not found unless the project has flavor `name`. */
+  private async existing(ctx: RequestContext, name: string): Promise<void> {
+    try {
+      await this.deps.storage.flavors.get(name, ctx.projectId);
+    } catch (err) {
+      if (err instanceof FlavorDoesNotExist) throw notFound(err.message);
+      throw err;
+    }
   }
 
   private async missingPool(pools: string[]): Promise<PoolDoesNotExist | undefined> {
