@@ -28,6 +28,18 @@ export type { QueueApi } from './storage/queue-api';
 // Auth strategies.
 export { AuthStrategyFactory, type AuthStrategy, type Credentials, type Identity, type Principal } from './auth/strategy';
 
+// Notifiers (subscriber channels).
+export {
+  NotifierFactory,
+  notificationJson,
+  type Delivery,
+  type DeliveryKind,
+  type DeliveryOutcome,
+  type Notifier,
+  type NotifierContext,
+  type Subscriber,
+} from './notification/notifier';
+
 // Transports.
 export { TransportFactory, type ListeningAddress, type Transport, type TransportContext } from './transport/transport';
 export type { Operations, OperationSet } from './api/operations';

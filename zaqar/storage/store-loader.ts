@@ -1,7 +1,7 @@
 /**
  * Opens message and management stores by plugin name or by URI scheme, each
  * with its own option overrides. Bootstrap opens the stores zaqar.conf
- * names with it; pooling (not built yet) is to open one message store per
+ * names with it; the pooling catalog (zaqar/pooling/catalog.ts) opens one message store per
  * pool with it (a pool is a URI plus `options` overlaid on the plugin's
  * option group, as Zaqar's `zaqar.storage.pooling.Catalog` does).
  *
