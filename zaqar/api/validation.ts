@@ -6,7 +6,7 @@
  * would wrap the text its own way.
  */
 import { isJsonObject, isPyInt, JsonNumber, pyIntValue } from '../common/json';
-import { isTruthy } from '../common/python';
+import { isTruthy, pythonRepr } from '../common/python';
 import type { TransportOptions } from '../config/groups/transport';
 
 export const MIN_MESSAGE_TTL = 60;
@@ -22,6 +22,8 @@ const PURGEABLE_RESOURCE_TYPES = ['messages', 'subscriptions'];
 const MINIMUM_DELAY = 5;
 const MAXIMUM_DELAY = 30;
 const LINEAR_INTERVAL = 5;
+/** Python's `datetime.max` (9999-12-31 23:59:59.999999 UTC) in ms: a subscription may not expire later. */
+const MAX_PYTHON_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** The `[transport]` options the validator reads. */
 export type ValidationLimits = Pick<
@@ -92,6 +94,12 @@ export function normalizeClientId(clientId: string): string {
   const hex = parsePyUuid(clientId);
   if (hex === undefined) return clientId;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The scheme of a subscriber URI as Python's `urlparse` reads it (lower case; '' when there is none). */
+export function subscriberScheme(uri: string): string {
+  const match = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(uri);
+  return match ? match[1].toLowerCase() : '';
 }
 
 export class Validator {
@@ -373,6 +381,54 @@ export class Validator {
         `The TTL for a claim may not exceed ${this.limits.max_claim_ttl} seconds, and must be at least ${MIN_CLAIM_TTL} seconds long.`,
       );
     }
+  }
+
+  /** A new subscription (Zaqar's `subscription_posting`): `subscriber` is required, the rest as for an update. */
+  subscriptionPosting(document: Record<string, unknown>): void {
+    if (!('subscriber' in document)) throw new ValidationFailed('Missing parameter subscriber in body.');
+    this.subscriptionPatching(document);
+  }
+
+  /** A subscription update (Zaqar's `subscription_patching`), Python truthiness as Zaqar applies it. */
+  subscriptionPatching(document: unknown): void {
+    if (!isTruthy(document)) throw new ValidationFailed('No subscription to create.');
+    if (!isJsonObject(document)) throw new ValidationFailed('Subscriptions must be a dict.');
+    const subscriber = document.subscriber;
+    if (isTruthy(subscriber)) {
+      const scheme = typeof subscriber === 'string' ? subscriberScheme(subscriber) : '';
+      if (!this.limits.subscriber_types.includes(scheme)) {
+        throw new ValidationFailed(
+          `The subscriber type of subscription must be supported in the list ${pythonRepr(this.limits.subscriber_types)}.`,
+        );
+      }
+    }
+    const options = document.options;
+    if (isTruthy(options) && !isJsonObject(options)) throw new ValidationFailed('Options must be a dict.');
+    if (isJsonObject(options)) this.retryPolicy(options._retry_policy);
+    const ttl = document.ttl;
+    // Zaqar skips a falsy ttl; 0 would then break its Redis store, so it is refused here.
+    if (ttl === 0 || (ttl instanceof JsonNumber && ttl.isInteger && Number(ttl.text) === 0)) {
+      throw new ValidationFailed(`The TTL for a subscription must be at least ${MIN_SUBSCRIPTION_TTL} seconds long.`);
+    }
+    if (isTruthy(ttl)) {
+      if (!isPyInt(ttl)) throw new ValidationFailed('TTL must be an integer.');
+      const seconds = num(ttl);
+      if (seconds < MIN_SUBSCRIPTION_TTL) {
+        throw new ValidationFailed(`The TTL for a subscription must be at least ${MIN_SUBSCRIPTION_TTL} seconds long.`);
+      }
+      if (Date.now() + seconds * 1000 > MAX_PYTHON_DATETIME_MS) {
+        throw new ValidationFailed(
+          'The TTL seconds for a subscription plus current time must be less than 9999-12-31 23:59:59.999999.',
+        );
+      }
+    }
+  }
+
+  /** The body of a confirmation (Zaqar's `subscription_confirming`). */
+  subscriptionConfirming(document: unknown): boolean {
+    const confirmed = isJsonObject(document) ? document.confirmed : undefined;
+    if (typeof confirmed !== 'boolean') throw new ValidationFailed("The 'confirmed' should be boolean.");
+    return confirmed;
   }
 
   subscriptionListing(limit: number | undefined): void {
