@@ -278,7 +278,6 @@ export interface MessageStore {
   readonly capabilities: readonly Capability[];
   readonly messageController: MessageController;
   readonly claimController: ClaimController;
-  readonly subscriptionController: SubscriptionController;
   readonly queueDataController: QueueDataController;
   /** Optional: see QueueLifecycle. */
   readonly queueLifecycle?: QueueLifecycle;
@@ -379,7 +378,6 @@ export type TopicController = QueueController;
 
 export interface ManagementStore {
   readonly queueController: QueueController;
-  readonly topicController: TopicController;
   readonly poolsController: PoolsController;
   readonly flavorsController: FlavorsController;
   readonly catalogueController: CatalogueController;
