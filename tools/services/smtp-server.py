@@ -98,6 +98,14 @@ class Mailbox:
             write_json(os.path.join(self.folder, '%06d.json' % self.messages), record)
 
 
+def text_of(part):
+    """The decoded text as the sender wrote it: LF line ends, without the line end that SMTP adds to end the data."""
+    if part is None:
+        return ''
+    text = part.get_content().replace('\r\n', '\n')
+    return text[:-1] if text.endswith('\n') else text
+
+
 class Handler:
     def __init__(self, mailbox):
         self.mailbox = mailbox
@@ -136,8 +144,7 @@ class Handler:
             'content_type': message.get_content_type(),
             'charset': message.get_content_charset(),
             'transfer_encoding': str(message.get('Content-Transfer-Encoding', '')),
-            # Text as the sender wrote it: line ends back from SMTP's CRLF to LF.
-            'body': body.get_content().replace('\r\n', '\n') if body is not None else '',
+            'body': text_of(body),
             'raw': content.decode('utf-8', errors='replace'),
         })
         return '250 OK: queued as %d' % self.mailbox.messages
