@@ -4,7 +4,7 @@
  * origin, so a burst of deliveries reuses a few sockets instead of opening
  * one each.
  *
- * Outcome (Zaqar's `WebhookTask`, with two deliberate changes):
+ * Outcome (Zaqar's `WebhookTask`, with the deliberate differences said here):
  * - status 200–499: delivered (as Zaqar). Redirects are not followed, so a
  *   3xx counts as delivered too (requests would follow it, re-sending a
  *   307/308 as POST and turning a 301/302/303 into a GET);
