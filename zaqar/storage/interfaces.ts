@@ -278,6 +278,7 @@ export interface MessageStore {
   readonly capabilities: readonly Capability[];
   readonly messageController: MessageController;
   readonly claimController: ClaimController;
+  readonly subscriptionController: SubscriptionController;
   readonly queueDataController: QueueDataController;
   /** Optional: see QueueLifecycle. */
   readonly queueLifecycle?: QueueLifecycle;
@@ -378,6 +379,7 @@ export type TopicController = QueueController;
 
 export interface ManagementStore {
   readonly queueController: QueueController;
+  readonly topicController: TopicController;
   readonly poolsController: PoolsController;
   readonly flavorsController: FlavorsController;
   readonly catalogueController: CatalogueController;
