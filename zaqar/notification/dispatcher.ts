@@ -261,7 +261,7 @@ export class Dispatcher {
     const deliveries: Promise<void>[] = [];
     for (const subscription of view.subscriptions) {
       if (this.settings.requireConfirmation && !subscription.confirmed) continue;
-      const filter = subscription.options.filter_policy;
+      const filter = isJsonObject(subscription.options.filter_policy) ? subscription.options.filter_policy : undefined;
       const schedule = retrySchedule(retryPolicyFor(subscription.options, view.metadata));
       for (const message of messages) {
         if (filter !== undefined && !matchesFilterPolicy(filter, message.body)) continue;
