@@ -103,13 +103,17 @@ export function describeSubscriptionController(name: string, make: MakeMessageSt
         expect(await subscribe(HOOK, { queue: OTHER_QUEUE })).to.equal(null);
       });
 
-      it('gives exactly one of ten racing creates of one subscriber an id', async () => {
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => subscribe(HOOK, { options: { racer: i } })));
+      it('gives exactly one of ten racing creates of one subscriber an id (in a project and in the global namespace)', async () => {
+        await createQueue(fixture(), QUEUE, null);
+        const race = (project: Project) => Promise.all(Array.from({ length: 10 }, (_, i) => subscribe(HOOK, { options: { racer: i }, project })));
+        const [results, global] = await Promise.all([race(PROJECT), race(null)]);
         const winners = results.filter((id) => id !== null);
         expect(winners).to.have.length(1);
         expect(ids(await listAll())).to.deep.equal(winners);
         const winner = results.indexOf(winners[0]);
         expect((await getHere(winners[0]!)).options).to.deep.equal({ racer: winner });
+        expect(global.filter((id) => id !== null)).to.have.length(1);
+        expect(await listAll(QUEUE, null)).to.have.length(1);
       });
 
       it('gives racing creates of different subscribers an id each', async () => {
