@@ -23,7 +23,7 @@ export { isWellFormedId, newId } from './storage/ids';
 // Pipeline stages.
 export { intercept, type Interceptor } from './storage/pipeline/interceptor';
 export { PipelineStageFactory, type PipelineStage, type PipelineStageContext } from './storage/pipeline/stage';
-export type { QueueApi } from './storage/queue-api';
+export type { QueueApi, TopicApi } from './storage/queue-api';
 
 // Auth strategies.
 export { AuthStrategyFactory, type AuthStrategy, type Credentials, type Identity, type Principal } from './auth/strategy';

@@ -19,7 +19,8 @@ import { managementStoreFixture, openManagementStore } from '../../zaqar/testing
 import { runCommand, skipUnlessAvailable } from '../../tools/services/process';
 import { MariaDBServer, mariadbMissing } from '../../tools/services/mariadb';
 
-const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues'];
+/** Zaqar's four tables, and ours beside them (the topic records). */
+const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues', 'Topics'];
 
 describe('sqlalchemy on MariaDB', function () {
   this.timeout(30_000);
@@ -44,7 +45,7 @@ describe('sqlalchemy on MariaDB', function () {
     return store;
   }
 
-  /** Empties the four tables (they exist once a store has opened the database); TRUNCATE refuses tables under a foreign key. */
+  /** Empties the tables (they exist once a store has opened the database); TRUNCATE refuses tables under a foreign key. */
   async function emptyTables(database: string): Promise<void> {
     for (const table of TABLES) await server!.sql(database, `DELETE FROM \`${table}\``);
   }
@@ -75,6 +76,7 @@ describe('sqlalchemy on MariaDB', function () {
         Flavors: ['name varchar(64)', 'project varchar(64)', 'capabilities text'],
         Pools: ['name varchar(64)', 'uri varchar(255)', 'weight int(11)', 'options text', 'flavor varchar(64)'],
         Queues: ['id int(11)', 'project varchar(64)', 'name varchar(64)', 'metadata longblob'],
+        Topics: ['id int(11)', 'project varchar(64)', 'name varchar(64)', 'metadata longblob'],
       });
       const tables = await server!.sql<{ table_name: string; engine: string; table_collation: string }>(
         'zaqar',

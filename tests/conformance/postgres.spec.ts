@@ -17,7 +17,8 @@ import { managementStoreFixture, openManagementStore } from '../../zaqar/testing
 import { runCommand, skipUnlessAvailable } from '../../tools/services/process';
 import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
 
-const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues'];
+/** Zaqar's four tables, and ours beside them (the topic records). */
+const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues', 'Topics'];
 
 describe('sqlalchemy on PostgreSQL', function () {
   this.timeout(30_000);
@@ -42,7 +43,7 @@ describe('sqlalchemy on PostgreSQL', function () {
     return store;
   }
 
-  /** Empties the four tables (they exist once a store has opened the database). */
+  /** Empties the tables (they exist once a store has opened the database). */
   async function emptyTables(database: string): Promise<void> {
     await server!.sql(database, `TRUNCATE ${TABLES.map((table) => `"${table}"`).join(', ')} RESTART IDENTITY`);
   }
@@ -73,6 +74,7 @@ describe('sqlalchemy on PostgreSQL', function () {
         Flavors: ['name character varying', 'project character varying', 'capabilities text'],
         Pools: ['name character varying', 'uri character varying', 'weight integer', 'options text', 'flavor character varying'],
         Queues: ['id integer', 'project character varying', 'name character varying', 'metadata bytea'],
+        Topics: ['id integer', 'project character varying', 'name character varying', 'metadata bytea'],
       });
     });
 
