@@ -56,7 +56,7 @@ export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'requireConfi
   claimTtl: 20,
   batch: 100,
   maxEntries: 2000,
-  laneCapacity: 1000,
+  laneCapacity: 5000,
   idlePollMs: 200,
 };
 
@@ -82,7 +82,7 @@ interface Delivery {
 }
 
 /** The longest an overflowed document waits before it tries its lane again (s). */
-const MAX_OVERFLOW_DELAY = 64;
+const MAX_OVERFLOW_DELAY = 30;
 
 /** What the dispatcher knows of one queue for one batch. */
 interface QueueView {
@@ -362,10 +362,14 @@ export class Dispatcher {
     );
   }
 
-  /** A lane is full: back to the outbox, later each time the same document finds it full again (2, 4, ... 64 s). */
+  /**
+   * A lane is full: back to the outbox, a little later each time the same
+   * document finds it full again (2, 4, 6 ... 30 s): soon enough for a
+   * subscriber that is only slow, rarely enough to cost little for one that is dead.
+   */
   private overflow(delivery: Delivery): Promise<void> {
     const overflows = delivery.overflows + 1;
-    return this.postpone(delivery, Math.min(2 ** overflows, MAX_OVERFLOW_DELAY), overflows);
+    return this.postpone(delivery, Math.min(2 * overflows, MAX_OVERFLOW_DELAY), overflows);
   }
 
   private release(claimed: Claimed): void {

@@ -6,17 +6,18 @@
  * stages:
  *
  *     queue pipeline:        message-queue handler → the message store's queue lifecycle → [storage] queue_pipeline → management store
- *     topic pipeline:        message-topic handler → [storage] topic_pipeline → management store (topic controller)
+ *     topic pipeline:        message-topic handler → the message store's queue lifecycle → [storage] topic_pipeline → management store (topic controller)
  *     message pipeline:      [storage] message_pipeline → message store
  *     claim pipeline:        [storage] claim_pipeline → message store
  *     subscription pipeline: [storage] subscription_pipeline → message store
  *
  * Whether a queue lives in a single store or in one pool of many is hidden
  * below this object: the pooled message store (zaqar/pooling) implements
- * the same surface and places queues through its queue lifecycle. Topics
- * are not placed: their metadata is the management store's, and the queue
- * lifecycle runs for queues only (so with pooling, a topic's messages and
- * subscriptions are routed by the placement of the queue of its name).
+ * the same surface and places queues through its queue lifecycle. A
+ * topic's messages and subscriptions are stored under its name, like a
+ * queue's, so a topic is placed the same way, and a queue and a topic of
+ * one name share their placement (as in Zaqar's pooling catalog): it is
+ * forgotten only when the last of the two is deleted.
  */
 import { silentLogger, type Logger } from '../common/logger';
 import { token } from '../di/token';
@@ -28,6 +29,8 @@ import type {
   MessageController,
   MessageStore,
   PoolsController,
+  QueueController,
+  QueueLifecycle,
   SubscriptionController,
 } from './interfaces';
 import { standardHealthReport } from './health';
@@ -92,6 +95,17 @@ export function withPipelines(messageStore: MessageStore, stages: StagesByResour
   };
 }
 
+/** The lifecycle for one of a name's two records (queue, topic): a delete forgets the placement only when the other record is gone too. */
+function sharedPlacement(lifecycle: QueueLifecycle | undefined, other: QueueController): Interceptor<QueueApi> | undefined {
+  if (lifecycle === undefined) return undefined;
+  const shared: QueueLifecycle = { ...lifecycle };
+  if (lifecycle.delete) {
+    const forget = lifecycle.delete;
+    shared.delete = async (next, name, project) => ((await other.exists(name, project)) ? next(name, project) : forget(next, name, project));
+  }
+  return shared as Interceptor<QueueApi>;
+}
+
 export function createStorage(
   managementStore: ManagementStore,
   messageStore: MessageStore,
@@ -101,11 +115,12 @@ export function createStorage(
   const piped = withPipelines(messageStore, stages);
   const queues = intercept<QueueApi>(withStats(managementStore.queueController, 'queue'), [
     messageQueueHandler(messageStore, managementStore),
-    messageStore.queueLifecycle as Interceptor<QueueApi> | undefined,
+    sharedPlacement(messageStore.queueLifecycle, managementStore.topicController),
     ...(stages.queue ?? []).map((s) => s.queue),
   ]);
   const topics = intercept<TopicApi>(withStats(managementStore.topicController, 'topic'), [
     messageTopicHandler(messageStore, managementStore),
+    sharedPlacement(messageStore.queueLifecycle, managementStore.queueController) as Interceptor<TopicApi> | undefined,
     ...(stages.topic ?? []).map((s) => s.topic),
   ]);
   return {
