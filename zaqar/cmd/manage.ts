@@ -29,7 +29,8 @@ import { DEFAULT_GROUP } from '../config/groups';
 import { loadConfig } from '../config/load';
 import { ConfigError, type Config } from '../config/options';
 import { resolveAsync } from '../di/token';
-import { QueueMover } from '../pooling/mover';
+import { MoveRefused, QueueMover } from '../pooling/mover';
+import { DoesNotExist } from '../storage/errors';
 
 const USAGE = `usage: zaqar-manage [--config-file PATH]... [--config-dir DIR]... COMMAND ...
 
@@ -213,7 +214,13 @@ export async function main(argv: string[], out: Out = (text) => process.stdout.w
     else throw new UsageError(`unknown command '${resource}'`);
     return 0;
   } catch (err) {
-    const refused = err instanceof UsageError || err instanceof ConfigError || (err instanceof DomainError && err.code !== 'unavailable');
+    // A pool or queue that does not exist, or a move that cannot be made, is bad input too.
+    const refused =
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof MoveRefused ||
+      err instanceof DoesNotExist ||
+      (err instanceof DomainError && err.code !== 'unavailable');
     const why = err instanceof DomainError && err.code === 'unavailable' ? `store failed: ${(err.cause as Error)?.message ?? err.cause}` : (err as Error).message;
     process.stderr.write(`zaqar-manage: ${why.replace(/\s*\n\s*/g, ' ')}\n`);
     return refused || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;

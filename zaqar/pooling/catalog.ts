@@ -14,10 +14,18 @@
  *   queue without on one of the pools without a flavor, chosen by weight.
  *   With no candidate pool, an unflavored queue stays off the catalogue
  *   when the virtual pool serves such queues; otherwise NoPoolFound.
+ * - The weighted draw is a hash of the queue's project and name, not a
+ *   random number (Zaqar's): API nodes that place the same new queue at
+ *   the same moment (two first posts through two nodes) both write the
+ *   catalogue, the last write wins, and each node routes by its own choice
+ *   for a cache TTL — with random draws they could disagree and strand
+ *   what one of them acknowledged; with the hash they choose the same
+ *   pool (unless the pools change in that very moment).
  * - A queue keeps its pool for life: a later `_flavor` change does not move
  *   it (Zaqar drops its catalogue entry and strands its messages); moving
  *   is explicit (`zaqar-manage queues move`).
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from '../common/logger';
 import { NoPoolFound, QueueNotMapped } from '../storage/errors';
 import type { ManagementStore, MessageStore, PoolRecord, Project } from '../storage/interfaces';
@@ -37,12 +45,20 @@ export interface CatalogSettings {
 interface PoolHandle {
   record: PoolRecord;
   store: Promise<MessageStore>;
+  /** The store once it is open (the request path uses it without awaiting). */
+  ready?: MessageStore;
   checkedAt: number;
 }
 
 /** Zaqar's cache key, `pooling:<project>/<queue>` with Python's `None` for no project. */
 function placementKey(queue: string, project: Project): string {
   return `${project ?? 'None'}/${queue}`;
+}
+
+/** The weighted draw for placing `queue`: an integer in [0, n) from a hash of its project and name (see the module comment). */
+function drawFor(queue: string, project: Project): (n: number) => number {
+  const digest = createHash('sha256').update(placementKey(queue, project)).digest();
+  return (n) => Number(digest.readBigUInt64BE(0) % BigInt(n));
 }
 
 function sameConnection(a: PoolRecord, b: PoolRecord): boolean {
@@ -89,6 +105,21 @@ export class Catalog {
   /** The pool the queue is placed on, or undefined when it is not catalogued. */
   async poolOf(queue: string, project: Project): Promise<string | undefined> {
     return (await this.placementOf(queue, project))?.pool;
+  }
+
+  /**
+   * The store serving the queue when it is known without asking anything:
+   * its placement and its pool's store are cached, fresh and open, and it
+   * is not moving. Otherwise undefined — ask `storeFor`. This is nearly
+   * every request's path: it awaits nothing and allocates only the key.
+   */
+  cachedStoreFor(queue: string, project: Project): MessageStore | undefined {
+    const placement = this.placements.get(placementKey(queue, project));
+    const now = this.now();
+    if (placement === undefined || placement.expires <= now || placement.previous !== undefined) return undefined;
+    const handle = this.handles.get(placement.pool);
+    if (handle === undefined || handle.checkedAt + this.settings.ttlMs <= now) return undefined;
+    return handle.ready;
   }
 
   /**
@@ -141,7 +172,7 @@ export class Catalog {
     );
     const handle: PoolHandle = { record, store, checkedAt: this.now() };
     this.handles.set(name, handle);
-    store.catch((err: unknown) => {
+    store.then((opened) => (handle.ready = opened)).catch((err: unknown) => {
       this.logger.error({ err, pool: name }, 'pool store could not be opened');
       // Answer with this failure for a moment, then try again.
       handle.checkedAt = this.now() - this.settings.ttlMs + (this.settings.retryOpenMs ?? 1000);
@@ -178,7 +209,7 @@ export class Catalog {
     } else {
       candidates = await this.management.poolsController.getPoolsByFlavor(null);
     }
-    const pool = weighted(candidates);
+    const pool = weighted([...candidates].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), drawFor(queue, project));
     if (pool === undefined) {
       if (flavor === undefined && this.virtualPoolEnabled) return;
       throw new NoPoolFound();

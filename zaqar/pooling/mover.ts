@@ -32,7 +32,8 @@
  * of 0. If the mover dies between posting a batch and deleting it, that
  * batch's claim expires and those messages can be delivered twice (from
  * both pools) — at-least-once, as any crash; running the move again
- * finishes it (step 1 is idempotent).
+ * finishes it (step 1 is idempotent), and a move to the pool the queue was
+ * leaving turns it around (the two pools swap roles).
  */
 import type { Logger } from '../common/logger';
 import { PoolDoesNotExist, QueueNotMapped } from '../storage/errors';
@@ -64,6 +65,38 @@ const MOVER_CLAIM_TTL = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One queue's move: its messages go from pool `from` to pool `to`. */
+interface Move {
+  queue: string;
+  project: Project;
+  from: string;
+  to: string;
+}
+
+/** A move whose catalogue entry names both pools since `started`. */
+interface Started extends Move {
+  started: number;
+}
+
+/** A move that cannot be made as asked (zaqar-manage: bad input, exit code 2). */
+export class MoveRefused extends Error {}
+
+/**
+ * The pool the queue's messages are to be taken from to put it on `to`, or
+ * undefined when it is there already.
+ *
+ * - Not moving: its pool.
+ * - Moving from P to Q: to Q, resume (from P); to P, turn around (from Q —
+ *   P still holds what was not moved yet, and becomes the destination; Q
+ *   is emptied and left); to any other pool, refused.
+ */
+function sourceOf(queue: string, entry: { pool: string; previous?: string }, to: string): string | undefined {
+  if (entry.previous === undefined) return entry.pool === to ? undefined : entry.pool;
+  if (to === entry.pool) return entry.previous;
+  if (to === entry.previous) return entry.pool;
+  throw new MoveRefused(`queue ${queue} is moving from ${entry.previous} to ${entry.pool}; move it to one of those two first`);
+}
+
 export class QueueMover {
   constructor(
     private readonly catalog: Catalog,
@@ -83,53 +116,81 @@ export class QueueMover {
     }
   }
 
-  /** Moves the queue's messages to pool `to`; resumes a move that was interrupted. */
+  /**
+   * Moves the queue's messages to pool `to`. A move that was interrupted
+   * (the entry still names the pool it was leaving) is resumed when `to` is
+   * its destination, and turned around when `to` is the pool it was
+   * leaving: what reached the destination meanwhile comes back.
+   */
   async move(queue: string, project: Project, to: string, progress: (line: string) => void = () => undefined): Promise<MoveReport> {
-    const started = Date.now();
     const entry = await this.management.catalogueController.get(project, queue);
     if (!(await this.management.poolsController.exists(to))) throw new PoolDoesNotExist(to);
-    // Resuming: the pool it was leaving is still the source.
-    const from = entry.previous ?? entry.pool;
-    if (from === to) {
-      if (entry.previous !== undefined) await this.finish(queue, project, to, from);
-      return { queue, project, from, to, moved: 0, seconds: 0 };
-    }
-    if (entry.previous !== undefined && entry.pool !== to) {
-      throw new Error(`queue ${queue} is already moving from ${entry.previous} to ${entry.pool}; finish that move first`);
-    }
+    const from = sourceOf(queue, entry, to);
+    if (from === undefined) return { queue, project, from: to, to, moved: 0, seconds: 0 };
+    const move = await this.begin({ queue, project, from, to });
+    await this.waitForNodes([move], progress);
+    return this.complete(move, progress);
+  }
 
-    await this.management.catalogueController.update(project, queue, to, from);
-    this.catalog.forget(queue, project);
-    progress(`${project}/${queue}: served by ${from} and ${to}; waiting ${Math.ceil(this.settings.ttlMs / 1000)} s for every API node to see it`);
-    await sleep(this.settings.ttlMs + 1000);
+  /**
+   * Moves every queue off `pool`, each to another pool of the same flavor
+   * (by weight), or on to where it was moving. Every queue is put on the
+   * move first and the mover waits one cache TTL for all of them together
+   * (not one per queue), then empties them one after the other. Nothing
+   * changes when a queue cannot go anywhere.
+   */
+  async drain(pool: string, progress: (line: string) => void = () => undefined): Promise<MoveReport[]> {
+    const record = await this.management.poolsController.get(pool);
+    const peers = (await this.management.poolsController.getPoolsByFlavor(record.flavor)).filter((p) => p.name !== pool);
+    const planned: Move[] = [];
+    for (const entry of await this.management.catalogueController.listByPool(pool)) {
+      let to: string | undefined;
+      if (entry.previous === pool) to = entry.pool; // moving off this pool already: on to where it goes
+      else if (entry.previous !== undefined) to = entry.previous; // arriving here: back where it came from
+      else to = weighted(peers)?.name;
+      if (to === undefined) {
+        throw new MoveRefused(`no other pool${record.flavor ? ` of flavor ${record.flavor}` : ' without a flavor'} can take the queues of ${pool}`);
+      }
+      const from = sourceOf(entry.queue, entry, to);
+      if (from !== undefined) planned.push({ queue: entry.queue, project: entry.project, from, to });
+    }
+    const moves: Started[] = [];
+    for (const move of planned) moves.push(await this.begin(move));
+    if (moves.length > 0) await this.waitForNodes(moves, progress);
+    const reports: MoveReport[] = [];
+    for (const move of moves) reports.push(await this.complete(move, progress));
+    return reports;
+  }
 
+  /** Step 1: the entry names both pools (every node will serve the queue from both). */
+  private async begin(move: Move): Promise<Started> {
+    await this.management.catalogueController.update(move.project, move.queue, move.to, move.from);
+    this.catalog.forget(move.queue, move.project);
+    return { ...move, started: Date.now() };
+  }
+
+  /** Until no API node can still route by an entry older than the moves' (one cache TTL, and a margin). */
+  private async waitForNodes(moves: Started[], progress: (line: string) => void): Promise<void> {
+    const what = moves.length === 1 ? `${moves[0].project}/${moves[0].queue}: served by ${moves[0].from} and ${moves[0].to}` : `${moves.length} queues served by both pools`;
+    progress(`${what}; waiting ${Math.ceil(this.settings.ttlMs / 1000)} s for every API node to see it`);
+    const last = Math.max(...moves.map((move) => move.started));
+    await sleep(Math.max(0, last + this.settings.ttlMs + 1000 - Date.now()));
+  }
+
+  /** Steps 2 and 3: the old pool emptied into the new one, then left. */
+  private async complete(move: Started, progress: (line: string) => void): Promise<MoveReport> {
+    const { queue, project, from, to } = move;
     const [source, target] = [await this.catalog.storeOf(from), await this.catalog.storeOf(to)];
     const subscriptions = await this.copySubscriptions(queue, project, source, target);
     if (subscriptions > 0) progress(`${project}/${queue}: ${subscriptions} subscription(s) moved`);
     const moved = await this.transfer(queue, project, source, target, progress);
-    await this.finish(queue, project, to, from, source);
-    const report = { queue, project, from, to, moved, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    await this.finish(queue, project, to, source);
+    const report = { queue, project, from, to, moved, seconds: Math.round((Date.now() - move.started) / 100) / 10 };
     this.logger.info(report, 'queue moved');
     return report;
   }
 
-  /** Moves every queue off `pool` (each to another pool of the same flavor, by weight). */
-  async drain(pool: string, progress: (line: string) => void = () => undefined): Promise<MoveReport[]> {
-    const record = await this.management.poolsController.get(pool);
-    const reports: MoveReport[] = [];
-    for (const entry of await this.management.catalogueController.listByPool(pool)) {
-      let target = entry.pool !== pool ? entry.pool : undefined;
-      if (target === undefined) {
-        const peers = (await this.management.poolsController.getPoolsByFlavor(record.flavor)).filter((p) => p.name !== pool);
-        target = weighted(peers)?.name;
-        if (target === undefined) throw new Error(`no other pool${record.flavor ? ` of flavor ${record.flavor}` : ' without a flavor'} can take the queues of ${pool}`);
-      }
-      reports.push(await this.move(entry.queue, entry.project, target, progress));
-    }
-    return reports;
-  }
-
-  /** Moves the source's subscriptions to the target (step 2 above); returns how many. */
+  /** Moves the source's subscriptions to the target (before the messages); returns how many. */
   private async copySubscriptions(queue: string, project: Project, source: MessageStore, target: MessageStore): Promise<number> {
     let copied = 0;
     for (;;) {
@@ -171,10 +232,9 @@ export class QueueMover {
   }
 
   /** Ends the move: the new pool alone; the old pool's leftovers purged. */
-  private async finish(queue: string, project: Project, to: string, from: string, source?: MessageStore): Promise<void> {
+  private async finish(queue: string, project: Project, to: string, source: MessageStore): Promise<void> {
     await this.management.catalogueController.update(project, queue, to, null);
     this.catalog.forget(queue, project);
-    const old = source ?? (await this.catalog.storeOf(from));
-    await old.queueDataController.purge(queue, project);
+    await source.queueDataController.purge(queue, project);
   }
 }

@@ -42,7 +42,8 @@ export class PooledMessageStore implements MessageStore {
     private readonly management: ManagementStore,
     private readonly logger: Logger,
   ) {
-    const route = (queue: string, project: string | null) => catalog.storeFor(queue, project);
+    // The cached store when the catalog has it (no promise), else the catalog asks the management store.
+    const route = (queue: string, project: string | null) => catalog.cachedStoreFor(queue, project) ?? catalog.storeFor(queue, project);
     this.messageController = new RoutingMessageController(route);
     this.claimController = new RoutingClaimController(route, {
       poolOf: (queue, project) => catalog.poolOf(queue, project),

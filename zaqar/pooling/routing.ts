@@ -34,44 +34,57 @@ import type {
   SubscriptionUpdate,
 } from '../storage/interfaces';
 
-/** Finds the store of a queue's pool; undefined when no pool serves it. */
-export type StoreRouter = (queue: string, project: Project) => Promise<MessageStore | undefined>;
+/**
+ * Finds the store of a queue's pool; undefined when no pool serves it. It
+ * answers at once (no promise) when the catalog has it cached, which is
+ * nearly always: the routers then call the store without a tick of their own.
+ */
+export type StoreRouter = (queue: string, project: Project) => MessageStore | undefined | Promise<MessageStore | undefined>;
+
+/** `call` with the routed store, as soon as it is known; a synchronous throw becomes a rejection. */
+function via<T>(routed: MessageStore | undefined | Promise<MessageStore | undefined>, call: (store: MessageStore | undefined) => Promise<T>): Promise<T> {
+  if (routed instanceof Promise) return routed.then(call);
+  try {
+    return call(routed);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** The store, or QueueDoesNotExist when no pool serves the queue. */
+function served(store: MessageStore | undefined, queue: string, project: Project): MessageStore {
+  if (store === undefined) throw new QueueDoesNotExist(queue, project);
+  return store;
+}
+
+const NOTHING = Promise.resolve();
 
 export class RoutingMessageController implements MessageController {
   constructor(private readonly route: StoreRouter) {}
 
-  private async store(queue: string, project: Project): Promise<MessageStore> {
-    const store = await this.route(queue, project);
-    if (store === undefined) throw new QueueDoesNotExist(queue, project);
-    return store;
+  list(queue: string, project: Project, options?: MessageListOptions): Promise<Page<StoredMessage>> {
+    return via(this.route(queue, project), (store) => (store ? store.messageController.list(queue, project, options) : Promise.resolve({ items: [] })));
   }
-
-  async list(queue: string, project: Project, options?: MessageListOptions): Promise<Page<StoredMessage>> {
-    const store = await this.route(queue, project);
-    return store ? store.messageController.list(queue, project, options) : { items: [] };
+  first(queue: string, project: Project, sort?: 1 | -1): Promise<StoredMessage> {
+    return via(this.route(queue, project), (store) => served(store, queue, project).messageController.first(queue, project, sort));
   }
-  async first(queue: string, project: Project, sort?: 1 | -1): Promise<StoredMessage> {
-    return (await this.store(queue, project)).messageController.first(queue, project, sort);
+  get(queue: string, messageId: string, project: Project): Promise<StoredMessage> {
+    return via(this.route(queue, project), (store) => served(store, queue, project).messageController.get(queue, messageId, project));
   }
-  async get(queue: string, messageId: string, project: Project): Promise<StoredMessage> {
-    return (await this.store(queue, project)).messageController.get(queue, messageId, project);
+  bulkGet(queue: string, messageIds: string[], project: Project): Promise<StoredMessage[]> {
+    return via(this.route(queue, project), (store) => (store ? store.messageController.bulkGet(queue, messageIds, project) : Promise.resolve([])));
   }
-  async bulkGet(queue: string, messageIds: string[], project: Project): Promise<StoredMessage[]> {
-    const store = await this.route(queue, project);
-    return store ? store.messageController.bulkGet(queue, messageIds, project) : [];
+  post(queue: string, messages: NewMessage[], clientId: string, project: Project): Promise<string[]> {
+    return via(this.route(queue, project), (store) => served(store, queue, project).messageController.post(queue, messages, clientId, project));
   }
-  async post(queue: string, messages: NewMessage[], clientId: string, project: Project): Promise<string[]> {
-    return (await this.store(queue, project)).messageController.post(queue, messages, clientId, project);
+  delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
+    return via(this.route(queue, project), (store) => (store ? store.messageController.delete(queue, messageId, project, claimId) : NOTHING));
   }
-  async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
-    await (await this.route(queue, project))?.messageController.delete(queue, messageId, project, claimId);
+  bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
+    return via(this.route(queue, project), (store) => (store ? store.messageController.bulkDelete(queue, messageIds, project, claimIds) : NOTHING));
   }
-  async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
-    await (await this.route(queue, project))?.messageController.bulkDelete(queue, messageIds, project, claimIds);
-  }
-  async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
-    const store = await this.route(queue, project);
-    return store ? store.messageController.pop(queue, limit, project) : [];
+  pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
+    return via(this.route(queue, project), (store) => (store ? store.messageController.pop(queue, limit, project) : Promise.resolve([])));
   }
 }
 
@@ -88,10 +101,15 @@ export class RoutingClaimController implements ClaimController {
     private readonly placement?: DeadLetterPlacement,
   ) {}
 
-  async create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }> {
-    const store = await this.route(queue, project);
-    if (store === undefined) return { claimId: null, messages: [] };
-    const forwardTo = options.deadLetter ? await this.keepDeadLettersBeside(queue, options.deadLetter.queue, project, store) : undefined;
+  create(queue: string, options: ClaimOptions, project: Project): Promise<{ claimId: string | null; messages: StoredMessage[] }> {
+    return via(this.route(queue, project), (store) => {
+      if (store === undefined) return Promise.resolve({ claimId: null, messages: [] });
+      return options.deadLetter ? this.createWithDeadLetters(queue, options, project, store) : store.claimController.create(queue, options, project);
+    });
+  }
+
+  private async createWithDeadLetters(queue: string, options: ClaimOptions, project: Project, store: MessageStore): Promise<{ claimId: string | null; messages: StoredMessage[] }> {
+    const forwardTo = await this.keepDeadLettersBeside(queue, options.deadLetter!.queue, project, store);
     const claim = await store.claimController.create(queue, options, project);
     if (forwardTo !== undefined) await forward(store, forwardTo, options.deadLetter!.queue, project);
     return claim;
@@ -115,19 +133,21 @@ export class RoutingClaimController implements ClaimController {
     }
     return elsewhere === store ? undefined : elsewhere;
   }
-  async get(queue: string, claimId: string, project: Project): Promise<ClaimInfo> {
-    const store = await this.route(queue, project);
-    if (store === undefined) throw new ClaimDoesNotExist(claimId, queue, project);
-    return store.claimController.get(queue, claimId, project);
+  get(queue: string, claimId: string, project: Project): Promise<ClaimInfo> {
+    return via(this.route(queue, project), (store) => claimed(store, claimId, queue, project).claimController.get(queue, claimId, project));
   }
-  async update(queue: string, claimId: string, options: { ttl: number; grace: number }, project: Project): Promise<void> {
-    const store = await this.route(queue, project);
-    if (store === undefined) throw new ClaimDoesNotExist(claimId, queue, project);
-    return store.claimController.update(queue, claimId, options, project);
+  update(queue: string, claimId: string, options: { ttl: number; grace: number }, project: Project): Promise<void> {
+    return via(this.route(queue, project), (store) => claimed(store, claimId, queue, project).claimController.update(queue, claimId, options, project));
   }
-  async delete(queue: string, claimId: string, project: Project): Promise<void> {
-    await (await this.route(queue, project))?.claimController.delete(queue, claimId, project);
+  delete(queue: string, claimId: string, project: Project): Promise<void> {
+    return via(this.route(queue, project), (store) => (store ? store.claimController.delete(queue, claimId, project) : NOTHING));
   }
+}
+
+/** The store, or ClaimDoesNotExist when no pool serves the queue. */
+function claimed(store: MessageStore | undefined, claimId: string, queue: string, project: Project): MessageStore {
+  if (store === undefined) throw new ClaimDoesNotExist(claimId, queue, project);
+  return store;
 }
 
 /** Moves whatever the dead-letter queue holds in `from` to `to` (posted there, then deleted here). */
@@ -145,12 +165,11 @@ const EMPTY_STATS: QueueStats = { messages: { claimed: 0, free: 0, total: 0 } };
 export class RoutingQueueDataController implements QueueDataController {
   constructor(private readonly route: StoreRouter) {}
 
-  async stats(queue: string, project: Project): Promise<QueueStats> {
-    const store = await this.route(queue, project);
-    return store ? store.queueDataController.stats(queue, project) : EMPTY_STATS;
+  stats(queue: string, project: Project): Promise<QueueStats> {
+    return via(this.route(queue, project), (store) => (store ? store.queueDataController.stats(queue, project) : Promise.resolve(EMPTY_STATS)));
   }
-  async purge(queue: string, project: Project): Promise<void> {
-    await (await this.route(queue, project))?.queueDataController.purge(queue, project);
+  purge(queue: string, project: Project): Promise<void> {
+    return via(this.route(queue, project), (store) => (store ? store.queueDataController.purge(queue, project) : NOTHING));
   }
 }
 
