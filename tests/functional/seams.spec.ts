@@ -128,7 +128,7 @@ tokens = token-a:project-a,token-b:project-b
     expect((await bob.get('/v2/queues', asB)).json.queues).to.deep.equal([]);
     const refused = await bob.get('/v2/queues', { headers: { 'X-Auth-Token': 'forged' } });
     expect(refused.status).to.equal(401);
-    expect(refused.json.description).to.equal('The request you have made requires authentication.');
+    expect(refused.json.error.message).to.equal('The request you have made requires authentication.');
     expect((await bob.get('/v2/queues')).status).to.equal(401);
   });
 

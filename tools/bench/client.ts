@@ -15,9 +15,10 @@ export class Connection {
   private readonly client: Client;
   readonly headers: Record<string, string>;
 
-  constructor(url: string, project: string) {
+  /** `extraHeaders` go on every request too (e.g. X-Auth-Token for a server behind Keystone). */
+  constructor(url: string, project: string, extraHeaders: Record<string, string> = {}) {
     this.client = new Client(url, { keepAliveTimeout: 30_000, pipelining: 1 });
-    this.headers = { 'client-id': randomUUID(), 'x-project-id': project, 'content-type': 'application/json' };
+    this.headers = { 'client-id': randomUUID(), 'x-project-id': project, 'content-type': 'application/json', ...extraHeaders };
   }
 
   async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: string): Promise<Reply> {

@@ -4,6 +4,7 @@
  *
  *   node dist/tools/bench/run.js --url http://127.0.0.1:8888 [options]
  *   node dist/tools/bench/run.js --start-server [--config-file extra.conf]
+ *   node dist/tools/bench/run.js --url URL --header "X-Auth-Token: $TOKEN"   (a server behind Keystone)
  *
  * --start-server runs our server on the embedded SQLite store in a temporary
  * folder (plus any --config-file layered on top, e.g. to select Redis).
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     'start-server': { type: 'boolean', default: false },
     'config-file': { type: 'string', multiple: true, default: [] },
+    header: { type: 'string', multiple: true, default: [] },
     pid: { type: 'string' },
     scenarios: { type: 'string', default: 'producer-b1,producer-b10,consumer,e2e' },
     conns: { type: 'string', default: '16' },
@@ -136,15 +138,22 @@ async function subscribeQueues(options: BenchOptions, scenario: string, subscrib
 
 async function main(): Promise<void> {
   if (values.help || (!values.url && !values['start-server'])) {
-    process.stderr.write('usage: run.js (--url URL | --start-server [--config-file F]...) [--scenarios a,b] [--conns N] [--duration S]\n');
+    process.stderr.write('usage: run.js (--url URL | --start-server [--config-file F]...) [--header "Name: value"]... [--scenarios a,b] [--conns N] [--duration S]\n');
     process.exit(values.help ? 0 : 2);
   }
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   if (values['start-server']) server = await startServer(values['config-file'] ?? []);
   const url = server?.url ?? (values.url as string);
   const pid = server?.child.pid ?? (values.pid ? Number(values.pid) : undefined);
+  const headers: Record<string, string> = {};
+  for (const line of values.header ?? []) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`--header wants "Name: value", got ${line}`);
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
   const options: BenchOptions = {
     url,
+    headers,
     project: `bench-${randomUUID().slice(0, 8)}`,
     conns: Number(values.conns),
     queues: Number(values.queues),

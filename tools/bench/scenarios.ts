@@ -23,6 +23,8 @@ export interface BenchOptions {
   bodyBytes: number;
   /** e2e: total offered messages per second. */
   rate: number;
+  /** Sent with every request (`--header`), lower-case names. */
+  headers?: Record<string, string>;
 }
 
 export interface ScenarioResult {
@@ -62,7 +64,7 @@ async function drive(
 }
 
 function connections(options: BenchOptions, n = options.conns): Connection[] {
-  return Array.from({ length: n }, () => new Connection(options.url, options.project));
+  return Array.from({ length: n }, () => new Connection(options.url, options.project, options.headers));
 }
 
 async function closeAll(conns: Connection[]): Promise<void> {

@@ -8,6 +8,9 @@
  *   node dist/tools/services/cli.js run postgres        PostgreSQL with a database `zaqar`
  *   node dist/tools/services/cli.js run smtp [--smtps|--starttls] [--user NAME --password PW]
  *                                                       an SMTP server (aiosmtpd) keeping what it receives in a mailbox folder
+ *   node dist/tools/services/cli.js run keystone [--messaging-url URL]
+ *                                                       Keystone with the test users; prints the
+ *                                                       [keystone_authtoken] block and OS_* for demo
  *   node dist/tools/services/cli.js ensure-ferretdb     build/cache the FerretDB binary (CI)
  *
  * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`; for smtp its host,
@@ -15,6 +18,7 @@
  * until Ctrl-C / SIGTERM, then stops it and removes its data.
  */
 import { ensureFerretDB, startFerretDB } from './ferretdb';
+import { KeystoneServer } from './keystone';
 import { MariaDBServer } from './mariadb';
 import { PostgresServer } from './postgres';
 import { RedisServer } from './redis';
@@ -40,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run' || !service) {
-    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres|smtp [flags] | cli.js ensure-ferretdb\n');
+    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres|keystone|smtp [flags] | cli.js ensure-ferretdb\n');
     return 2;
   }
   if (service === 'redis') {
@@ -64,6 +68,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ZAQAR_URI=${ferret.uri}\n`);
     await untilSignal();
     await ferret.stop();
+    return 0;
+  }
+  if (service === 'keystone') {
+    const at = flags.indexOf('--messaging-url');
+    const keystone = await KeystoneServer.start({ messagingUrl: at >= 0 ? flags[at + 1] : undefined });
+    process.stdout.write(`KEYSTONE_URL=${keystone.url}\n# zaqar.conf: [DEFAULT] auth_strategy = keystone, and\n${keystone.authtokenConfig()}\n`);
+    process.stdout.write('# the openstack CLI as the demo user of this throw-away Keystone:\n');
+    for (const [name, value] of Object.entries(keystone.clientEnvironment('demo'))) process.stdout.write(`export ${name}=${value}\n`);
+    await untilSignal();
+    await keystone.close();
     return 0;
   }
   if (service === 'mariadb' || service === 'postgres') {

@@ -6,6 +6,7 @@
  * request; a WebSocket transport (not built yet) would call it once per
  * `authenticate` action.
  */
+import { DomainError } from '../api/errors';
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
 import { token } from '../di/token';
@@ -13,6 +14,24 @@ import { token } from '../di/token';
 /** The credentials of a request: its headers (names case-insensitive), token ones included. */
 export interface Credentials {
   header(name: string): string | undefined;
+  /** What the request asks for (HTTP method and path, or what a WebSocket action stands for), for strategies whose tokens are restricted to some requests. */
+  readonly method?: string;
+  readonly path?: string;
+}
+
+/**
+ * Credentials refused (`unauthenticated`): `challenge` is what the client
+ * is told about where to authenticate (HTTP: the `WWW-Authenticate` value,
+ * Keystone's `Keystone uri="..."`).
+ */
+export class AuthFailure extends DomainError {
+  constructor(
+    message: string,
+    public readonly challenge?: string,
+  ) {
+    super('unauthenticated', message);
+    this.name = 'AuthFailure';
+  }
 }
 
 /** The user behind a request, as Keystone names it (Zaqar's context fields). */

@@ -1,15 +1,19 @@
 /**
  * The restify server: registers every core route for every method (the core
  * answers 405/OPTIONS itself, after Zaqar's hooks), turns unrouted paths
- * into Zaqar's 404, and shuts down gracefully.
+ * into Zaqar's 404, applies [cors] to every answer (./cors.ts), and shuts
+ * down gracefully.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import * as restify from 'restify';
+import { NOAUTH } from '../../../zaqar/auth/strategy';
 import type { Logger } from '../../../zaqar/common/logger';
-import { DEFAULT_GROUP, TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP, type WsgiTransportOptions } from '../../../zaqar/config/groups';
+import { CORS_GROUP, DEFAULT_GROUP, TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP, type WsgiTransportOptions } from '../../../zaqar/config/groups';
 import type { ListeningAddress, Transport, TransportContext } from '../../../zaqar/transport/transport';
+import { Cors } from './cors';
 import { HttpApi } from './http/api';
+import type { HttpResponse } from './http/model';
 import type { Route } from './http/routes';
 import { readBody, toHttpRequest } from './request';
 import { writeResponse } from './response';
@@ -24,6 +28,7 @@ export class RestifyTransport implements Transport {
   private readonly server: restify.Server;
   private readonly options: WsgiTransportOptions;
   private readonly api: HttpApi;
+  private readonly cors: Cors;
   private readonly logger: Logger;
   private readonly maxBody: number;
   private inFlight = 0;
@@ -45,7 +50,9 @@ export class RestifyTransport implements Transport {
       pooling: defaults.pooling,
       deprecatedVersions: defaults.enable_deprecated_api_versions,
       limits,
+      authenticated: (defaults.auth_strategy || NOAUTH) !== NOAUTH,
     });
+    this.cors = new Cors(context.config.get(CORS_GROUP));
     this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
 
     this.server = restify.createServer({ name: 'zaqar', handleUncaughtExceptions: false });
@@ -53,15 +60,22 @@ export class RestifyTransport implements Transport {
     this.server.on('NotFound', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
       const requestId = `req-${randomUUID()}`;
       req.resume(); // drain any body so the connection stays usable
-      writeResponse(res, this.api.notFound(), requestId);
+      writeResponse(res, this.withCors(req, this.api.notFound()), requestId);
       done();
     });
     // Methods outside the registered set (e.g. TRACE) on a known path.
     this.server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
       req.resume();
-      writeResponse(res, { status: 405, body: { title: '405 Method Not Allowed' } }, `req-${randomUUID()}`);
+      writeResponse(res, this.withCors(req, { status: 405, body: { title: '405 Method Not Allowed' } }), `req-${randomUUID()}`);
       done();
     });
+  }
+
+  private withCors(req: restify.Request, response: HttpResponse): HttpResponse {
+    return this.cors.apply(req.method ?? 'GET', (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    }, response);
   }
 
   private register(route: Route): void {
@@ -87,7 +101,7 @@ export class RestifyTransport implements Transport {
     try {
       const body = await readBody(req, this.maxBody);
       const apiRequest = toHttpRequest(req, body, requestId);
-      const response = await this.api.handle(route, apiRequest);
+      const response = this.cors.apply(apiRequest.method, apiRequest.header, await this.api.handle(route, apiRequest));
       writeResponse(res, response, requestId);
       // Failures are logged by the API with their cause; this is the access log.
       if (this.debug) {

@@ -71,7 +71,7 @@ describe('bootstrap: the container, in-process', () => {
     const { config } = loadConfig(['--config-file', file], { searchDirs: [] });
     const failure = await bootstrap({ config, logger: silentLogger }).catch((err: unknown) => err);
     expect(failure).to.be.instanceOf(ConfigError);
-    expect(String(failure)).to.equal(`${file} [DEFAULT] auth_strategy: unknown auth plugin 'foo' (available: noauth)`);
+    expect(String(failure)).to.equal(`${file} [DEFAULT] auth_strategy: unknown auth plugin 'foo' (available: keystone, noauth)`);
   });
 
   it('closes the management store when the message store fails to open', async () => {

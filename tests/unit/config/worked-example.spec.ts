@@ -116,6 +116,6 @@ describe('config: a worked example of the INI dialect', () => {
       (err: unknown) => err,
     );
     expect(error).to.be.instanceOf(ConfigError);
-    expect(String(error)).to.equal(`${path} [DEFAULT] auth_strategy: unknown auth plugin 'keystone # not a comment' (available: noauth)`);
+    expect(String(error)).to.equal(`${path} [DEFAULT] auth_strategy: unknown auth plugin 'keystone # not a comment' (available: keystone, noauth)`);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * [keystone_authtoken]: the options of keystonemiddleware's `auth_token`
  * that Zaqar uses, plus the `password` auth plugin's options. Zaqar reads
- * them only when [DEFAULT] auth_strategy = keystone (no keystone plugin
- * here yet); Debian's sample file sets several of them even when auth is off.
+ * them only when [DEFAULT] auth_strategy = keystone (plugins/auth/keystone);
+ * Debian's sample file sets several of them even when auth is off.
  */
 import type { OptionGroup } from '../options';
 import { defineOptions } from './define';

@@ -1,6 +1,6 @@
 /**
  * Contract of CatalogueController — the queue → pool map of pooling (Zaqar's
- * `zaqar.storage.pooling`; not built here yet), for every management store.
+ * `zaqar.storage.pooling`; zaqar/pooling/catalog.ts), for every management store.
  */
 import { expect } from 'chai';
 import { QueueNotMapped } from '../../storage/errors';

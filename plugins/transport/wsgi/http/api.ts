@@ -42,16 +42,22 @@ export class HttpApi {
       public: route.public === true,
       requestId: req.requestId,
     };
+    let context;
     try {
-      const context = await this.pipeline.run(incoming);
+      context = await this.pipeline.run(incoming);
+    } catch (err) {
+      // The CORS layer of the reference turns any failed OPTIONS into a bare 200.
+      if (req.method === 'OPTIONS') return { status: 200 };
+      // A stage failed (authentication, say): the operation's 503 sentence is not about it.
+      return this.errorResponse(err, req, undefined);
+    }
+    try {
       if (req.method === 'OPTIONS') return { status: 200, headers: { Allow: allowedMethods(route).join(', ') } };
       if (!operation) {
         return { status: 405, headers: { Allow: [...allowedMethods(route), 'OPTIONS'].join(', ') }, body: { title: '405 Method Not Allowed' } };
       }
       return await operation.handler(req, context);
     } catch (err) {
-      // The CORS layer of the reference turns any failed OPTIONS into a bare 200.
-      if (req.method === 'OPTIONS') return { status: 200 };
       return this.errorResponse(err, req, operation);
     }
   }

@@ -4,6 +4,7 @@
  * `zaqar.transport.wsgi.errors` and the texts of its hooks and responders).
  */
 import { DomainError, type DomainErrorCode } from '../../../../zaqar/api/errors';
+import { AuthFailure } from '../../../../zaqar/auth/strategy';
 import type { HttpResponse } from './model';
 
 export class HttpError extends Error {
@@ -14,12 +15,15 @@ export class HttpError extends Error {
     public readonly headers?: Record<string, string>,
     /** The failure behind a 5xx, logged once with the request id (never sent to clients). */
     public override readonly cause?: unknown,
+    /** A body of another shape than Zaqar's `{title, description}` (the 401 keystonemiddleware sends). */
+    private readonly document?: Record<string, unknown>,
   ) {
     super(description ?? title);
     this.name = 'HttpError';
   }
 
   toResponse(): HttpResponse {
+    if (this.document !== undefined) return { status: this.status, headers: { Vary: 'Accept', ...this.headers }, body: this.document };
     const body: Record<string, string> = { title: this.title };
     if (this.description !== undefined) body.description = this.description;
     return { status: this.status, headers: { Vary: 'Accept', ...this.headers }, body };
@@ -45,7 +49,18 @@ const withText = (status: number, title: string): Rendering => (err) => new Http
 /** The answer to each domain error code (operations may refine it, e.g. single-message delete). */
 const RENDERINGS: Record<Exclude<DomainErrorCode, 'unavailable'>, Rendering> = {
   signature_invalid: () => routeNotFound(),
-  unauthenticated: withText(401, 'Unauthorized'),
+  // keystonemiddleware answers before Zaqar: its body shape and text, with the strategy's challenge in WWW-Authenticate.
+  unauthenticated: (err) => {
+    const message = err.message || 'The request you have made requires authentication.';
+    return new HttpError(
+      401,
+      'Unauthorized',
+      message,
+      err instanceof AuthFailure && err.challenge !== undefined ? { 'WWW-Authenticate': err.challenge } : undefined,
+      undefined,
+      { error: { code: 401, title: 'Unauthorized', message } },
+    );
+  },
   forbidden: fixed(403, 'Not authorized', 'You are not authorized to complete this action.'),
   client_id_missing: fixed(400, 'Missing header value', 'The "Client-ID" header is required.'),
   client_id_invalid: fixed(400, 'Wrong UUID value', 'Malformed hexadecimal UUID.'),
@@ -80,12 +95,14 @@ const RENDERINGS: Record<Exclude<DomainErrorCode, 'unavailable'>, Rendering> = {
 
 /**
  * The HTTP answer to a failure: a DomainError by its code (`unavailable`
- * with the operation's `sentence`), an HttpError as it is; anything else is
- * not ours to explain and becomes undefined (the caller answers 500).
+ * with its own message when it has one — an auth strategy's "The Keystone
+ * service is temporarily unavailable." — else the operation's `sentence`),
+ * an HttpError as it is; anything else is not ours to explain and becomes
+ * undefined (the caller answers 500).
  */
 export function toHttpError(err: unknown, sentence: string | undefined): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (!(err instanceof DomainError)) return undefined;
-  if (err.code === 'unavailable') return serviceUnavailable(sentence ?? 'Service is unavailable.', err.cause ?? err);
+  if (err.code === 'unavailable') return serviceUnavailable(err.message || sentence || 'Service is unavailable.', err.cause ?? err);
   return RENDERINGS[err.code](err);
 }

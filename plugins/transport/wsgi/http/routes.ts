@@ -41,9 +41,11 @@ export interface RouteSettings {
   /** `[DEFAULT] enable_deprecated_api_versions`. */
   deprecatedVersions: readonly string[];
   limits: ApiLimits;
+  /** An auth strategy other than noauth authenticates requests: the policy guards every version (see HttpVersion.policy). */
+  authenticated?: boolean;
 }
 
-/** The routes of one API version (v1.1 is a profile of v2: fewer routes, no policy). */
+/** The routes of one API version (v1.1 is a profile of v2: fewer routes, and the same rule names). */
 function versionRoutes(operations: Operations, version: HttpVersion, settings: RouteSettings): Route[] {
   const ops = operations.for(version.profile);
   const system = new SystemPresenter(ops, version, settings.adminMode);
@@ -53,8 +55,9 @@ function versionRoutes(operations: Operations, version: HttpVersion, settings: R
   const share = new SharePresenter(ops);
   const v = version.prefix;
   const q = `${v}/queues/:queue_name`;
+  const guarded = version.policy === 'always' || settings.authenticated === true;
   const op: OperationOf = (rule, handler, unavailable) => ({
-    rule: version.policy ? rule : undefined,
+    rule: guarded ? rule : undefined,
     handler,
     unavailable,
   });

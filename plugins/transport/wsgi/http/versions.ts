@@ -1,7 +1,7 @@
 /**
  * The HTTP API versions this transport mounts. v1.1 is v2 minus a few
  * features, so each version is a profile of the same operations plus the
- * HTTP-only differences: its path prefix, whether the policy guards it,
+ * HTTP-only differences: its path prefix, when the policy guards it,
  * which query parameters it reads, which resources it has.
  */
 import { V1_1_PROFILE, V2_PROFILE, type ApiProfile } from '../../../../zaqar/api/profile';
@@ -13,8 +13,15 @@ export interface HttpVersion {
   /** Path prefix: `/v2`, `/v1.1`. */
   prefix: string;
   profile: ApiProfile;
-  /** The policy engine guards every resource (v2); v1.1 checks no policy at all, as in Zaqar. */
-  policy: boolean;
+  /**
+   * When the policy engine guards its resources (with the same rule names
+   * on every version): `always` (v2, as in Zaqar), or `authenticated`: only
+   * behind a real auth strategy (v1.1). Zaqar checks no policy on v1.1 at
+   * all, which behind Keystone lets any member reach the admin resources
+   * there; with noauth, where a client names its own roles anyway, v1.1
+   * stays as in Zaqar.
+   */
+  policy: 'always' | 'authenticated';
   /** Queue listing reads `name`, `with_count` and metadata filters. */
   listingFilters: boolean;
   /** Bulk delete reads `claim_ids` beside `ids` (when `message_delete_with_claim_id` is set). */
@@ -29,7 +36,7 @@ export const V2: HttpVersion = {
   id: '2',
   prefix: '/v2',
   profile: V2_PROFILE,
-  policy: true,
+  policy: 'always',
   listingFilters: true,
   bulkDeleteClaimIds: true,
   queueExtras: true,
@@ -41,7 +48,7 @@ export const V1_1: HttpVersion = {
   id: '1.1',
   prefix: '/v1.1',
   profile: V1_1_PROFILE,
-  policy: false,
+  policy: 'authenticated',
   listingFilters: false,
   bulkDeleteClaimIds: false,
   queueExtras: false,
