@@ -105,6 +105,7 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  private nudged = false;
   private readonly finished: ClaimedDeletes;
   private readonly postponed: Postponed;
 
@@ -125,6 +126,12 @@ export class Dispatcher {
     this.loop = this.run();
     this.renewTimer = setInterval(() => void this.renewClaims(), (this.settings.claimTtl * 1000) / 3);
     this.renewTimer.unref();
+  }
+
+  /** Looks at the outbox now (entries were just written in this process) rather than at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
   }
 
   /** Stops claiming, aborts deliveries in flight (their entries come back when the claims expire) and waits for the loop. */
@@ -153,16 +160,23 @@ export class Dispatcher {
         continue;
       }
       if (claimed.length === 0) {
+        if (this.nudged) {
+          this.nudged = false;
+          idle = this.settings.idlePollMs;
+          continue;
+        }
         await this.pause(idle);
         idle = Math.min(idle * 2, this.settings.idlePollMs * 5);
         continue;
       }
+      this.nudged = false;
       idle = this.settings.idlePollMs;
       void this.process(claimed);
     }
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.nudged) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

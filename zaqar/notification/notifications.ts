@@ -50,6 +50,7 @@ export class Notifications implements SubscriptionNotices {
       logger,
     );
     this.dispatcher = new Dispatcher(storage, this.outbox, notifiers, cipher, settings.dispatcher, logger);
+    this.outbox.onWritten = () => this.dispatcher.nudge();
     const outbox = this.outbox;
     this.stage = {
       message: {

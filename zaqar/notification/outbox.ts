@@ -67,6 +67,8 @@ interface Pending {
 export class OutboxWriter {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Called after entries were written (the dispatcher of this process looks at once instead of at its next poll). */
+  onWritten: () => void = () => undefined;
 
   /**
    * @param messages the message store's controller beneath the pipeline (outbox writes pass no stage)
@@ -113,6 +115,7 @@ export class OutboxWriter {
         await this.messages.post(OUTBOX_QUEUE, messages, CLIENT_ID, OUTBOX_PROJECT);
       }
       for (const p of batch) p.done();
+      this.onWritten();
     } catch (err) {
       this.logger.warn({ err, entries: batch.length }, 'could not write notification outbox entries');
       for (const p of batch) p.done(err);
