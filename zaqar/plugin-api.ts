@@ -23,10 +23,22 @@ export { isWellFormedId, newId } from './storage/ids';
 // Pipeline stages.
 export { intercept, type Interceptor } from './storage/pipeline/interceptor';
 export { PipelineStageFactory, type PipelineStage, type PipelineStageContext } from './storage/pipeline/stage';
-export type { QueueApi } from './storage/queue-api';
+export type { QueueApi, TopicApi } from './storage/queue-api';
 
 // Auth strategies.
 export { AuthStrategyFactory, type AuthStrategy, type Credentials, type Identity, type Principal } from './auth/strategy';
+
+// Notifiers (subscriber channels).
+export {
+  NotifierFactory,
+  notificationJson,
+  type Delivery,
+  type DeliveryKind,
+  type DeliveryOutcome,
+  type Notifier,
+  type NotifierContext,
+  type Subscriber,
+} from './notification/notifier';
 
 // Transports.
 export { TransportFactory, type ListeningAddress, type Transport, type TransportContext } from './transport/transport';

@@ -36,6 +36,7 @@ describeSqlServerStore<MariaDBServer>({
         Flavors: ['name varchar(64)', 'project varchar(64)', 'capabilities text'],
         Pools: ['name varchar(64)', 'uri varchar(255)', 'weight int(11)', 'options text', 'flavor varchar(64)'],
         Queues: ['id int(11)', 'project varchar(64)', 'name varchar(64)', 'metadata longblob'],
+        Topics: ['id int(11)', 'project varchar(64)', 'name varchar(64)', 'metadata longblob'],
       });
       const tables = await server().sql<{ table_name: string; engine: string; table_collation: string }>(
         'zaqar',

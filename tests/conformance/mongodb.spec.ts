@@ -34,7 +34,7 @@ function testConfig(): OsloConfig {
 
 /** Every database a store with base name `database` may create. */
 function databasesOf(database: string): string[] {
-  return [database, `${database}_queues`, `${database}_messages_p0`, `${database}_messages_p1`];
+  return [database, `${database}_queues`, `${database}_topics`, `${database}_subscriptions`, `${database}_messages_p0`, `${database}_messages_p1`];
 }
 
 async function dropDatabases(uri: string, database: string): Promise<void> {
@@ -130,6 +130,15 @@ describe('mongodb (on FerretDB)', function () {
         const at = seen.indexOf(batch[0]);
         expect(seen.slice(at, at + batch.length)).to.deep.equal(batch);
       }
+    });
+
+    it('subscribers racing on separate connections: one id for one subscriber, the rest null', async () => {
+      const instances = [await openInstance(), await openInstance(), await openInstance()];
+      const results = await Promise.all(
+        Array.from({ length: 9 }, (_, i) => instances[i % 3].subscriptionController.create(QUEUE, 'http://example.com/hook', 600, { i }, PROJECT)),
+      );
+      expect(results.filter((id) => id !== null)).to.have.length(1);
+      expect((await instances[2].subscriptionController.list(QUEUE, PROJECT)).items).to.have.length(1);
     });
 
     it('claimers and poppers on separate connections never share a message', async () => {

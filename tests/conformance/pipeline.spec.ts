@@ -1,7 +1,7 @@
 /**
  * The message-store conformance suites over the storage facade's view of a
- * store with a pipeline stage in front of its message and claim
- * controllers: a stage that passes every call on must not change what the
+ * store with a pipeline stage in front of its message, claim and
+ * subscription controllers: a stage that passes every call on must not change what the
  * store does. The stage counts what it saw, so the suites provably ran
  * through it.
  */
@@ -24,16 +24,23 @@ const passThrough: PipelineStage = {
     create: (next, ...args) => (count('claim.create'), next(...args)),
     update: (next, ...args) => (count('claim.update'), next(...args)),
   },
+  subscription: {
+    create: (next, ...args) => (count('subscription.create'), next(...args)),
+    list: (next, ...args) => (count('subscription.list'), next(...args)),
+  },
 };
 
 describe('conformance through the storage pipeline', () => {
   describeMessageStoreConformance('sqlite behind a pass-through stage', async () => {
     const fixture = await makeSqliteMessageStoreFixture();
-    return { ...fixture, messageStore: withPipelines(fixture.messageStore, { message: [passThrough], claim: [passThrough] }) };
+    return {
+      ...fixture,
+      messageStore: withPipelines(fixture.messageStore, { message: [passThrough], claim: [passThrough], subscription: [passThrough] }),
+    };
   });
 
   after(() => {
-    for (const name of ['message.post', 'message.list', 'message.delete', 'claim.create', 'claim.update']) {
+    for (const name of ['message.post', 'message.list', 'message.delete', 'claim.create', 'claim.update', 'subscription.create', 'subscription.list']) {
       expect(calls.get(name) ?? 0, name).to.be.greaterThan(0);
     }
   });

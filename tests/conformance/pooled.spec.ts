@@ -34,6 +34,8 @@ describeMessageStoreConformance('pooled: two SQLite pools and a virtual pool', a
   const queueController = intercept<QueueController>(management.queueController, [pooled.queueLifecycle as never]);
   const managementStore: ManagementStore = {
     queueController,
+    // Topic metadata is the management store's alone: no placement.
+    topicController: management.topicController,
     poolsController: management.poolsController,
     flavorsController: management.flavorsController,
     catalogueController: management.catalogueController,

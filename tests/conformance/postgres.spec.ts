@@ -27,6 +27,7 @@ describeSqlServerStore<PostgresServer>({
         Flavors: ['name character varying', 'project character varying', 'capabilities text'],
         Pools: ['name character varying', 'uri character varying', 'weight integer', 'options text', 'flavor character varying'],
         Queues: ['id integer', 'project character varying', 'name character varying', 'metadata bytea'],
+        Topics: ['id integer', 'project character varying', 'name character varying', 'metadata bytea'],
       });
     });
 

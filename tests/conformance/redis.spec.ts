@@ -89,5 +89,14 @@ describe('redis', function () {
       expect(new Set(claimed)).to.deep.equal(new Set(posted));
       for (const mine of taken) expect(mine).to.not.be.empty;
     });
+
+    it('driver instances racing to subscribe one subscriber: one id, the rest null', async () => {
+      const instances = await Promise.all([openInstance(), openInstance(), openInstance(), openInstance()]);
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => instances[i % 4].subscriptionController.create(QUEUE, 'http://example.com/hook', 600, { i }, PROJECT)),
+      );
+      expect(results.filter((id) => id !== null)).to.have.length(1);
+      expect((await instances[0].subscriptionController.list(QUEUE, PROJECT)).items).to.have.length(1);
+    });
   });
 });

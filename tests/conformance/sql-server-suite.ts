@@ -19,8 +19,8 @@ import { describeManagementStoreConformance } from '../../zaqar/testing/conforma
 import { managementStoreFixture, openManagementStore } from '../../zaqar/testing/stores';
 import { runCommand, skipUnlessAvailable } from '../../tools/services/process';
 
-/** Zaqar's four management tables. */
-export const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues'];
+/** Zaqar's four management tables, and ours beside them (the topic records). */
+export const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues', 'Topics'];
 
 /** What the suite needs of a throw-away server (tools/services/mariadb.ts, postgres.ts). */
 export interface SqlTestServer {

@@ -63,6 +63,15 @@ describe('sqlite: several server processes sharing one message file', () => {
     expect(new Set(claimed)).to.deep.equal(new Set(posted));
   });
 
+  it('two driver instances racing to subscribe one subscriber: one id, one null', async () => {
+    const [a, b] = [await openInstance(), await openInstance()];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).subscriptionController.create(QUEUE, 'http://example.com/hook', 600, { i }, PROJECT)),
+    );
+    expect(results.filter((id) => id !== null)).to.have.length(1);
+    expect((await b.subscriptionController.list(QUEUE, PROJECT)).items).to.have.length(1);
+  });
+
   it('worker threads with their own connections, racing for the same messages, never share one', async function () {
     this.timeout(30_000);
     const seed = await openInstance();

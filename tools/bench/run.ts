@@ -10,15 +10,18 @@
  * folder (plus any --config-file layered on top, e.g. to select Redis).
  * Prints a table on stderr and one JSON line per scenario on stdout; with
  * --pid (or --start-server) the server's resident memory after each
- * scenario is included.
+ * scenario is included. --subscriber URI subscribes every benchmark queue
+ * to URI first (`blackhole`: a subscriber in this process that accepts
+ * connections and never answers), to measure posting with notifications.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { consumer, endToEnd, producer, type BenchOptions, type ScenarioResult } from './scenarios';
+import { consumer, endToEnd, producer, queueName, type BenchOptions, type ScenarioResult } from './scenarios';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     'body-bytes': { type: 'string', default: '256' },
     rate: { type: 'string', default: '1000' },
+    subscriber: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -101,6 +105,37 @@ function format(r: ScenarioResult & { rss_mib?: number; server_cpu_us_per_req?: 
   );
 }
 
+/** A webhook subscriber that accepts connections and never answers (nor reads); closed by the returned function. */
+async function blackhole(): Promise<{ uri: string; close: () => void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.pause();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    uri: `http://127.0.0.1:${port}/`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+/** Subscribes each queue `scenario` uses to `subscriber`. */
+async function subscribeQueues(options: BenchOptions, scenario: string, subscriber: string): Promise<void> {
+  for (let i = 0; i < options.queues; i++) {
+    const reply = await fetch(`${options.url}/v2/queues/${queueName(i, scenario)}/subscriptions`, {
+      method: 'POST',
+      headers: { 'Client-ID': randomUUID(), 'X-Project-ID': options.project, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ subscriber, ttl: 3600 }),
+    });
+    if (reply.status !== 201) throw new Error(`subscribing ${queueName(i, scenario)}: ${reply.status} ${await reply.text()}`);
+  }
+}
+
 async function main(): Promise<void> {
   if (values.help || (!values.url && !values['start-server'])) {
     process.stderr.write('usage: run.js (--url URL | --start-server [--config-file F]...) [--header "Name: value"]... [--scenarios a,b] [--conns N] [--duration S]\n');
@@ -128,8 +163,11 @@ async function main(): Promise<void> {
     rate: Number(values.rate),
   };
   process.stderr.write(`benchmark against ${url}: ${options.conns} connections, ${options.queues} queues, ${values.duration}s per scenario\n`);
+  const hole = values.subscriber === 'blackhole' ? await blackhole() : undefined;
+  const subscriber = hole?.uri ?? values.subscriber;
   try {
     for (const name of (values.scenarios as string).split(',')) {
+      if (subscriber !== undefined) await subscribeQueues(options, name, subscriber);
       const cpuBefore = cpuSeconds(pid);
       const started = Date.now();
       let result: ScenarioResult;
@@ -151,6 +189,7 @@ async function main(): Promise<void> {
       process.stderr.write(format(withRss) + '\n');
     }
   } finally {
+    hole?.close();
     if (server) {
       server.child.kill('SIGTERM');
       rmSync(server.dir, { recursive: true, force: true });

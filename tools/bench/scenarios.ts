@@ -41,7 +41,7 @@ export interface ScenarioResult {
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function queueName(i: number, scenario: string): string {
+export function queueName(i: number, scenario: string): string {
   return `bench-${scenario}-${i}`;
 }
 

@@ -6,13 +6,16 @@
  *   node dist/tools/services/cli.js run ferretdb        FerretDB (SQLite backend), built if needed
  *   node dist/tools/services/cli.js run mariadb         MariaDB with a database `zaqar`
  *   node dist/tools/services/cli.js run postgres        PostgreSQL with a database `zaqar`
+ *   node dist/tools/services/cli.js run smtp [--smtps|--starttls] [--user NAME --password PW]
+ *                                                       an SMTP server (aiosmtpd) keeping what it receives in a mailbox folder
  *   node dist/tools/services/cli.js run keystone [--messaging-url URL]
  *                                                       Keystone with the test users; prints the
  *                                                       [keystone_authtoken] block and OS_* for demo
  *   node dist/tools/services/cli.js ensure-ferretdb     build/cache the FerretDB binary (CI)
  *
- * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`) and keeps the
- * service up until Ctrl-C / SIGTERM, then stops it and removes its data.
+ * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`; for smtp its host,
+ * port, certificate and mailbox folder) and keeps the service up
+ * until Ctrl-C / SIGTERM, then stops it and removes its data.
  */
 import { ensureFerretDB, startFerretDB } from './ferretdb';
 import { KeystoneServer } from './keystone';
@@ -20,6 +23,7 @@ import { MariaDBServer } from './mariadb';
 import { PostgresServer } from './postgres';
 import { RedisServer } from './redis';
 import { SentinelSetup } from './sentinel';
+import { SmtpServer } from './smtp';
 
 async function untilSignal(): Promise<void> {
   await new Promise<void>((resolve) => {
@@ -40,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run' || !service) {
-    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres|keystone [--aof] [--messaging-url URL] | cli.js ensure-ferretdb\n');
+    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres|keystone|smtp [flags] | cli.js ensure-ferretdb\n');
     return 2;
   }
   if (service === 'redis') {
@@ -81,6 +85,21 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ZAQAR_URI=${await server.createDatabase('zaqar')}\n`);
     await untilSignal();
     await server.close();
+    return 0;
+  }
+  if (service === 'smtp') {
+    const value = (flag: string): string | undefined => {
+      const i = flags.indexOf(flag);
+      return i >= 0 ? flags[i + 1] : undefined;
+    };
+    const flavour = flags.includes('--smtps') ? 'smtps' : flags.includes('--starttls') ? 'starttls' : 'plain';
+    const smtp = await SmtpServer.start({ flavour, user: value('--user'), password: value('--password') });
+    process.stdout.write(
+      `SMTP_HOST=${smtp.host}\nSMTP_PORT=${smtp.port}\nSMTP_FLAVOUR=${smtp.flavour}\n` +
+        `SMTP_CA_FILE=${smtp.caFile}\nSMTP_MAILBOX=${smtp.dir}/mailbox\n`,
+    );
+    await untilSignal();
+    await smtp.close();
     return 0;
   }
   process.stderr.write(`unknown service '${service}'\n`);

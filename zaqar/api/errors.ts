@@ -40,6 +40,8 @@ export type DomainErrorCode =
   | 'claim_invalid'
   /** The store gave up writing because of concurrent writers (Zaqar's MessageConflict). */
   | 'message_conflict'
+  /** A subscription update that names nothing to change (Zaqar's "Unable to update subscription"). */
+  | 'subscription_not_updated'
   /** The store failed or cannot be reached; `cause` says why (logged, never sent). */
   | 'unavailable'
   // Pools and flavors (admin).

@@ -6,8 +6,10 @@
  * would wrap the text its own way.
  */
 import { isJsonObject, isPyInt, JsonNumber, pyIntValue } from '../common/json';
-import { isTruthy } from '../common/python';
+import { isTruthy, pythonRepr } from '../common/python';
 import type { TransportOptions } from '../config/groups/transport';
+import { FilterPolicyError, validateFilterPolicy } from '../notification/filter-policy';
+import { BACKOFF_FUNCTIONS, DEFAULT_RETRY_POLICY, LINEAR_INTERVAL } from '../notification/retry-policy';
 
 export const MIN_MESSAGE_TTL = 60;
 export const MIN_CLAIM_TTL = 60;
@@ -18,10 +20,8 @@ export const QUEUE_NAME_MAX_LEN = 64;
 export const PROJECT_ID_MAX_LEN = 256;
 const QUEUE_NAME_REGEX = /^[a-zA-Z0-9_\-.]+$/;
 const PURGEABLE_RESOURCE_TYPES = ['messages', 'subscriptions'];
-/** Retry-policy defaults and the back-off step (zaqar.common.consts). */
-const MINIMUM_DELAY = 5;
-const MAXIMUM_DELAY = 30;
-const LINEAR_INTERVAL = 5;
+/** Python's `datetime.max` (9999-12-31 23:59:59.999999 UTC) in ms: a subscription may not expire later. */
+const MAX_PYTHON_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** The `[transport]` options the validator reads. */
 export type ValidationLimits = Pick<
@@ -92,6 +92,12 @@ export function normalizeClientId(clientId: string): string {
   const hex = parsePyUuid(clientId);
   if (hex === undefined) return clientId;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The scheme of a subscriber URI as Python's `urlparse` reads it (lower case; '' when there is none). */
+export function subscriberScheme(uri: string): string {
+  const match = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(uri);
+  return match ? match[1].toLowerCase() : '';
 }
 
 export class Validator {
@@ -203,30 +209,9 @@ export class Validator {
     this.retryPolicy(metadata._retry_policy);
   }
 
-  /** `_retry_policy`, the webhook retry policy of queue metadata (in Zaqar also of subscription options). */
+  /** `_retry_policy` of queue metadata and of subscription options: see `validateRetryPolicy`. */
   retryPolicy(policy: unknown): void {
-    if (!isTruthy(policy)) return;
-    if (!isJsonObject(policy)) throw new ValidationFailed('retry_policy must be a dict.');
-    const integerKeys = ['retries_with_no_delay', 'minimum_delay_retries', 'minimum_delay', 'maximum_delay', 'maximum_delay_retries'];
-    const backoff = policy.retry_backoff_function;
-    if (isTruthy(backoff) && typeof backoff !== 'string') {
-      throw new ValidationFailed('retry_backoff_function must be a string.');
-    }
-    if (isTruthy(backoff) && !['linear', 'arithmetic', 'exponential', 'geometric'].includes(backoff as string)) {
-      throw new ValidationFailed('invalid retry_backoff_function.');
-    }
-    const ignore = policy.ignore_subscription_override;
-    if (isTruthy(ignore) && typeof ignore !== 'boolean') {
-      throw new ValidationFailed('ignore_subscription_override must be a boolean.');
-    }
-    for (const key of integerKeys) {
-      const value = policy[key];
-      if (isTruthy(value) && !isPyInt(value)) throw new ValidationFailed(`Retry policy: ${key} must be a integer.`);
-    }
-    const minDelay = 'minimum_delay' in policy ? num(policy.minimum_delay) : MINIMUM_DELAY;
-    const maxDelay = 'maximum_delay' in policy ? num(policy.maximum_delay) : MAXIMUM_DELAY;
-    if (maxDelay < minDelay) throw new ValidationFailed('minimum_delay must less than maximum_delay.');
-    if (maxDelay - minDelay < 2 * LINEAR_INTERVAL) throw new ValidationFailed('invalid minimum_delay and maximum_delay.');
+    validateRetryPolicy(policy);
   }
 
   /** Queue PATCH documents (draft-10 JSON patch restricted to `/metadata/<key>`). */
@@ -375,6 +360,68 @@ export class Validator {
     }
   }
 
+  /** A new subscription (Zaqar's `subscription_posting`): `subscriber` is required, the rest as for an update. */
+  subscriptionPosting(document: Record<string, unknown>): void {
+    if (!('subscriber' in document)) throw new ValidationFailed('Missing parameter subscriber in body.');
+    this.subscriptionPatching(document);
+  }
+
+  /** A subscription update (Zaqar's `subscription_patching`), Python truthiness as Zaqar applies it. */
+  subscriptionPatching(document: unknown): void {
+    if (!isTruthy(document)) throw new ValidationFailed('No subscription to create.');
+    if (!isJsonObject(document)) throw new ValidationFailed('Subscriptions must be a dict.');
+    const subscriber = document.subscriber;
+    if (isTruthy(subscriber)) {
+      const scheme = typeof subscriber === 'string' ? subscriberScheme(subscriber) : '';
+      if (!this.limits.subscriber_types.includes(scheme)) {
+        throw new ValidationFailed(
+          `The subscriber type of subscription must be supported in the list ${pythonRepr(this.limits.subscriber_types)}.`,
+        );
+      }
+    }
+    const options = document.options;
+    if (isTruthy(options) && !isJsonObject(options)) throw new ValidationFailed('Options must be a dict.');
+    if (isJsonObject(options)) {
+      this.retryPolicy(options._retry_policy);
+      // Ours: a subscription may receive only the messages its filter policy matches.
+      if ('filter_policy' in options) this.filterPolicy(options.filter_policy);
+    }
+    const ttl = document.ttl;
+    // Zaqar skips a falsy ttl; 0 would then break its Redis store, so it is refused here.
+    if (ttl === 0 || (ttl instanceof JsonNumber && ttl.isInteger && Number(ttl.text) === 0)) {
+      throw new ValidationFailed(`The TTL for a subscription must be at least ${MIN_SUBSCRIPTION_TTL} seconds long.`);
+    }
+    if (isTruthy(ttl)) {
+      if (!isPyInt(ttl)) throw new ValidationFailed('TTL must be an integer.');
+      const seconds = num(ttl);
+      if (seconds < MIN_SUBSCRIPTION_TTL) {
+        throw new ValidationFailed(`The TTL for a subscription must be at least ${MIN_SUBSCRIPTION_TTL} seconds long.`);
+      }
+      if (Date.now() + seconds * 1000 > MAX_PYTHON_DATETIME_MS) {
+        throw new ValidationFailed(
+          'The TTL seconds for a subscription plus current time must be less than 9999-12-31 23:59:59.999999.',
+        );
+      }
+    }
+  }
+
+  /** A subscription's `filter_policy` option (zaqar/notification/filter-policy.ts). */
+  filterPolicy(policy: unknown): void {
+    try {
+      validateFilterPolicy(policy);
+    } catch (err) {
+      if (err instanceof FilterPolicyError) throw new ValidationFailed(err.message);
+      throw err;
+    }
+  }
+
+  /** The body of a confirmation (Zaqar's `subscription_confirming`). */
+  subscriptionConfirming(document: unknown): boolean {
+    const confirmed = isJsonObject(document) ? document.confirmed : undefined;
+    if (typeof confirmed !== 'boolean') throw new ValidationFailed("The 'confirmed' should be boolean.");
+    return confirmed;
+  }
+
   subscriptionListing(limit: number | undefined): void {
     const max = this.limits.max_subscriptions_per_page;
     if (limit !== undefined && !(limit > 0 && limit <= max)) {
@@ -395,6 +442,58 @@ export class Validator {
       throw new ValidationFailed(`Limit must be at least 1 and no greater than ${max}.`);
     }
   }
+}
+
+/** The keys of a retry policy in the order Zaqar checks them (the first bad one is reported). */
+const RETRY_POLICY_KEYS = [
+  'retries_with_no_delay',
+  'minimum_delay_retries',
+  'minimum_delay',
+  'maximum_delay',
+  'maximum_delay_retries',
+  'retry_backoff_function',
+  'ignore_subscription_override',
+] as const;
+
+/**
+ * A webhook retry policy, `_retry_policy` in queue metadata or in a
+ * subscription's options (validation.py `_validate_retry_policy`; how it is
+ * applied: zaqar/notification/retry-policy.ts). Python truthiness applies: a
+ * falsy policy or value is not type-checked. Beyond Zaqar, a `minimum_delay`
+ * or `maximum_delay` that is falsy but no number (`null`, `""`, `[]`, `{}`)
+ * is refused as no integer: Zaqar's comparison of the two raises a
+ * TypeError there (a 500).
+ */
+export function validateRetryPolicy(policy: unknown): void {
+  if (!isTruthy(policy)) return;
+  if (!isJsonObject(policy)) throw new ValidationFailed('retry_policy must be a dict.');
+  for (const key of RETRY_POLICY_KEYS) {
+    const value = policy[key];
+    if (key === 'retry_backoff_function') {
+      if (isTruthy(value) && typeof value !== 'string') throw new ValidationFailed('retry_backoff_function must be a string.');
+      if (isTruthy(value) && !(BACKOFF_FUNCTIONS as readonly unknown[]).includes(value)) {
+        throw new ValidationFailed('invalid retry_backoff_function.');
+      }
+    } else if (key === 'ignore_subscription_override') {
+      if (isTruthy(value) && typeof value !== 'boolean') {
+        throw new ValidationFailed('ignore_subscription_override must be a boolean.');
+      }
+    } else if (isTruthy(value) && !isPyInt(value)) {
+      throw new ValidationFailed(`Retry policy: ${key} must be a integer.`);
+    }
+  }
+  const delay = (key: 'minimum_delay' | 'maximum_delay'): number => {
+    if (!(key in policy)) return DEFAULT_RETRY_POLICY[key];
+    const value = policy[key];
+    if (typeof value !== 'boolean' && typeof value !== 'number' && !(value instanceof JsonNumber)) {
+      throw new ValidationFailed(`Retry policy: ${key} must be a integer.`);
+    }
+    return num(value);
+  };
+  const minDelay = delay('minimum_delay');
+  const maxDelay = delay('maximum_delay');
+  if (maxDelay < minDelay) throw new ValidationFailed('minimum_delay must less than maximum_delay.');
+  if (maxDelay - minDelay < 2 * LINEAR_INTERVAL) throw new ValidationFailed('invalid minimum_delay and maximum_delay.');
 }
 
 /** Zaqar's restricted JSON-pointer decoding (validation.py `_decode_json_pointer`). */

@@ -4,7 +4,7 @@
  * option groups, checks every core option and plugin name, then composes
  * the roles in one inversify container —
  *
- *     config → storage → auth → api → transports
+ *     config → storage → notification → auth → api → transports
  *
  * (roles/*.ts) — and builds the transports, which pulls in everything they
  * need. Nothing listens until `listen()`.
@@ -13,10 +13,21 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { Operations } from '../api/operations';
 import type { Logger } from '../common/logger';
-import { DEFAULT_GROUP, DRIVERS_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, POOLING_CATALOG_GROUP, SIGNED_URL_GROUP, STORAGE_GROUP, TRANSPORT_GROUP } from '../config/groups';
+import {
+  DEFAULT_GROUP,
+  DRIVERS_GROUP,
+  NOTIFICATION_GROUP,
+  OSLO_POLICY_GROUP,
+  PLUGINS_GROUP,
+  POOLING_CATALOG_GROUP,
+  SIGNED_URL_GROUP,
+  STORAGE_GROUP,
+  TRANSPORT_GROUP,
+} from '../config/groups';
 import type { Config, OptionGroup } from '../config/options';
 import { contributions } from '../di/contributions';
 import { resolve, resolveAsync } from '../di/token';
+import { notifierStageManifest } from '../notification/stage-manifest';
 import { PluginLoader } from '../plugins/loader';
 import { PluginRegistry } from '../plugins/registry';
 import { Storage } from '../storage/storage';
@@ -25,6 +36,7 @@ import { Lifetime } from './lifetime';
 import { apiRole } from './roles/api';
 import { authRole } from './roles/auth';
 import { configRole } from './roles/config';
+import { notificationRole } from './roles/notification';
 import { storageRole } from './roles/storage';
 import { transportsRole } from './roles/transports';
 import { selectPlugins } from './selection';
@@ -49,10 +61,21 @@ export interface BootstrapOptions {
   transports?: boolean;
 }
 
-const CORE_GROUPS_READ: readonly OptionGroup[] = [DEFAULT_GROUP, DRIVERS_GROUP, TRANSPORT_GROUP, SIGNED_URL_GROUP, OSLO_POLICY_GROUP, PLUGINS_GROUP, STORAGE_GROUP, POOLING_CATALOG_GROUP];
+const CORE_GROUPS_READ: readonly OptionGroup[] = [
+  DEFAULT_GROUP,
+  DRIVERS_GROUP,
+  TRANSPORT_GROUP,
+  SIGNED_URL_GROUP,
+  OSLO_POLICY_GROUP,
+  PLUGINS_GROUP,
+  STORAGE_GROUP,
+  POOLING_CATALOG_GROUP,
+  NOTIFICATION_GROUP,
+];
 
 export function discoverPlugins(config: Config, logger: Logger): PluginRegistry {
   const registry = new PluginRegistry(logger);
+  registry.add({ manifest: notifierStageManifest }, 'zaqar/notification');
   registry.addBuiltins();
   for (const path of config.get(PLUGINS_GROUP).paths) registry.addFromPath(path);
   registry.addInstalledPackages();
@@ -71,7 +94,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<App> {
   const plugins = new PluginLoader(container, registry, config);
   const selection = selectPlugins(config, plugins);
   const transportManifests = options.transports === false ? [] : selection.transports;
-  container.loadSync(configRole(config, logger, plugins, selection), storageRole, authRole, apiRole, transportsRole(transportManifests));
+  container.loadSync(configRole(config, logger, plugins, selection), storageRole, notificationRole, authRole, apiRole, transportsRole(transportManifests));
 
   const lifetime = resolve(container, Lifetime);
   try {

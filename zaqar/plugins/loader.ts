@@ -11,7 +11,8 @@ import type { PluginKind, PluginManifest } from './manifest';
 import { type PluginRegistry, UnknownPluginError } from './registry';
 
 export class PluginLoader {
-  private readonly loaded = new Set<PluginManifest>();
+  /** Each plugin's module, loaded or being loaded: concurrent first uses (two pools of one plugin opening) load it once. */
+  private readonly loaded = new Map<PluginManifest, Promise<void>>();
 
   constructor(
     private readonly container: Container,
@@ -31,10 +32,15 @@ export class PluginLoader {
 
   /** What `manifest`'s module bound under `id` (its factory), loading the module first if need be. */
   async factory<F>(manifest: PluginManifest, id: Token<F>): Promise<F> {
-    if (!this.loaded.has(manifest)) {
-      this.container.loadSync(await manifest.load());
-      this.loaded.add(manifest);
+    let loading = this.loaded.get(manifest);
+    if (loading === undefined) {
+      const started = Promise.resolve(manifest.load()).then((module) => this.container.loadSync(module));
+      this.loaded.set(manifest, started);
+      // A module that failed to load is tried again on the next use.
+      started.catch(() => this.loaded.delete(manifest));
+      loading = started;
     }
+    await loading;
     return resolve(this.container, id, manifest.name);
   }
 

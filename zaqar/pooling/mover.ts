@@ -8,14 +8,21 @@
  *    both (moving-store.ts) — new messages go to the new pool, consumers
  *    claim from the old one first. The mover waits one TTL (and a margin)
  *    so that no node still serves the queue from the old pool alone.
- * 2. Batches of the old pool's messages are claimed by the mover (so no
+ * 2. The queue's subscriptions are copied to the new pool, each then
+ *    deleted from the old one. A copy has a new id (ids are the stores'
+ *    own), keeps subscriber, options and confirmation, and lives a full
+ *    `ttl` from the move (never less than the original had left: a store
+ *    may count `age` from creation while a ttl update restarted the
+ *    expiry). An update of a subscription between its copy and its
+ *    deletion is lost.
+ * 3. Batches of the old pool's messages are claimed by the mover (so no
  *    consumer can take them meanwhile), posted to the new pool with their
  *    remaining TTL, then deleted from the old pool with that claim.
  *    Messages consumers hold under live claims stay where they are until
  *    those consumers delete them (on the old pool, where their claim is) or
  *    the claims expire; delayed messages wait for their delay. The queue
  *    keeps answering throughout: no 503.
- * 3. Once the old pool holds none of the queue's messages, the entry names
+ * 4. Once the old pool holds none of the queue's messages, the entry names
  *    the new pool only; the old pool's leftovers (claim bookkeeping) are
  *    purged.
  *
@@ -174,11 +181,30 @@ export class QueueMover {
   private async complete(move: Started, progress: (line: string) => void): Promise<MoveReport> {
     const { queue, project, from, to } = move;
     const [source, target] = [await this.catalog.storeOf(from), await this.catalog.storeOf(to)];
+    const subscriptions = await this.copySubscriptions(queue, project, source, target);
+    if (subscriptions > 0) progress(`${project}/${queue}: ${subscriptions} subscription(s) moved`);
     const moved = await this.transfer(queue, project, source, target, progress);
     await this.finish(queue, project, to, source);
     const report = { queue, project, from, to, moved, seconds: Math.round((Date.now() - move.started) / 100) / 10 };
     this.logger.info(report, 'queue moved');
     return report;
+  }
+
+  /** Moves the source's subscriptions to the target (before the messages); returns how many. */
+  private async copySubscriptions(queue: string, project: Project, source: MessageStore, target: MessageStore): Promise<number> {
+    let copied = 0;
+    for (;;) {
+      // Each page is deleted from the source before the next is read, so every page is the first.
+      const page = await source.subscriptionController.list(queue, project, { limit: this.settings.batch ?? 20 });
+      if (page.items.length === 0) return copied;
+      for (const subscription of page.items) {
+        const id = await target.subscriptionController.create(queue, subscription.subscriber, subscription.ttl, subscription.options, project);
+        // null: the target has this subscriber already (an interrupted move, or a subscription made through the target meanwhile).
+        if (id !== null && subscription.confirmed) await target.subscriptionController.confirm(queue, id, project, true);
+        await source.subscriptionController.delete(queue, subscription.id, project);
+        copied++;
+      }
+    }
   }
 
   /** Copies the source's messages to the target under the mover's claims, until the source holds none. */

@@ -5,9 +5,10 @@
  * new pool; claims and pops take from the old pool first; reads, deletes
  * and claim calls by id go to whichever pool has the message or claim, so
  * a consumer holding a claim from the old pool deletes its messages there.
- * Stats are the sum of both.
+ * Stats are the sum of both. Subscriptions are copied to the new pool by
+ * the mover; until then the old pool's are served too (MovingSubscriptions).
  */
-import { ClaimDoesNotExist, DoesNotExist, QueueIsEmpty } from '../storage/errors';
+import { ClaimDoesNotExist, DoesNotExist, QueueIsEmpty, SubscriptionAlreadyExists, SubscriptionDoesNotExist } from '../storage/errors';
 import type {
   ClaimController,
   ClaimInfo,
@@ -21,6 +22,9 @@ import type {
   QueueDataController,
   QueueStats,
   StoredMessage,
+  Subscription,
+  SubscriptionController,
+  SubscriptionUpdate,
 } from '../storage/interfaces';
 
 /** Listing markers say which pool they belong to: `0:` the old one, `1:` the new one. */
@@ -110,6 +114,78 @@ class MovingClaims implements ClaimController {
   }
 }
 
+/**
+ * The mover copies each subscription to the new pool, then deletes it from
+ * the old one (mover.ts), so a subscription is in one pool, or briefly in
+ * both. Calls by id look in the new pool, then the old one (a copy has a
+ * new id: ids are the stores' own); a subscriber is unique across both.
+ */
+class MovingSubscriptions implements SubscriptionController {
+  constructor(
+    private readonly from: SubscriptionController,
+    private readonly to: SubscriptionController,
+  ) {}
+
+  /**
+   * The old pool's subscriptions, then the new pool's (markers say which
+   * pool, as for messages). A new-pool subscription whose subscriber is
+   * still in the old pool was listed there already; one copied between the
+   * two phases may be listed twice, never missed.
+   */
+  async list(queue: string, project: Project, options: { marker?: string; limit?: number } = {}): Promise<Page<Subscription>> {
+    const marker = options.marker;
+    if (marker === undefined || marker.startsWith(OLD)) {
+      const page = await this.from.list(queue, project, { ...options, marker: marker?.slice(OLD.length) || undefined });
+      if (page.items.length > 0) return { items: page.items, next: OLD + page.items[page.items.length - 1].id };
+    }
+    let own = marker?.startsWith(NEW) ? marker.slice(NEW.length) : undefined;
+    for (;;) {
+      const page = await this.to.list(queue, project, { ...options, marker: own });
+      if (page.items.length === 0) return { items: [] };
+      const items: Subscription[] = [];
+      for (const subscription of page.items) {
+        if ((await this.from.getWithSubscriber(queue, subscription.subscriber, project)) === null) items.push(subscription);
+      }
+      own = page.items[page.items.length - 1].id;
+      // An empty page ends a listing: read on until something is left.
+      if (items.length > 0) return { items, next: NEW + own };
+    }
+  }
+  get(queue: string, subscriptionId: string, project: Project): Promise<Subscription> {
+    return firstFound([() => this.to.get(queue, subscriptionId, project), () => this.from.get(queue, subscriptionId, project)], SubscriptionDoesNotExist);
+  }
+  async create(queue: string, subscriber: string, ttl: number, options: Record<string, unknown>, project: Project): Promise<string | null> {
+    if ((await this.from.getWithSubscriber(queue, subscriber, project)) !== null) return null;
+    return this.to.create(queue, subscriber, ttl, options, project);
+  }
+  async update(queue: string, subscriptionId: string, project: Project, fields: SubscriptionUpdate): Promise<void> {
+    const [own, other] = (await this.to.exists(queue, subscriptionId, project)) ? [this.to, this.from] : [this.from, this.to];
+    if (fields.subscriber !== undefined) {
+      const current = await own.get(queue, subscriptionId, project);
+      if (current.subscriber !== fields.subscriber && (await other.getWithSubscriber(queue, fields.subscriber, project)) !== null) {
+        throw new SubscriptionAlreadyExists();
+      }
+    }
+    return own.update(queue, subscriptionId, project, fields);
+  }
+  async exists(queue: string, subscriptionId: string, project: Project): Promise<boolean> {
+    return (await this.to.exists(queue, subscriptionId, project)) || this.from.exists(queue, subscriptionId, project);
+  }
+  async delete(queue: string, subscriptionId: string, project: Project): Promise<void> {
+    await this.from.delete(queue, subscriptionId, project);
+    await this.to.delete(queue, subscriptionId, project);
+  }
+  async getWithSubscriber(queue: string, subscriber: string, project: Project): Promise<Subscription | null> {
+    return (await this.to.getWithSubscriber(queue, subscriber, project)) ?? this.from.getWithSubscriber(queue, subscriber, project);
+  }
+  confirm(queue: string, subscriptionId: string, project: Project, confirmed: boolean): Promise<void> {
+    return firstFound(
+      [() => this.to.confirm(queue, subscriptionId, project, confirmed), () => this.from.confirm(queue, subscriptionId, project, confirmed)],
+      SubscriptionDoesNotExist,
+    );
+  }
+}
+
 class MovingQueueData implements QueueDataController {
   constructor(
     private readonly from: QueueDataController,
@@ -136,6 +212,7 @@ export function movingStore(from: MessageStore, to: MessageStore): MessageStore 
     capabilities: to.capabilities,
     messageController: new MovingMessages(from.messageController, to.messageController),
     claimController: new MovingClaims(from.claimController, to.claimController),
+    subscriptionController: new MovingSubscriptions(from.subscriptionController, to.subscriptionController),
     queueDataController: new MovingQueueData(from.queueDataController, to.queueDataController),
     isAlive: async () => (await from.isAlive()) && (await to.isAlive()),
     health: () => to.health(),

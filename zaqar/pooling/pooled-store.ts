@@ -20,7 +20,7 @@ import {
 } from '../storage/interfaces';
 import { createStorage } from '../storage/storage';
 import type { Catalog } from './catalog';
-import { RoutingClaimController, RoutingMessageController, RoutingQueueDataController } from './routing';
+import { RoutingClaimController, RoutingMessageController, RoutingQueueDataController, RoutingSubscriptionController } from './routing';
 
 /** The queue's flavor from its metadata (`_flavor`), when it has one. */
 function flavorOf(metadata: Record<string, unknown>): string | undefined {
@@ -33,6 +33,7 @@ export class PooledMessageStore implements MessageStore {
   readonly capabilities = [Capability.FIFO, Capability.CLAIMS, Capability.DURABILITY, Capability.AOD, Capability.HIGH_THROUGHPUT] as const;
   readonly messageController: RoutingMessageController;
   readonly claimController: RoutingClaimController;
+  readonly subscriptionController: RoutingSubscriptionController;
   readonly queueDataController: RoutingQueueDataController;
   readonly queueLifecycle: QueueLifecycle;
 
@@ -48,6 +49,7 @@ export class PooledMessageStore implements MessageStore {
       poolOf: (queue, project) => catalog.poolOf(queue, project),
       place: (queue, project, pool) => catalog.place(queue, project, pool),
     });
+    this.subscriptionController = new RoutingSubscriptionController(route);
     this.queueDataController = new RoutingQueueDataController(route);
     this.queueLifecycle = {
       // Placed before the management store records the queue, so no queue exists without a pool.

@@ -1,10 +1,11 @@
 /**
  * The routing controllers of the pooled message store (Zaqar's
- * `zaqar.storage.pooling` Message/Claim controllers): every call goes to the
- * store of the pool the catalog names for its queue. A queue no pool serves
- * answers as Zaqar's pooling driver does: posts, gets and `first` fail with
- * QueueDoesNotExist, listings are empty, deletes are no-ops; claims get
- * nothing, and a claim id is unknown.
+ * `zaqar.storage.pooling` Message/Claim/Subscription controllers): every
+ * call goes to the store of the pool the catalog names for its queue. A
+ * queue no pool serves answers as Zaqar's pooling driver does: posts, gets
+ * and `first` fail with QueueDoesNotExist, listings are empty, deletes are
+ * no-ops; claims get nothing, and a claim id is unknown. Subscriptions
+ * follow the messages: a subscription lives on its queue's pool.
  *
  * Dead-lettering happens inside one store, so a dead-letter queue must live
  * on the pool of the queue it serves (Zaqar requires it and strands the
@@ -14,7 +15,7 @@
  * gets the moved messages forwarded (posted there, then deleted here: new
  * ids, claim counts start again).
  */
-import { ClaimDoesNotExist, QueueDoesNotExist } from '../storage/errors';
+import { ClaimDoesNotExist, QueueDoesNotExist, SubscriptionDoesNotExist } from '../storage/errors';
 import type {
   ClaimController,
   ClaimInfo,
@@ -28,6 +29,9 @@ import type {
   QueueDataController,
   QueueStats,
   StoredMessage,
+  Subscription,
+  SubscriptionController,
+  SubscriptionUpdate,
 } from '../storage/interfaces';
 
 /**
@@ -166,5 +170,51 @@ export class RoutingQueueDataController implements QueueDataController {
   }
   purge(queue: string, project: Project): Promise<void> {
     return via(this.route(queue, project), (store) => (store ? store.queueDataController.purge(queue, project) : NOTHING));
+  }
+}
+
+/**
+ * On a queue no pool serves (Zaqar's router answers None to every call),
+ * a create fails as a post does, with QueueDoesNotExist — the API creates
+ * (and so places) a queue before subscribing to it, as Zaqar's does —;
+ * reads find nothing, deletes do nothing, and calls by id do not find it.
+ */
+export class RoutingSubscriptionController implements SubscriptionController {
+  constructor(private readonly route: StoreRouter) {}
+
+  async list(queue: string, project: Project, options?: { marker?: string; limit?: number }): Promise<Page<Subscription>> {
+    const store = await this.route(queue, project);
+    return store ? store.subscriptionController.list(queue, project, options) : { items: [] };
+  }
+  async get(queue: string, subscriptionId: string, project: Project): Promise<Subscription> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new SubscriptionDoesNotExist(subscriptionId);
+    return store.subscriptionController.get(queue, subscriptionId, project);
+  }
+  async create(queue: string, subscriber: string, ttl: number, options: Record<string, unknown>, project: Project): Promise<string | null> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new QueueDoesNotExist(queue, project);
+    return store.subscriptionController.create(queue, subscriber, ttl, options, project);
+  }
+  async update(queue: string, subscriptionId: string, project: Project, fields: SubscriptionUpdate): Promise<void> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new SubscriptionDoesNotExist(subscriptionId);
+    return store.subscriptionController.update(queue, subscriptionId, project, fields);
+  }
+  async exists(queue: string, subscriptionId: string, project: Project): Promise<boolean> {
+    const store = await this.route(queue, project);
+    return store ? store.subscriptionController.exists(queue, subscriptionId, project) : false;
+  }
+  async delete(queue: string, subscriptionId: string, project: Project): Promise<void> {
+    await (await this.route(queue, project))?.subscriptionController.delete(queue, subscriptionId, project);
+  }
+  async getWithSubscriber(queue: string, subscriber: string, project: Project): Promise<Subscription | null> {
+    const store = await this.route(queue, project);
+    return store ? store.subscriptionController.getWithSubscriber(queue, subscriber, project) : null;
+  }
+  async confirm(queue: string, subscriptionId: string, project: Project, confirmed: boolean): Promise<void> {
+    const store = await this.route(queue, project);
+    if (store === undefined) throw new SubscriptionDoesNotExist(subscriptionId);
+    return store.subscriptionController.confirm(queue, subscriptionId, project, confirmed);
   }
 }

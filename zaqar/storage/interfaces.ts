@@ -5,8 +5,13 @@
  * Two roles:
  * - the management store (`ManagementStore`): queue metadata, pools, flavors,
  *   the queue -> pool catalogue;
- * - the message store (`MessageStore`): messages and claims (and later
- *   subscriptions). A message store never owns queue metadata.
+ * - the message store (`MessageStore`): messages, claims and
+ *   subscriptions. A message store never owns queue (or topic) metadata.
+ *
+ * Topics (Zaqar's model): a topic's metadata is the management store's
+ * `topicController`; its messages and subscriptions are the message store's,
+ * with the topic's name in the queue position, so a queue and a topic of the
+ * same name in one project share them.
  *
  * Every method is scoped by (queue, project). `project` is `null` for the
  * global namespace (only reachable through API v1). Times are milliseconds
@@ -220,10 +225,60 @@ export interface QueueDataController {
  */
 export type QueueLifecycle = Interceptor<Pick<QueueController, 'create' | 'setMetadata' | 'delete'>>;
 
+/** A subscription as controllers return it (Zaqar's "basic subscription"). */
+export interface Subscription {
+  id: string;
+  /** The queue (or topic) name. */
+  source: string;
+  /** The subscriber URI (`http(s)://`, `mailto:`, `trust+http(s)://`). */
+  subscriber: string;
+  /** Seconds the subscription lives after its creation or last ttl change. */
+  ttl: number;
+  /** Whole seconds since creation (or since the last ttl change, where the backend counts so). */
+  age: number;
+  /** A JSON object (may hold `_retry_policy`, `post_data`, `post_headers`, `trust_id`, `from`, `subject`, `filter_policy`). */
+  options: Record<string, unknown>;
+  /** False at creation; records written without the flag read as confirmed. */
+  confirmed: boolean;
+}
+
+/** The fields an update may change; absent fields stay as they are. */
+export interface SubscriptionUpdate {
+  subscriber?: string;
+  /** A new ttl restarts the expiry clock (now + ttl). */
+  ttl?: number;
+  /** Replaces the whole options object. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * Data-plane subscription controller (Zaqar's `Subscription` controller).
+ * Subscriptions are unique by (project, source, subscriber) and disappear
+ * `ttl` seconds after creation or their last ttl change.
+ */
+export interface SubscriptionController {
+  /** Ascending by id; `marker` is the last id of the previous page (exclusive). Default limit 10. */
+  list(queue: string, project: Project, options?: { marker?: string; limit?: number }): Promise<Page<Subscription>>;
+  /** Throws SubscriptionDoesNotExist (also when it belongs to another queue or project, or the id is malformed). */
+  get(queue: string, subscriptionId: string, project: Project): Promise<Subscription>;
+  /** The new id, or null when (project, queue, subscriber) is already subscribed (nothing changed then). */
+  create(queue: string, subscriber: string, ttl: number, options: Record<string, unknown>, project: Project): Promise<string | null>;
+  /** Throws SubscriptionDoesNotExist, or SubscriptionAlreadyExists when the new subscriber is taken in this queue. */
+  update(queue: string, subscriptionId: string, project: Project, fields: SubscriptionUpdate): Promise<void>;
+  exists(queue: string, subscriptionId: string, project: Project): Promise<boolean>;
+  /** Idempotent. */
+  delete(queue: string, subscriptionId: string, project: Project): Promise<void>;
+  /** The subscription of `subscriber` on the queue, or null. */
+  getWithSubscriber(queue: string, subscriber: string, project: Project): Promise<Subscription | null>;
+  /** Sets the confirmed flag. Throws SubscriptionDoesNotExist. */
+  confirm(queue: string, subscriptionId: string, project: Project, confirmed: boolean): Promise<void>;
+}
+
 export interface MessageStore {
   readonly capabilities: readonly Capability[];
   readonly messageController: MessageController;
   readonly claimController: ClaimController;
+  readonly subscriptionController: SubscriptionController;
   readonly queueDataController: QueueDataController;
   /** Optional: see QueueLifecycle. */
   readonly queueLifecycle?: QueueLifecycle;
@@ -313,8 +368,18 @@ export interface CatalogueController {
   dropAll(): Promise<void>;
 }
 
+/**
+ * Management-store topic controller (Zaqar's `Topic` controller): the queue
+ * controller's surface over a separate set of names, throwing
+ * TopicDoesNotExist where the queue controller throws QueueDoesNotExist.
+ * Topic stats are the message store's (`QueueDataController.stats` with the
+ * topic's name).
+ */
+export type TopicController = QueueController;
+
 export interface ManagementStore {
   readonly queueController: QueueController;
+  readonly topicController: TopicController;
   readonly poolsController: PoolsController;
   readonly flavorsController: FlavorsController;
   readonly catalogueController: CatalogueController;

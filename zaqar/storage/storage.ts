@@ -1,16 +1,23 @@
 /**
  * The storage the API operations talk to (Zaqar's `pipeline.DataDriver`
  * joined with its control driver): the management store's controllers
- * (queue metadata, pools, flavors, catalogue) and the message store's
- * (messages, claims), each behind its pipeline of stages:
+ * (queue and topic metadata, pools, flavors, catalogue) and the message
+ * store's (messages, claims, subscriptions), each behind its pipeline of
+ * stages:
  *
- *     queue pipeline:   message-queue handler → the message store's queue lifecycle → [storage] queue_pipeline → management store
- *     message pipeline: [storage] message_pipeline → message store
- *     claim pipeline:   [storage] claim_pipeline → message store
+ *     queue pipeline:        message-queue handler → the message store's queue lifecycle → [storage] queue_pipeline → management store
+ *     topic pipeline:        message-topic handler → the message store's queue lifecycle → [storage] topic_pipeline → management store (topic controller)
+ *     message pipeline:      [storage] message_pipeline → message store
+ *     claim pipeline:        [storage] claim_pipeline → message store
+ *     subscription pipeline: [storage] subscription_pipeline → message store
  *
  * Whether a queue lives in a single store or in one pool of many is hidden
  * below this object: the pooled message store (zaqar/pooling) implements
- * the same surface and places queues through its queue lifecycle.
+ * the same surface and places queues through its queue lifecycle. A
+ * topic's messages and subscriptions are stored under its name, like a
+ * queue's, so a topic is placed the same way, and a queue and a topic of
+ * one name share their placement (as in Zaqar's pooling catalog): it is
+ * forgotten only when the last of the two is deleted.
  */
 import { silentLogger, type Logger } from '../common/logger';
 import { token } from '../di/token';
@@ -22,17 +29,22 @@ import type {
   MessageController,
   MessageStore,
   PoolsController,
+  QueueController,
+  QueueLifecycle,
+  SubscriptionController,
 } from './interfaces';
 import { standardHealthReport } from './health';
 import { intercept, type Interceptor } from './pipeline/interceptor';
-import { messageQueueHandler } from './pipeline/message-queue-handler';
+import { messageQueueHandler, messageTopicHandler } from './pipeline/message-queue-handler';
 import type { StagesByResource } from './pipeline/stage';
-import type { QueueApi } from './queue-api';
+import type { QueueApi, TopicApi } from './queue-api';
 
 export interface Storage {
   readonly queues: QueueApi;
+  readonly topics: TopicApi;
   readonly messages: MessageController;
   readonly claims: ClaimController;
+  readonly subscriptions: SubscriptionController;
   readonly pools: PoolsController;
   readonly flavors: FlavorsController;
   readonly catalogue: CatalogueController;
@@ -47,19 +59,23 @@ export interface Storage {
 }
 export const Storage = token<Storage>('Storage');
 
-/** The management store's queue controller as a QueueApi: `stats` is the message store's (see queue-api.ts). */
-function queueApiOf(managementStore: ManagementStore): QueueApi {
-  const queues = managementStore.queueController;
-  return Object.assign(Object.create(queues) as QueueApi, {
-    stats: () => Promise.reject(new Error('queue stats are answered by the message-queue handler stage')),
+/** A management store's queue (topic) controller as a QueueApi (TopicApi): `stats` is the message store's (see queue-api.ts). */
+function withStats<A extends QueueApi | TopicApi>(records: ManagementStore['queueController'], what: string): A {
+  return Object.assign(Object.create(records) as A, {
+    stats: () => Promise.reject(new Error(`${what} stats are answered by the message-${what} handler stage`)),
   });
 }
 
-/** The message store with its message and claim pipelines in front (what the stages and conformance suites see). */
+/** The message store with its message, claim and subscription pipelines in front (what the stages and conformance suites see). */
 export function withPipelines(messageStore: MessageStore, stages: StagesByResource = {}): MessageStore {
   const messageController = intercept(messageStore.messageController, (stages.message ?? []).map((s) => s.message));
   const claimController = intercept(messageStore.claimController, (stages.claim ?? []).map((s) => s.claim));
-  if (messageController === messageStore.messageController && claimController === messageStore.claimController) {
+  const subscriptionController = intercept(messageStore.subscriptionController, (stages.subscription ?? []).map((s) => s.subscription));
+  if (
+    messageController === messageStore.messageController &&
+    claimController === messageStore.claimController &&
+    subscriptionController === messageStore.subscriptionController
+  ) {
     return messageStore;
   }
   return {
@@ -68,6 +84,7 @@ export function withPipelines(messageStore: MessageStore, stages: StagesByResour
     },
     messageController,
     claimController,
+    subscriptionController,
     queueDataController: messageStore.queueDataController,
     queueLifecycle: messageStore.queueLifecycle,
     isAlive: () => messageStore.isAlive(),
@@ -78,6 +95,17 @@ export function withPipelines(messageStore: MessageStore, stages: StagesByResour
   };
 }
 
+/** The lifecycle for one of a name's two records (queue, topic): a delete forgets the placement only when the other record is gone too. */
+function sharedPlacement(lifecycle: QueueLifecycle | undefined, other: QueueController): Interceptor<QueueApi> | undefined {
+  if (lifecycle === undefined) return undefined;
+  const shared: QueueLifecycle = { ...lifecycle };
+  if (lifecycle.delete) {
+    const forget = lifecycle.delete;
+    shared.delete = async (next, name, project) => ((await other.exists(name, project)) ? next(name, project) : forget(next, name, project));
+  }
+  return shared as Interceptor<QueueApi>;
+}
+
 export function createStorage(
   managementStore: ManagementStore,
   messageStore: MessageStore,
@@ -85,15 +113,22 @@ export function createStorage(
   logger: Logger = silentLogger,
 ): Storage {
   const piped = withPipelines(messageStore, stages);
-  const queues = intercept<QueueApi>(queueApiOf(managementStore), [
+  const queues = intercept<QueueApi>(withStats(managementStore.queueController, 'queue'), [
     messageQueueHandler(messageStore, managementStore),
-    messageStore.queueLifecycle as Interceptor<QueueApi> | undefined,
+    sharedPlacement(messageStore.queueLifecycle, managementStore.topicController),
     ...(stages.queue ?? []).map((s) => s.queue),
+  ]);
+  const topics = intercept<TopicApi>(withStats(managementStore.topicController, 'topic'), [
+    messageTopicHandler(messageStore, managementStore),
+    sharedPlacement(messageStore.queueLifecycle, managementStore.queueController) as Interceptor<TopicApi> | undefined,
+    ...(stages.topic ?? []).map((s) => s.topic),
   ]);
   return {
     queues,
+    topics,
     messages: piped.messageController,
     claims: piped.claimController,
+    subscriptions: piped.subscriptionController,
     pools: managementStore.poolsController,
     flavors: managementStore.flavorsController,
     catalogue: managementStore.catalogueController,

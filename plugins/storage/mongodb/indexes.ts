@@ -59,17 +59,43 @@ export async function ensureMessageIndexes<T extends Document>(collection: Colle
   const marker = existing.find((index) => index.name === MARKER_INDEX);
   if (marker !== undefined && marker.unique !== true) await makeMarkerIndexUnique(collection, calls, logger);
 
-  // An existing `ttl` index is kept as it is (asking FerretDB for a TTL
-  // index over its plain one makes it drop the connection).
-  const ttl = existing.find((index) => index.name === TTL_INDEX);
-  let ttlSupported = ttl === undefined || ttl.expireAfterSeconds !== undefined;
-  if (ttl === undefined) ttlSupported = await createTtlIndex(collection, calls, logger);
+  const ttlSupported = await ensureTtlIndex(collection, existing, calls, logger);
   // Only the missing ones: FerretDB 1.24 panics (and drops the connection)
   // on a createIndexes whose indexes mostly exist already.
   const names = new Set(existing.map((index) => index.name));
   const missing = MESSAGE_INDEXES.filter((index) => !names.has(index.name));
   if (missing.length > 0) await calls.idempotent('create indexes', () => collection.createIndexes([...missing]));
   return ttlSupported;
+}
+
+/**
+ * The `ttl` index on `e`, unless the collection has one; false when the
+ * server has no TTL indexes (the index is then a plain one). An existing
+ * `ttl` index is kept as it is (asking FerretDB for a TTL index over its
+ * plain one makes it drop the connection).
+ */
+async function ensureTtlIndex<T extends Document>(collection: Collection<T>, existing: ExistingIndex[], calls: MongoCalls, logger: Logger): Promise<boolean> {
+  const ttl = existing.find((index) => index.name === TTL_INDEX);
+  if (ttl !== undefined) return ttl.expireAfterSeconds !== undefined;
+  return createTtlIndex(collection, calls, logger);
+}
+
+/**
+ * Indexes of `<database>_subscriptions.subscriptions`, Zaqar's: unique
+ * (s, u, p) and `ttl` on `e`. Returns whether the server reaps expired
+ * subscriptions by itself.
+ */
+export async function ensureSubscriptionIndexes<T extends Document>(
+  collection: Collection<T>,
+  unique: { key: Record<string, 1>; name: string },
+  calls: MongoCalls,
+  logger: Logger,
+): Promise<boolean> {
+  const existing = await existingIndexes(collection, calls);
+  if (!existing.some((index) => index.name === unique.name)) {
+    await calls.idempotent('create index', () => collection.createIndex(unique.key, { name: unique.name, unique: true }));
+  }
+  return ensureTtlIndex(collection, existing, calls, logger);
 }
 
 /** The `ttl` index; false (and a plain index on `e`) when the server has no TTL indexes. */
@@ -81,7 +107,7 @@ async function createTtlIndex<T extends Document>(collection: Collection<T>, cal
     if (!(err instanceof MongoServerError && typeof err.code === 'number' && NOT_SUPPORTED.has(err.code))) throw err;
     logger.warn(
       { collection: collection.namespace },
-      'MongoDB: the server has no TTL indexes; expired messages are deleted by the driver every minute',
+      'MongoDB: the server has no TTL indexes; expired documents are deleted by the driver every minute',
     );
     await calls.idempotent('create index', () => collection.createIndex({ e: 1 }, { name: TTL_INDEX }));
     return false;

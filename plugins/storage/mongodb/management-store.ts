@@ -1,7 +1,8 @@
 /**
  * The MongoDB management store (plugin `mongodb`, `[drivers]
- * management_store`): queue records in `<database>_queues.queues`, pools,
- * flavors and the catalogue in `<database>` (Zaqar's MongoDB layout).
+ * management_store`): queue records in `<database>_queues.queues`, topic
+ * records in `<database>_topics.topics`, pools, flavors and the catalogue in
+ * `<database>` (Zaqar's MongoDB layout).
  *
  * It also holds the queues' message counters; a MongoDB message store uses
  * them (`queueCounter`) so that, as in Zaqar, the counter is the queue's.
@@ -16,16 +17,18 @@ import { type MarkerCounter, QueueDocumentCounter } from './counters';
 import { type FlavorDocument, MongoFlavorsController } from './flavors';
 import type { MongoManagementStoreOptions } from './options';
 import { MongoPoolsController, type PoolDocument } from './pools';
-import { MongoQueueController, type QueueDocument } from './queues';
+import { MongoQueueController, type QueueDocument, type TopicDocument, TOPICS } from './queues';
 
 export class MongoManagementStore implements ManagementStore {
   readonly queueController: MongoQueueController;
+  readonly topicController: MongoQueueController;
   readonly poolsController: MongoPoolsController;
   readonly flavorsController: MongoFlavorsController;
   readonly catalogueController: MongoCatalogueController;
 
   private readonly calls: MongoCalls;
   private readonly queues: Collection<QueueDocument>;
+  private readonly topics: Collection<TopicDocument>;
   private readonly pools: Collection<PoolDocument>;
   private readonly flavors: Collection<FlavorDocument>;
   private readonly catalogue: Collection<CatalogueDocument>;
@@ -38,10 +41,12 @@ export class MongoManagementStore implements ManagementStore {
     this.calls = new MongoCalls(options, logger, guardClient(client, options, logger));
     const management = client.db(options.database);
     this.queues = client.db(`${options.database}_queues`).collection<QueueDocument>('queues');
+    this.topics = client.db(`${options.database}_topics`).collection<TopicDocument>('topics');
     this.pools = management.collection<PoolDocument>('pools');
     this.flavors = management.collection<FlavorDocument>('flavors');
     this.catalogue = management.collection<CatalogueDocument>('catalogue');
     this.queueController = new MongoQueueController(this.queues, this.calls);
+    this.topicController = new MongoQueueController(this.topics, this.calls, TOPICS);
     this.poolsController = new MongoPoolsController(this.pools, this.flavors, this.calls);
     this.flavorsController = new MongoFlavorsController(this.flavors, this.calls);
     this.catalogueController = new MongoCatalogueController(this.catalogue, this.calls);
@@ -52,6 +57,7 @@ export class MongoManagementStore implements ManagementStore {
     const create = <T extends Document>(collection: Collection<T>, key: Record<string, 1>, options: CreateIndexesOptions) =>
       this.calls.idempotent('create index', () => collection.createIndex(key, options));
     await create(this.queues, { p_q: 1 }, { name: 'p_q_1', unique: true });
+    await create(this.topics, { p_t: 1 }, { name: 'p_t_1', unique: true });
     await create(this.pools, { n: 1 }, { name: 'pools_name', unique: true });
     await create(this.pools, { u: 1 }, { name: 'pools_uri', unique: true });
     await create(this.flavors, { p: 1, n: 1 }, { name: 'flavors_name', unique: true });

@@ -1,10 +1,11 @@
 /**
  * The MongoDB message store (plugin `mongodb`, `[drivers] message_store`):
- * messages and claims in `<database>_messages_p<N>` (Zaqar's MongoDB
- * layout), the queue counters with the queue records when the management
- * store is MongoDB too (counters.ts).
+ * messages and claims in `<database>_messages_p<N>`, subscriptions in
+ * `<database>_subscriptions` (Zaqar's MongoDB layout), the queue counters
+ * with the queue records when the management store is MongoDB too
+ * (counters.ts).
  */
-import type { MongoClient } from 'mongodb';
+import type { Collection, MongoClient } from 'mongodb';
 import { CAPABILITIES } from './capabilities';
 import type { Logger } from '../../../zaqar/common/logger';
 import type { MessageStore, QueueController } from '../../../zaqar/storage/interfaces';
@@ -15,14 +16,15 @@ import { MongoClaimController } from './claims';
 import { type MarkerCounter, PartitionCounter } from './counters';
 import { DeadLetterMover } from './dead-letter';
 import { now, unclaimed } from './documents';
-import { ensureCounterIndexes, ensureLockIndexes, ensureMessageIndexes } from './indexes';
+import { ensureCounterIndexes, ensureLockIndexes, ensureMessageIndexes, ensureSubscriptionIndexes } from './indexes';
 import { MongoMessageController } from './messages';
 import type { MongoMessageStoreOptions } from './options';
 import { Partitions } from './partitions';
 import { FifoPublisher } from './publisher';
 import { MongoQueueDataController } from './queue-data';
+import { MongoSubscriptionController, SUBSCRIPTION_UNIQUE_INDEX, type SubscriptionDocument } from './subscriptions';
 
-/** How often expired messages are deleted when the server has no TTL indexes. */
+/** How often expired messages and subscriptions are deleted when the server has no TTL indexes. */
 export const GC_INTERVAL_MS = 60_000;
 
 export interface MessageStoreParts {
@@ -43,10 +45,12 @@ export class MongoMessageStore implements MessageStore {
   readonly capabilities = CAPABILITIES;
   readonly messageController: MongoMessageController;
   readonly claimController: MongoClaimController;
+  readonly subscriptionController: MongoSubscriptionController;
   readonly queueDataController: MongoQueueDataController;
 
   private readonly client: MongoClient;
   private readonly partitions: Partitions;
+  private readonly subscriptions: Collection<SubscriptionDocument>;
   private readonly calls: MongoCalls;
   private readonly logger: Logger;
   private readonly ownCounters: boolean;
@@ -67,6 +71,9 @@ export class MongoMessageStore implements MessageStore {
     this.messageController = new MongoMessageController(this.partitions, counter, publisher, locks, this.calls);
     this.claimController = new MongoClaimController(this.partitions, deadLetters, locks, this.calls);
     this.queueDataController = new MongoQueueDataController(this.partitions, this.messageController, this.calls);
+    // Zaqar's `subscriptions_database`: the client's own write concern.
+    this.subscriptions = parts.client.db(`${parts.options.database}_subscriptions`).collection<SubscriptionDocument>('subscriptions');
+    this.subscriptionController = new MongoSubscriptionController(this.subscriptions, this.calls);
   }
 
   /** Creates the indexes (start-up); starts reaping expired messages if the server cannot. */
@@ -79,6 +86,7 @@ export class MongoMessageStore implements MessageStore {
     if (this.ownCounters) {
       for (const collection of this.partitions.counters) await ensureCounterIndexes(collection, this.calls);
     }
+    if (!(await ensureSubscriptionIndexes(this.subscriptions, SUBSCRIPTION_UNIQUE_INDEX, this.calls, this.logger))) ttlSupported = false;
     if (!ttlSupported) {
       // unref: a pending gc must never keep the process alive.
       this.gcTimer = setInterval(() => this.gcInBackground(), GC_INTERVAL_MS).unref();
@@ -112,8 +120,9 @@ export class MongoMessageStore implements MessageStore {
   }
 
   /**
-   * Deletes expired messages and abandoned claim locks (MongoDB's TTL
-   * monitor does it too, where it exists); returns how many messages went.
+   * Deletes expired messages, subscriptions and abandoned claim locks
+   * (MongoDB's TTL monitor does it too, where it exists); returns how many
+   * messages and subscriptions went.
    */
   async gc(): Promise<number> {
     const expired = { e: { $lte: new Date(Date.now()) } };
@@ -124,7 +133,7 @@ export class MongoMessageStore implements MessageStore {
     for (const collection of this.partitions.locks) {
       await this.calls.idempotent('delete expired locks', () => collection.deleteMany(expired));
     }
-    return removed;
+    return removed + (await this.subscriptionController.collect());
   }
 
   async close(): Promise<void> {
@@ -135,9 +144,9 @@ export class MongoMessageStore implements MessageStore {
   private gcInBackground(): void {
     this.gc().then(
       (removed) => {
-        if (removed > 0) this.logger.debug({ removed }, 'MongoDB message store: expired messages deleted');
+        if (removed > 0) this.logger.debug({ removed }, 'MongoDB message store: expired messages and subscriptions deleted');
       },
-      (err: unknown) => this.logger.warn({ err }, 'MongoDB message store: deleting expired messages failed'),
+      (err: unknown) => this.logger.warn({ err }, 'MongoDB message store: deleting expired messages and subscriptions failed'),
     );
   }
 }

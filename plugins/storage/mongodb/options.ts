@@ -38,8 +38,9 @@ const database: OptionSpec = {
   type: 'string',
   default: 'zaqar',
   help:
-    'Base database name. Management store: <database> (pools, flavors, catalogue) and ' +
-    '<database>_queues; message store: <database>_messages_p<N>.',
+    'Base database name. Management store: <database> (pools, flavors, catalogue), ' +
+    '<database>_queues and <database>_topics; message store: <database>_messages_p<N> and ' +
+    '<database>_subscriptions.',
   deprecated,
 };
 

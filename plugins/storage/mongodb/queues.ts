@@ -10,9 +10,12 @@
  *
  * Unlike Zaqar, the `name` filter is a literal substring (Zaqar builds a
  * regular expression from it unescaped) and `count` is a real count.
+ *
+ * Topic records (Zaqar's `zaqar.storage.mongodb.topics`) are the same
+ * documents with the scope in `p_t`, in `<database>_topics.topics`.
  */
-import type { Collection, UpdateFilter } from 'mongodb';
-import { QueueDoesNotExist } from '../../../zaqar/storage/errors';
+import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
+import { type DoesNotExist, QueueDoesNotExist, TopicDoesNotExist } from '../../../zaqar/storage/errors';
 import type {
   Page,
   Project,
@@ -34,22 +37,49 @@ export interface QueueDocument extends CounterDocument {
   mj?: string;
 }
 
+/** A topic document: a queue document with its scope in `p_t`. */
+export interface TopicDocument extends Omit<QueueDocument, 'p_q'> {
+  p_t: string;
+}
+
+/** How a kind of record is stored: the field holding its scope, and what a missing one throws. */
+export interface RecordKind {
+  key: 'p_q' | 'p_t';
+  missing: new (name: string, project: Project) => DoesNotExist;
+}
+
+export const QUEUES: RecordKind = { key: 'p_q', missing: QueueDoesNotExist };
+export const TOPICS: RecordKind = { key: 'p_t', missing: TopicDoesNotExist };
+
+type RecordDocument = Document & { m?: unknown; mj?: string };
+
 export class MongoQueueController implements QueueController {
+  private readonly collection: Collection<RecordDocument>;
+
   constructor(
-    private readonly collection: Collection<QueueDocument>,
+    collection: Collection<QueueDocument> | Collection<TopicDocument>,
     private readonly calls: MongoCalls,
-  ) {}
+    private readonly kind: RecordKind = QUEUES,
+  ) {
+    this.collection = collection as unknown as Collection<RecordDocument>;
+  }
+
+  /** The filter of one record. */
+  private scoped(name: string, project: Project): Filter<RecordDocument> {
+    return { [this.kind.key]: scopeOf(name, project) };
+  }
 
   async list(project: Project, options: QueueListOptions = {}): Promise<Page<QueueListing>> {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
     if (limit <= 0) return { items: [] };
-    const filter = projectScopeFilter(project, { marker: options.marker, nameContains: options.name, filters: options.filters });
-    const projection = options.detailed ? { p_q: 1, m: 1, mj: 1 } : { p_q: 1 };
+    const { key } = this.kind;
+    const filter = projectScopeFilter(project, { marker: options.marker, nameContains: options.name, filters: options.filters }, key);
+    const projection = options.detailed ? { [key]: 1, m: 1, mj: 1 } : { [key]: 1 };
     const docs = await this.calls.idempotent('list queues', () =>
-      this.collection.find(filter, { ...RAW_NUMBERS, projection }).sort({ p_q: 1 }).limit(limit).toArray(),
+      this.collection.find(filter, { ...RAW_NUMBERS, projection }).sort({ [key]: 1 }).limit(limit).toArray(),
     );
     const items = docs.map((doc): QueueListing => {
-      const listing: QueueListing = { name: parseScope(doc.p_q).queue };
+      const listing: QueueListing = { name: parseScope(String(doc[key])).queue };
       if (options.detailed) listing.metadata = metadataOf(doc);
       return listing;
     });
@@ -63,24 +93,22 @@ export class MongoQueueController implements QueueController {
 
   async getMetadata(name: string, project: Project): Promise<QueueMetadata> {
     const doc = await this.find(name, project);
-    if (doc === null) throw new QueueDoesNotExist(name, project);
+    if (doc === null) throw new this.kind.missing(name, project);
     return metadataOf(doc);
   }
 
   async setMetadata(name: string, metadata: QueueMetadata, project: Project): Promise<void> {
     const stored = encodeJson(metadata ?? {});
-    const update: UpdateFilter<QueueDocument> =
+    const update: UpdateFilter<RecordDocument> =
       stored.text === undefined ? { $set: { m: stored.bson }, $unset: { mj: '' as const } } : { $set: { m: stored.bson, mj: stored.text } };
-    const { matchedCount } = await this.calls.idempotent('set metadata', () =>
-      this.collection.updateOne({ p_q: scopeOf(name, project) }, update),
-    );
-    if (matchedCount === 0) throw new QueueDoesNotExist(name, project);
+    const { matchedCount } = await this.calls.idempotent('set metadata', () => this.collection.updateOne(this.scoped(name, project), update));
+    if (matchedCount === 0) throw new this.kind.missing(name, project);
   }
 
   async create(name: string, metadata: QueueMetadata, project: Project): Promise<boolean> {
     const stored = encodeJson(metadata ?? {});
     // Counting starts at 1; `t` is the UNIX second of the last increment (Zaqar's `_create`).
-    const doc: QueueDocument = { p_q: scopeOf(name, project), m: stored.bson, c: { v: 1, t: 0 } };
+    const doc: RecordDocument = { [this.kind.key]: scopeOf(name, project), m: stored.bson, c: { v: 1, t: 0 } };
     if (stored.text !== undefined) doc.mj = stored.text;
     try {
       // Not retried (Zaqar neither): after a lost acknowledgement the retry
@@ -94,29 +122,27 @@ export class MongoQueueController implements QueueController {
   }
 
   async exists(name: string, project: Project): Promise<boolean> {
-    const doc = await this.calls.idempotent('find queue', () =>
-      this.collection.findOne({ p_q: scopeOf(name, project) }, { projection: { _id: 1 } }),
-    );
+    const doc = await this.calls.idempotent('find queue', () => this.collection.findOne(this.scoped(name, project), { projection: { _id: 1 } }));
     return doc !== null;
   }
 
   async delete(name: string, project: Project): Promise<void> {
-    await this.calls.idempotent('delete queue', () => this.collection.deleteOne({ p_q: scopeOf(name, project) }));
+    await this.calls.idempotent('delete queue', () => this.collection.deleteOne(this.scoped(name, project)));
   }
 
   async count(project: Project): Promise<number> {
-    return this.calls.idempotent('count queues', () => this.collection.countDocuments(projectScopeFilter(project)));
+    return this.calls.idempotent('count queues', () => this.collection.countDocuments(projectScopeFilter(project, {}, this.kind.key)));
   }
 
-  private find(name: string, project: Project): Promise<QueueDocument | null> {
+  private find(name: string, project: Project): Promise<RecordDocument | null> {
     return this.calls.idempotent('find queue', () =>
-      this.collection.findOne({ p_q: scopeOf(name, project) }, { ...RAW_NUMBERS, projection: { m: 1, mj: 1, p_q: 1 } }),
+      this.collection.findOne(this.scoped(name, project), { ...RAW_NUMBERS, projection: { m: 1, mj: 1, [this.kind.key]: 1 } }),
     );
   }
 }
 
-/** The metadata of a queue document (Zaqar: `m`, `{}` when absent). */
-function metadataOf(doc: QueueDocument): QueueMetadata {
+/** The metadata of a queue (topic) document (Zaqar: `m`, `{}` when absent). */
+function metadataOf(doc: RecordDocument): QueueMetadata {
   const value = storedJsonValue(doc.m ?? {}, doc.mj);
   return isJsonObject(value) ? value : {};
 }

@@ -46,13 +46,13 @@ export interface ScopeListing {
 
 /**
  * The documents of one project's queues (Zaqar's `scoped_query`), on the
- * `p_q` index. Unlike the reference, the project and the name filter are
+ * `p_q` index (topics: `p_t`). Unlike the reference, the project and the name filter are
  * matched literally: Zaqar puts both into a regular expression unescaped, so
  * `name=a.c` matched `abc` and a project like `a+b` broke listing.
  * Queue names cannot contain `/`, so `[^/]*` keeps a project `a` from
  * seeing the queues of a project `a/b`.
  */
-export function projectScopeFilter(project: Project, listing: ScopeListing = {}): Filter<Record<string, unknown>> {
+export function projectScopeFilter(project: Project, listing: ScopeListing = {}, key: 'p_q' | 'p_t' = 'p_q'): Filter<Record<string, unknown>> {
   const prefix = `${project ?? ''}/`;
   const name = listing.nameContains ? `[^/]*${escapeRegex(listing.nameContains)}[^/]*` : '[^/]*';
   const range: Record<string, unknown> = { $regex: `^${escapeRegex(prefix)}${name}$` };
@@ -64,7 +64,7 @@ export function projectScopeFilter(project: Project, listing: ScopeListing = {})
     delete range.$gte;
     range.$gt = scopeOf(listing.marker, project);
   }
-  const filter: Record<string, unknown> = { p_q: range };
+  const filter: Record<string, unknown> = { [key]: range };
   for (const [key, value] of Object.entries(listing.filters ?? {})) {
     filter[`m.${key}`] = { $eq: toBson(value).value };
   }

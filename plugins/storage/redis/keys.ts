@@ -13,6 +13,8 @@
  * | `P.Q.claims`                | zset   | claim id → claim expiry (UNIX s)                 |
  * | `<claim id>`                | hash   | `id t e n`, key TTL                              |
  * | `messages.<claim id>`       | list   | the claim's message ids, key TTL (*)             |
+ * | `P.Q.subscriptions`         | zset   | subscription id → 1 (id order)                   |
+ * | `<subscription id>`         | hash   | `id s u t e o p c`, key TTL                      |
  * | `pools`, `<pool>.pools`     | zset, hash | pools (`pl u w o f`)                         |
  * | `flavors`, `<flavor>.flavors` | zset, hash | flavors (`f p c`)                          |
  * | `catalogue.P`, `catalogue.P.Q` | zset, hash | queue → pool (`p p_q p_p`) (*)            |
@@ -27,6 +29,20 @@
  *
  * | `P.Q.messages:expires`      | zset   | message id → expiry (UNIX s): O(log n) stats and gc |
  * | `zaqar:gc-lock`             | string | one gc pass at a time across API servers         |
+ *
+ * and topic records (the reference's Redis store has no topics), under
+ * `P%topics` instead of the queues' `P`:
+ *
+ * | `P%topics`                  | zset   | members `P%topics.T`, score 1 (name order)       |
+ * | `P%topics.T`                | hash   | topic `T`: `c`, `cl`, `m` (+ `m.j`), `t` as a queue |
+ *
+ * They never collide with a queue's keys (or any other): every other key's
+ * part before its first `.` is a key scope (which never holds `.`, and
+ * holds `%` only in `%25` / `%2E`), `catalogue`, `messages`, a pool or
+ * flavor name (no `%`), or the whole key is a set name or an id without
+ * `%`. A topic's messages and subscriptions are its name's queue keys
+ * (`P.T.messages`, `P.T.subscriptions`...), shared with a queue of that
+ * name, as in Zaqar.
  *
  * and a few hash fields the reference ignores: `b.j` / `m.j` / `o.j` /
  * `c.j` hold the exact JSON text when MessagePack cannot reproduce it
@@ -83,6 +99,7 @@ export class QueueKeys {
   readonly rankCounter: string;
   readonly expiries: string;
   readonly claims: string;
+  readonly subscriptions: string;
   readonly catalogueSet: string;
   readonly catalogueEntry: string;
 
@@ -97,6 +114,7 @@ export class QueueKeys {
     this.rankCounter = `${this.queue}.rank_counter`;
     this.expiries = `${this.messages}:expires`;
     this.claims = `${this.queue}.claims`;
+    this.subscriptions = `${this.queue}.subscriptions`;
     this.catalogueSet = `catalogue.${scope}`;
     this.catalogueEntry = `catalogue.${this.queue}`;
   }
@@ -110,6 +128,16 @@ export function queuesSetKey(project: Project): string {
 /** `P.` — the prefix of every member of `P.queues_set` and `catalogue.P`. */
 export function queueMemberPrefix(project: Project): string {
   return `${projectScope(project)}.`;
+}
+
+/** `P%topics`: a project's topic set (see the module comment). */
+export function topicsSetKey(project: Project): string {
+  return `${projectScope(project)}%topics`;
+}
+
+/** `P%topics.` — the prefix of every member of `P%topics` (each a topic's hash). */
+export function topicMemberPrefix(project: Project): string {
+  return `${topicsSetKey(project)}.`;
 }
 
 /** `catalogue.P` of a project. */

@@ -1,7 +1,7 @@
 /**
- * The Redis message store (plugin `redis`, kind message_store): messages and
- * claims in Zaqar 15's Redis layout (keys.ts), one Lua script per
- * operation.
+ * The Redis message store (plugin `redis`, kind message_store): messages,
+ * claims and subscriptions in Zaqar 15's Redis layout (keys.ts), one Lua
+ * script per operation.
  */
 import type { Logger } from '../../../zaqar/common/logger';
 import { CAPABILITIES } from './capabilities';
@@ -12,6 +12,7 @@ import { GarbageCollector } from './gc';
 import { MSGSET_INDEX, queueOfMessageSet } from './keys';
 import { RedisMessageController } from './messages';
 import { RedisQueueDataController } from './queue-data';
+import { RedisSubscriptionController } from './subscriptions';
 
 /** Queues whose stats are read at once when health sums the message volume. */
 const HEALTH_BATCH = 50;
@@ -21,6 +22,7 @@ export class RedisMessageStore implements MessageStore {
   readonly capabilities = CAPABILITIES;
   readonly messageController: RedisMessageController;
   readonly claimController: RedisClaimController;
+  readonly subscriptionController: RedisSubscriptionController;
   readonly queueDataController: RedisQueueDataController;
   private readonly collector: GarbageCollector;
 
@@ -31,6 +33,7 @@ export class RedisMessageStore implements MessageStore {
   ) {
     this.messageController = new RedisMessageController(redis);
     this.claimController = new RedisClaimController(redis);
+    this.subscriptionController = new RedisSubscriptionController(redis);
     this.queueDataController = new RedisQueueDataController(redis);
     this.collector = new GarbageCollector(redis, logger);
     this.collector.start(options.gcIntervalMs);

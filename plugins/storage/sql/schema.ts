@@ -16,6 +16,9 @@
  * LONGBLOB); `Pools.options` and `Flavors.capabilities` hold JSON text
  * (Text), written ASCII-escaped as Python's json.dumps writes it (the
  * Python server may have written bytes there too — readers accept both).
+ *
+ * Added here: "Topics", the topic records (same columns and encodings as
+ * "Queues"), a table the Python server neither reads nor writes.
  */
 import type { SqlClient, SqlRunner } from './client';
 import type { SqlDialect } from './dialects';
@@ -24,13 +27,16 @@ import type { SqlDialect } from './dialects';
 export function createTableStatements(dialect: SqlDialect): string[] {
   const { serialKey, key, blob, tableOptions } = dialect.types;
   return [
-    `CREATE TABLE IF NOT EXISTS "Queues" (
+    ...['Queues', 'Topics'].map(
+      // "Topics" is ours, not Zaqar's (its SQL store has no topics): topic records, shaped like "Queues".
+      (table) => `CREATE TABLE IF NOT EXISTS "${table}" (
       id       ${serialKey},
       project  ${key(64)},
       name     ${key(64)},
       metadata ${blob},
       UNIQUE (project, name)
     )${tableOptions}`,
+    ),
     `CREATE TABLE IF NOT EXISTS "Pools" (
       name    ${key(64)} NOT NULL PRIMARY KEY,
       uri     VARCHAR(255) NOT NULL UNIQUE,

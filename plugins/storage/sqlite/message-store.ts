@@ -1,6 +1,7 @@
 /**
  * The SQLite message store (plugin `sqlite`): one database file shared by
- * every queue, and by every server process pointed at the same file.
+ * every queue, and by every server process pointed at the same file;
+ * messages, claims and subscriptions.
  */
 import type Database from 'better-sqlite3';
 import { CAPABILITIES } from './capabilities';
@@ -10,8 +11,9 @@ import { SqliteClaimController } from './claims';
 import { GroupCommit } from './group-commit';
 import { SqliteMessageController } from './messages';
 import { SqliteQueueDataController } from './queue-data';
+import { SqliteSubscriptionController } from './subscriptions';
 
-/** How often expired messages and claims are reaped. */
+/** How often expired messages, claims and subscriptions are reaped. */
 export const GC_INTERVAL_MS = 60_000;
 
 type Now = { now: number };
@@ -20,6 +22,7 @@ export class SqliteMessageStore implements MessageStore {
   readonly capabilities = CAPABILITIES;
   readonly messageController: SqliteMessageController;
   readonly claimController: SqliteClaimController;
+  readonly subscriptionController: SqliteSubscriptionController;
   readonly queueDataController: SqliteQueueDataController;
 
   private readonly ping: Database.Statement<[], { ok: number }>;
@@ -35,6 +38,7 @@ export class SqliteMessageStore implements MessageStore {
     const commit = new GroupCommit(db);
     this.messageController = new SqliteMessageController(db, commit);
     this.claimController = new SqliteClaimController(db, commit);
+    this.subscriptionController = new SqliteSubscriptionController(db, commit);
     this.queueDataController = new SqliteQueueDataController(db);
 
     this.ping = db.prepare('SELECT 1 AS ok');
@@ -45,6 +49,7 @@ export class SqliteMessageStore implements MessageStore {
 
     const deleteExpiredMessages = db.prepare<Now>('DELETE FROM messages WHERE expires <= @now');
     const deleteExpiredClaims = db.prepare<Now>('DELETE FROM claims WHERE expires <= @now');
+    const deleteExpiredSubscriptions = db.prepare<Now>('DELETE FROM subscriptions WHERE expires <= @now');
     // Not a removal, but keeps the messages_claimable index exact between
     // claims (see schema.ts); claims do the same for their own queue.
     const clearExpiredClaimIds = db.prepare<Now>(
@@ -53,8 +58,9 @@ export class SqliteMessageStore implements MessageStore {
     this.collect = db.transaction((now: number) => {
       const messages = deleteExpiredMessages.run({ now }).changes;
       const claims = deleteExpiredClaims.run({ now }).changes;
+      const subscriptions = deleteExpiredSubscriptions.run({ now }).changes;
       clearExpiredClaimIds.run({ now });
-      return messages + claims;
+      return messages + claims + subscriptions;
     });
 
     // unref: a pending gc must never keep the process alive.
@@ -77,7 +83,7 @@ export class SqliteMessageStore implements MessageStore {
     return { storage_reachable: true, message_volume: { free: total - claimed, claimed, total } };
   }
 
-  /** Deletes expired messages and claims; returns how many rows went. */
+  /** Deletes expired messages, claims and subscriptions; returns how many rows went. */
   async gc(): Promise<number> {
     return this.collect.immediate(Date.now());
   }

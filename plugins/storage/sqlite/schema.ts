@@ -15,7 +15,35 @@ import Database from 'better-sqlite3';
 import type { SynchronousLevel } from './options';
 
 /** Bump together with a new entry in MIGRATIONS. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Subscriptions (version 2). Unique by (project, queue, subscriber) among
+ * live rows: creates and updates check and write in one IMMEDIATE
+ * transaction (subscriptions.ts), which also holds across processes; a
+ * UNIQUE constraint could not say it (NULL projects are distinct to it, and
+ * an expired row must not block its subscriber).
+ */
+const CREATE_SUBSCRIPTIONS = `
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id         TEXT    PRIMARY KEY,           -- random UUID4
+  project    TEXT,                          -- NULL = global namespace
+  queue      TEXT    NOT NULL,              -- the source: a queue's (or topic's) name
+  subscriber TEXT    NOT NULL,              -- URI
+  ttl        INTEGER NOT NULL,              -- seconds, as reported
+  created    INTEGER NOT NULL,              -- age counts from here
+  expires    INTEGER NOT NULL,              -- invisible once expires <= now; a ttl update moves it
+  options    TEXT    NOT NULL,              -- JSON object text, returned exactly
+  confirmed  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- Listing in id order, and every lookup by id (always scoped).
+CREATE INDEX IF NOT EXISTS subscriptions_by_queue ON subscriptions (project, queue, id);
+-- The uniqueness check and get-with-subscriber.
+CREATE INDEX IF NOT EXISTS subscriptions_by_subscriber ON subscriptions (project, queue, subscriber);
+-- Garbage collection.
+CREATE INDEX IF NOT EXISTS subscriptions_by_expiry ON subscriptions (expires);
+`;
 
 const CREATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -79,14 +107,16 @@ CREATE TABLE IF NOT EXISTS claims (
 
 CREATE INDEX IF NOT EXISTS claims_by_queue ON claims (project, queue);
 CREATE INDEX IF NOT EXISTS claims_by_expiry ON claims (expires);
-`;
+${CREATE_SUBSCRIPTIONS}`;
 
 /**
- * Upgrades from version N-1 to N, keyed by N. Empty while version 1 is the
- * only one; a schema change updates CREATE_SCHEMA (fresh databases) and adds
- * its ALTER statements here (existing ones).
+ * Upgrades from version N-1 to N, keyed by N. A schema change updates
+ * CREATE_SCHEMA (fresh databases) and adds its statements here (existing
+ * ones).
  */
-const MIGRATIONS: Readonly<Record<number, string>> = {};
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  2: CREATE_SUBSCRIPTIONS,
+};
 
 export interface MessageDatabaseOptions {
   synchronous: SynchronousLevel;

@@ -69,7 +69,7 @@ describe('storage/mongodb on FerretDB', function () {
         await stores.control.close();
         stores = undefined;
       }
-      for (const suffix of ['', '_queues', '_messages_p0', '_messages_p1']) await raw.db(`${database}${suffix}`).dropDatabase();
+      for (const suffix of ['', '_queues', '_topics', '_subscriptions', '_messages_p0', '_messages_p1']) await raw.db(`${database}${suffix}`).dropDatabase();
       await raw.close();
     });
 
@@ -188,6 +188,86 @@ describe('storage/mongodb on FerretDB', function () {
         const { messages } = await stores!.data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 10 }, PROJECT);
         expect(messages.map((m) => m.id)).to.deep.equal([ids.fresh.toHexString(), ids.old.toHexString(), id]);
       });
+    });
+
+    describe("reads the subscriptions and topics Zaqar's Python driver wrote", () => {
+      let nowS: number;
+      let ids: Record<'hook' | 'mail' | 'global', ObjectId>;
+      const subscriptionsOf = () => raw.db(`${database}_subscriptions`).collection('subscriptions');
+
+      beforeEach(async () => {
+        nowS = seconds(Date.now());
+        const at = (secondsAgo: number) => new ObjectId(ObjectId.generate(nowS - secondsAgo));
+        ids = { hook: at(30), mail: at(20), global: at(10) };
+        // As subscriptions.py `create` (and `confirm`) write them: e a whole-second date, c a bool.
+        const expires = (created: number, ttl: number) => new Date((nowS - created + ttl) * 1000);
+        await subscriptionsOf().insertMany([
+          {
+            _id: ids.hook,
+            s: 'fizbit',
+            u: 'http://example.com/hook',
+            t: new Int32(3600),
+            e: expires(30, 3600),
+            o: { ratio: new Double(1), big: Long.fromString('9223372036854775807'), nested: { list: [new Int32(1), 'two', null, true] } },
+            p: 'tenant-a',
+            c: false,
+          },
+          // Written before confirmation existed: no `c`.
+          { _id: ids.mail, s: 'fizbit', u: 'mailto:ops@example.com', t: new Int32(600), e: expires(20, 600), o: {}, p: 'tenant-a' },
+          { _id: ids.global, s: 'globalq', u: 'https://example.com/global', t: new Int32(120), e: expires(10, 120), o: {}, p: null, c: false },
+        ]);
+        // As topics.py `_create` writes them.
+        await raw.db(`${database}_topics`).collection('topics').insertMany([
+          { p_t: 'tenant-a/fizbit', m: { ratio: new Double(1.5), big: Long.fromString('9223372036854775807') }, c: { v: new Int32(1), t: new Int32(0) } },
+          { p_t: '/globalt', m: {}, c: { v: new Int32(1), t: new Int32(0) } },
+        ]);
+        stores = await openStores(ferret().uri, database);
+      });
+
+      it('lists and gets subscriptions with their options, age and confirmation', async () => {
+        const subscriptions = stores!.data.subscriptionController;
+        const page = await subscriptions.list('fizbit', 'tenant-a');
+        expect(page.items.map((s) => s.id)).to.deep.equal([ids.hook.toHexString(), ids.mail.toHexString()]);
+        const [hook, mail] = page.items;
+        expect(dumpJson(hook.options)).to.equal('{"ratio": 1.0, "big": 9223372036854775807, "nested": {"list": [1, "two", null, true]}}');
+        expect(hook).to.deep.include({ source: 'fizbit', subscriber: 'http://example.com/hook', ttl: 3600, confirmed: false });
+        expect(hook.age).to.be.within(30, 31);
+        expect(mail).to.deep.include({ confirmed: true, ttl: 600 });
+        expect((await subscriptions.get('globalq', ids.global.toHexString(), null)).subscriber).to.equal('https://example.com/global');
+        expect(await subscriptions.create('fizbit', 'http://example.com/hook', 60, {}, 'tenant-a')).to.equal(null);
+        await subscriptions.confirm('fizbit', ids.mail.toHexString(), 'tenant-a', false);
+        expect((await subscriptionsOf().findOne({ _id: ids.mail }))!.c).to.equal(false);
+      });
+
+      it('reads topic records and keeps them apart from queues', async () => {
+        const { topicController, queueController } = stores!.control;
+        expect((await topicController.list('tenant-a', { detailed: true })).items.map((t) => [t.name, dumpJson(t.metadata)])).to.deep.equal([
+          ['fizbit', '{"ratio": 1.5, "big": 9223372036854775807}'],
+        ]);
+        expect(await topicController.exists('globalt', null)).to.equal(true);
+        expect(await queueController.exists('fizbit', 'tenant-a')).to.equal(false);
+        expect(await topicController.create('fizbit', {}, 'tenant-a')).to.equal(false);
+      });
+    });
+
+    it("writes subscriptions and topics as Zaqar's Python driver does, with its indexes", async () => {
+      stores = await openStores(ferret().uri, database);
+      const before = Date.now();
+      const id = await stores.data.subscriptionController.create('fresh', 'http://example.com/hook', 600, { f: new JsonNumber('1.0') }, 'tenant');
+      const doc = await raw.db(`${database}_subscriptions`).collection('subscriptions').findOne({}, { promoteValues: false });
+      expect(Object.keys(doc!)).to.deep.equal(['_id', 's', 'u', 't', 'e', 'o', 'p', 'c']);
+      expect(doc!._id.toHexString()).to.equal(id);
+      expect(doc).to.deep.include({ s: 'fresh', u: 'http://example.com/hook', t: new Int32(600), o: { f: new Double(1) }, p: 'tenant', c: false });
+      expect((doc!.e as Date).getTime() - before).to.be.within(600_000, 605_000);
+      const indexes = await raw.db(`${database}_subscriptions`).collection('subscriptions').indexes();
+      expect(indexes.find((index) => index.name === 's_1_u_1_p_1')).to.deep.include({ key: { s: 1, u: 1, p: 1 }, unique: true });
+      expect(indexes.find((index) => index.name === 'ttl')?.key).to.deep.equal({ e: 1 });
+
+      await stores.control.topicController.create('fresh', { limit: new JsonNumber('1.0') }, 'tenant');
+      const topic = await raw.db(`${database}_topics`).collection('topics').findOne({}, { promoteValues: false });
+      expect(topic).to.deep.include({ p_t: 'tenant/fresh', m: { limit: new Double(1) } });
+      expect(topic!.c).to.deep.equal({ v: new Int32(1), t: new Int32(0) });
+      expect((await raw.db(`${database}_topics`).collection('topics').indexes()).find((i) => i.name === 'p_t_1')).to.deep.include({ unique: true });
     });
 
     it("writes what Zaqar's Python driver reads: its document layout, types and indexes", async () => {
@@ -318,7 +398,7 @@ describe('storage/mongodb on FerretDB', function () {
       }
     });
 
-    it('deletes expired messages itself where the server has no TTL indexes (gc)', async () => {
+    it('deletes expired messages and subscriptions itself where the server has no TTL indexes (gc)', async () => {
       stores = await openStores(ferret().uri, database);
       await stores.control.queueController.create('short', {}, null);
       await stores.data.messageController.post(
@@ -330,11 +410,14 @@ describe('storage/mongodb on FerretDB', function () {
         PRODUCER,
         null,
       );
+      await stores.data.subscriptionController.create('short', 'http://example.com/hook', 60, {}, null);
+      await stores.data.subscriptionController.create('short', 'http://example.com/other', 600, {}, null);
       const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
       try {
         clock.tick(61_000);
-        expect(await stores.data.gc()).to.equal(1);
+        expect(await stores.data.gc()).to.equal(2);
         expect(await messagesOf('short', null).countDocuments({})).to.equal(1);
+        expect(await raw.db(`${database}_subscriptions`).collection('subscriptions').countDocuments({})).to.equal(1);
       } finally {
         clock.restore();
       }

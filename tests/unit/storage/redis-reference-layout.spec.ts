@@ -22,8 +22,23 @@
  *   then every key dumped (type, content; hash values base64). Key TTLs are not
  *   kept: expiry is checked against `e` with a fake clock at the dump's time.
  *
+ * REFERENCE_SUBSCRIPTIONS is the same for subscriptions: what Zaqar 15's
+ * zaqar.storage.redis.subscriptions controller wrote (driven directly, with
+ * a stand-in driver holding the connection):
+ *
+ *   hook = ctrl.create('fizbit', 'http://example.com/hook', 3600, {'_retry_policy':
+ *       {'minimum_delay': 5}, 'ratio': 1.5, 'big': 2**63 - 1, 'nested': {'list': [1, 'two', None, True]}}, 'tenant-a')
+ *   mail = ctrl.create('fizbit', 'mailto:ops@example.com', 600, {'from': 'zaqar@example.com',
+ *       'subject': 'ünïcode'}, 'tenant-a'); ctrl.confirm('fizbit', mail, 'tenant-a', True)
+ *   ctrl.create('fizbit', 'http://example.com/hook', 60, {}, 'tenant-a')       # None: a duplicate
+ *   ctrl.create('globalq', 'https://example.com/global', 120, {}, '')
+ *
+ * (project '' for the global namespace: the reference's `'p': None` is
+ * refused by redis-py 4).
+ *
  * The other direction (the reference reading what we write) was checked
- * the same way during development: its controllers listed, got, claimed and
+ * the same way during development (for subscriptions too: its list, get,
+ * get_with_subscriber, exists and duplicate check on ours): its controllers listed, got, claimed and
  * counted our messages and read our queue metadata; codec bytes are
  * compared with python's msgpack in redis-codec.spec.ts.
  */
@@ -32,9 +47,10 @@ import * as sinon from 'sinon';
 import { controlManifest, dataManifest } from '../../../plugins/storage/redis';
 import { messageChecksum } from '../../../zaqar/api/rules/checksum';
 import { dumpJson, parseJsonText } from '../../../zaqar/common/json';
-import { MessageDoesNotExist } from '../../../zaqar/storage/errors';
-import type { ManagementStore, MessageStore, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
+import { MessageDoesNotExist, SubscriptionAlreadyExists, SubscriptionDoesNotExist } from '../../../zaqar/storage/errors';
+import type { ManagementStore, MessageStore, Project, StoredMessage, SubscriptionController } from '../../../zaqar/storage/interfaces';
 import { type RedisServer, useRedisServer } from '../../../tools/services/redis';
+import { expectError } from '../../../zaqar/testing/conformance/helpers';
 import { openManagementStore, openMessageStore } from '../../../zaqar/testing/stores';
 
 type DumpedKey = ['hash', Record<string, string>] | ['zset', [string, number][]] | ['list', string[]] | ['string', string];
@@ -85,14 +101,31 @@ const REFERENCE_STORE = {
   } as Record<string, DumpedKey>,
 };
 
+/** Dump of the subscriptions Zaqar 15 wrote (see the module comment). */
+const REFERENCE_SUBSCRIPTIONS = {
+  now: 1796184947,
+  hook: '0e66ee78-d664-4239-a87a-99c742aa449a',
+  mail: 'f6499f29-66f7-47a4-93e8-03331ec54218',
+  global: 'f8a2dd39-8c77-44b7-b143-f23685b4b9e8',
+  /** json.dumps of the options as the reference returns them. */
+  hookOptions: '{"_retry_policy": {"minimum_delay": 5}, "ratio": 1.5, "big": 9223372036854775807, "nested": {"list": [1, "two", null, true]}}',
+  keys: {
+    '.globalq.subscriptions': ['zset', [['f8a2dd39-8c77-44b7-b143-f23685b4b9e8', 1.0]]],
+    '0e66ee78-d664-4239-a87a-99c742aa449a': ['hash', {"s": "Zml6Yml0", "e": "MTc5NjE4ODU0Nw==", "id": "MGU2NmVlNzgtZDY2NC00MjM5LWE4N2EtOTljNzQyYWE0NDlh", "p": "dGVuYW50LWE=", "u": "aHR0cDovL2V4YW1wbGUuY29tL2hvb2s=", "t": "MzYwMA==", "c": "MA==", "o": "hK1fcmV0cnlfcG9saWN5ga1taW5pbXVtX2RlbGF5BaVyYXRpb8s/+AAAAAAAAKNiaWfPf/////////+mbmVzdGVkgaRsaXN0lAGjdHdvwMM="}],
+    'f6499f29-66f7-47a4-93e8-03331ec54218': ['hash', {"id": "ZjY0OTlmMjktNjZmNy00N2E0LTkzZTgtMDMzMzFlYzU0MjE4", "s": "Zml6Yml0", "u": "bWFpbHRvOm9wc0BleGFtcGxlLmNvbQ==", "t": "NjAw", "e": "MTc5NjE4NTU0Nw==", "o": "gqRmcm9tsXphcWFyQGV4YW1wbGUuY29tp3N1YmplY3Spw7xuw69jb2Rl", "p": "dGVuYW50LWE=", "c": "MQ=="}],
+    'f8a2dd39-8c77-44b7-b143-f23685b4b9e8': ['hash', {"id": "ZjhhMmRkMzktOGM3Ny00NGI3LWIxNDMtZjIzNjg1YjRiOWU4", "s": "Z2xvYmFscQ==", "u": "aHR0cHM6Ly9leGFtcGxlLmNvbS9nbG9iYWw=", "t": "MTIw", "e": "MTc5NjE4NTA2Nw==", "o": "gA==", "p": "", "c": "MA=="}],
+    'tenant-a.fizbit.subscriptions': ['zset', [['0e66ee78-d664-4239-a87a-99c742aa449a', 1.0], ['f6499f29-66f7-47a4-93e8-03331ec54218', 1.0]]],
+  } as Record<string, DumpedKey>,
+};
+
 const PROJECT = 'tenant-a';
 const QUEUE = 'fizbit';
 const SECOND = 1000;
 
-/** Writes the dump into an empty Redis. */
-async function load(redis: RedisServer): Promise<void> {
+/** Writes a dump into an empty Redis. */
+async function load(redis: RedisServer, keys: Record<string, DumpedKey>): Promise<void> {
   await redis.command('FLUSHALL');
-  for (const [key, [type, content]] of Object.entries(REFERENCE_STORE.keys) as [string, DumpedKey][]) {
+  for (const [key, [type, content]] of Object.entries(keys)) {
     if (type === 'hash') {
       const fields = Object.entries(content as Record<string, string>).flatMap(([f, v]) => [f, Buffer.from(v, 'base64')]);
       await redis.command('HSET', key, ...fields);
@@ -116,7 +149,7 @@ describe('redis: reading a store written by Zaqar 15', function () {
   let clock: sinon.SinonFakeTimers;
 
   beforeEach(async () => {
-    await load(redis());
+    await load(redis(), { ...REFERENCE_STORE.keys, ...REFERENCE_SUBSCRIPTIONS.keys });
     // Half a second after the reference wrote the data (its times are whole seconds).
     clock = sinon.useFakeTimers({ now: REFERENCE_STORE.now * SECOND + 500, toFake: ['Date'] });
     control = await openManagementStore(controlManifest, { uri: redis().uri() });
@@ -245,6 +278,62 @@ describe('redis: reading a store written by Zaqar 15', function () {
     for (const id of [...REFERENCE_STORE.messages, ...REFERENCE_STORE.dotted]) expect(await redis().command('EXISTS', id)).to.equal(0);
     expect(await redis().command('ZCARD', 'msgset_index')).to.equal(0);
     expect(await redis().command('ZCARD', 'tenant-a.fizbit.claims')).to.equal(0);
+  });
+
+  describe('subscriptions', () => {
+    const ref = REFERENCE_SUBSCRIPTIONS;
+    let subscriptions: SubscriptionController;
+    beforeEach(() => {
+      // Half a second after the reference wrote them.
+      clock.setSystemTime(ref.now * SECOND + 500);
+      subscriptions = data.subscriptionController;
+    });
+
+    it('lists and gets them with their options, ttl, age and confirmation', async () => {
+      const page = await subscriptions.list(QUEUE, PROJECT);
+      expect(page.items.map((s) => s.id)).to.deep.equal([ref.hook, ref.mail]);
+      expect(page.next).to.equal(ref.mail);
+      const [hook, mail] = page.items;
+      expect({ ...hook, options: dumpJson(hook.options) }).to.deep.equal({
+        id: ref.hook,
+        source: QUEUE,
+        subscriber: 'http://example.com/hook',
+        ttl: 3600,
+        age: 0,
+        options: ref.hookOptions,
+        confirmed: false,
+      });
+      expect(mail).to.deep.include({ subscriber: 'mailto:ops@example.com', ttl: 600, confirmed: true });
+      expect(mail.options).to.deep.equal({ from: 'zaqar@example.com', subject: 'ünïcode' });
+      expect(await subscriptions.get(QUEUE, ref.mail, PROJECT)).to.deep.equal(mail);
+      expect((await subscriptions.getWithSubscriber(QUEUE, 'http://example.com/hook', PROJECT))?.id).to.equal(ref.hook);
+      expect((await subscriptions.list('globalq', null)).items.map((s) => s.id)).to.deep.equal([ref.global]);
+    });
+
+    it('keeps them unique, scoped and expiring as the reference wrote them', async () => {
+      expect(await subscriptions.create(QUEUE, 'http://example.com/hook', 60, {}, PROJECT)).to.equal(null);
+      await expectError(subscriptions.update(QUEUE, ref.mail, PROJECT, { subscriber: 'http://example.com/hook' }), SubscriptionAlreadyExists);
+      await expectError(subscriptions.get(QUEUE, ref.hook, 'tenant-b'), SubscriptionDoesNotExist);
+      await expectError(subscriptions.get('globalq', ref.hook, null), SubscriptionDoesNotExist);
+      clock.tick(600 * SECOND);
+      await expectError(subscriptions.get(QUEUE, ref.mail, PROJECT), SubscriptionDoesNotExist);
+      // The expired one's id is dropped when its subscriber subscribes again.
+      const again = await subscriptions.create(QUEUE, 'mailto:ops@example.com', 600, {}, PROJECT);
+      expect(await redis().command('ZRANGE', 'tenant-a.fizbit.subscriptions', '0', '-1')).to.have.members([ref.hook, again]);
+    });
+
+    it('updates them in place: ttl (age restarts, as the reference counts it), options, confirmation', async () => {
+      clock.tick(100 * SECOND);
+      await subscriptions.update(QUEUE, ref.hook, PROJECT, { ttl: 7200, options: { replaced: true } });
+      await subscriptions.confirm(QUEUE, ref.hook, PROJECT, true);
+      expect(await subscriptions.get(QUEUE, ref.hook, PROJECT)).to.deep.include({ ttl: 7200, age: 0, options: { replaced: true }, confirmed: true });
+      expect(await redis().command('HGET', ref.hook, 'e')).to.equal(String(ref.now + 100 + 7200));
+    });
+
+    it('reads a record without the confirmed flag as confirmed', async () => {
+      await redis().command('HDEL', ref.global, 'c');
+      expect((await subscriptions.get('globalq', ref.global, null)).confirmed).to.equal(true);
+    });
   });
 });
 

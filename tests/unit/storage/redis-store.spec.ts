@@ -4,8 +4,8 @@
  * key names, key TTLs that follow claim extensions, tenant isolation where
  * Zaqar's key layout would mix tenants, markers that survive deletions,
  * queues whose heads are longer than one script call walks, stats with
- * vanished claims, garbage collection, and records Zaqar's layout would
- * put under one key.
+ * vanished claims, garbage collection, records Zaqar's layout would put
+ * under one key, and where subscriptions and topics are written.
  */
 import { expect } from 'chai';
 import * as sinon from 'sinon';
@@ -68,6 +68,33 @@ describe('redis stores: behaviour beyond the contract', function () {
     expect(await command('HGET', id, 'u')).to.equal(CLIENT);
     expect(await command('HGET', claimId!, 'n')).to.equal('1');
     expect(await command('ZSCORE', 'tenant-a.q.messages', id)).to.equal('1');
+  });
+
+  it("writes subscriptions in Zaqar's layout, with the key TTL at the expiry", async () => {
+    const id = await data.subscriptionController.create(QUEUE, 'http://example.com/hook', 600, { a: 1 }, PROJECT);
+    expect(((await command('KEYS', '*')) as string[]).sort()).to.deep.equal([id, 'tenant-a.q.subscriptions'].sort());
+    expect(await command('ZSCORE', 'tenant-a.q.subscriptions', id!)).to.equal('1');
+    const fields = (await command('HGETALL', id!)) as string[];
+    const hash = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
+    expect(Object.keys(hash).sort()).to.deep.equal(['c', 'e', 'id', 'o', 'p', 's', 't', 'u']);
+    expect(hash).to.deep.include({ id, s: QUEUE, u: 'http://example.com/hook', t: '600', p: PROJECT, c: '0' });
+    expect(Number(hash.e) - Math.floor(Date.now() / 1000)).to.be.within(599, 600);
+    expect(Number(await command('PTTL', id!))).to.be.within(599_000, 601_000);
+  });
+
+  it('keeps topic records apart from every queue key (the reference has no topics)', async () => {
+    await control.queueController.create(QUEUE, {}, PROJECT);
+    await control.topicController.create(QUEUE, { t: 1 }, PROJECT);
+    await control.topicController.create('queues_set', {}, PROJECT);
+    await control.topicController.create('g', {}, null);
+    expect(((await command('KEYS', '*')) as string[]).sort()).to.deep.equal(
+      ['tenant-a.queues_set', 'tenant-a.q', 'tenant-a%topics', 'tenant-a%topics.q', 'tenant-a%topics.queues_set', '%topics', '%topics.g'].sort(),
+    );
+    expect(await command('ZRANGE', 'tenant-a%topics', '0', '-1')).to.deep.equal(['tenant-a%topics.q', 'tenant-a%topics.queues_set']);
+    // A project whose id looks like the topic scope is another scope (its '%' is encoded).
+    await control.queueController.create('q', {}, 'tenant-a%topics');
+    expect(await command('EXISTS', 'tenant-a%25topics.q')).to.equal(1);
+    expect(await control.topicController.getMetadata(QUEUE, PROJECT)).to.deep.equal({ t: 1 });
   });
 
   it('keeps the key TTL beyond the message expiry, also when a claim extends it (the reference did not)', async () => {

@@ -140,6 +140,9 @@ describe('sql management store', () => {
       });
       await control.poolsController.update('pool1', { flavor: 'gold' });
       expect((await control.poolsController.get('pool1')).flavor).to.equal('gold');
+      // Zaqar has no topics table: ours was added beside its tables.
+      expect(await control.topicController.create('fizbit', { kind: 'topic' }, 'tenant-a')).to.equal(true);
+      expect(await control.queueController.getMetadata('fizbit', 'tenant-a')).to.deep.include({ ratio: new JsonNumber('1.0') });
     });
 
     it('reads JSON text columns that Zaqar wrote on PostgreSQL (bytes kept in bytea hex form)', async () => {
@@ -160,6 +163,7 @@ describe('sql management store', () => {
       await control.poolsController.create('pool1', 10, 'redis://r', null, { a: 1 });
       await control.flavorsController.create('gold', null, { FIFO: true });
       await control.catalogueController.insert(null, 'global-q', 'pool1');
+      await control.topicController.create('global-t', { n: 1 }, null);
 
       const db = raw();
       const queue = db.prepare('SELECT project, name, metadata FROM Queues').get() as { project: string; metadata: Buffer };
@@ -171,6 +175,8 @@ describe('sql management store', () => {
         project: null,
         capabilities: '{"FIFO": true}',
       });
+      const topic = db.prepare('SELECT project, name, metadata FROM Topics').get() as { project: string; name: string; metadata: Buffer };
+      expect([topic.project, topic.name, Buffer.isBuffer(topic.metadata) && topic.metadata.toString('utf8')]).to.deep.equal(['', 'global-t', '{"n": 1}']);
       expect(db.prepare('SELECT pool, project, queue FROM Catalogue').get()).to.deep.equal({
         pool: 'pool1',
         project: null,

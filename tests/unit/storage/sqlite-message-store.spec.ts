@@ -123,6 +123,23 @@ describe('sqlite message store', () => {
       expect(inspect().prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: SCHEMA_VERSION }]);
     });
 
+    it('migrates a version 1 file (no subscriptions table), keeping its messages', async () => {
+      const first = await open();
+      const [id] = await first.messageController.post(QUEUE, [message({ kept: true })], 'client', PROJECT);
+      await first.close();
+      // What version 1 wrote: the same file without the subscriptions table.
+      const raw = new Database(file);
+      raw.exec('DROP TABLE subscriptions');
+      raw.prepare('UPDATE schema_version SET version = 1').run();
+      raw.close();
+
+      const second = await open();
+      expect((await second.messageController.get(QUEUE, id, PROJECT)).id).to.equal(id);
+      const subscription = await second.subscriptionController.create(QUEUE, 'http://example.com/hook', 600, {}, PROJECT);
+      expect(await second.subscriptionController.exists(QUEUE, subscription!, PROJECT)).to.equal(true);
+      expect(inspect().prepare('SELECT version FROM schema_version').all()).to.deep.equal([{ version: 2 }]);
+    });
+
     it('refuses a database written by a newer schema version', () => {
       openMessageDatabase(file, { synchronous: 'FULL', busyTimeoutMs: 100 }).close();
       const raw = new Database(file);
@@ -247,6 +264,26 @@ describe('sqlite message store', () => {
         const db = inspect();
         expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).to.deep.equal({ n: 1 });
         expect(db.prepare('SELECT COUNT(*) AS n FROM claims').get()).to.deep.equal({ n: 0 });
+        expect(await data.gc()).to.equal(0);
+      } finally {
+        clock.restore();
+      }
+    });
+
+    it('gc deletes expired subscriptions and counts them', async () => {
+      const clock = sinon.useFakeTimers({ now: EPOCH, toFake: ['Date'] });
+      try {
+        const data = await open();
+        const subscriptions = data.subscriptionController;
+        await subscriptions.create(QUEUE, 'http://example.com/short', 60, {}, PROJECT);
+        const renewed = await subscriptions.create(QUEUE, 'http://example.com/renewed', 60, {}, PROJECT);
+        clock.tick(30_000);
+        await subscriptions.update(QUEUE, renewed!, PROJECT, { ttl: 60 });
+        clock.tick(30_000);
+        expect(await data.gc()).to.equal(1);
+        expect(inspect().prepare('SELECT subscriber FROM subscriptions').all()).to.deep.equal([{ subscriber: 'http://example.com/renewed' }]);
+        clock.tick(30_000);
+        expect(await data.gc()).to.equal(1);
         expect(await data.gc()).to.equal(0);
       } finally {
         clock.restore();

@@ -68,6 +68,14 @@ describe('storage/store-loader', () => {
     expect((await fast.queueDataController.stats('q', 'p')).messages.total).to.equal(1);
   });
 
+  it('opens stores of one plugin concurrently on first use (its module is loaded once)', async () => {
+    const control = await management();
+    const shared = loader();
+    const stores = await Promise.all(['a', 'b', 'c'].map((name) => shared.openMessageStore({ uri: file(`${name}.sqlite`) }, control)));
+    opened.push(...stores);
+    expect(new Set(stores).size).to.equal(3);
+  });
+
   it('picks the plugin by name when one is given, whatever the URI', async () => {
     const control = await management();
     const store = await loader().openMessageStore({ plugin: 'sqlite', options: { uri: file('named.sqlite') } }, control);

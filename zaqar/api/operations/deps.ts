@@ -5,6 +5,7 @@
  * `unavailable`, so an operation only ever throws DomainError.
  */
 import type { Logger } from '../../common/logger';
+import type { SubscriptionNotices } from '../../notification/service';
 import type { PoolingAdmin } from '../../pooling/admin';
 import type { Storage } from '../../storage/storage';
 import { asDomainError, DomainError, type DomainErrorCode } from '../errors';
@@ -22,6 +23,8 @@ export interface OperationDeps {
   profile: ApiProfile;
   /** With `[DEFAULT] pooling`: what the pool and flavor operations need beyond the management store. */
   pooling?: PoolingAdmin;
+  /** With notifications or confirmation on: schemes served, notifier registration, confirmation notices. */
+  notices?: SubscriptionNotices;
 }
 
 /** Runs a validator check; its ValidationFailed becomes a DomainError with `code` and the validator's text. */

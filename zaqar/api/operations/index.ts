@@ -8,9 +8,11 @@ import { ClaimOperations } from './claims';
 import { FlavorOperations } from './flavors';
 import type { OperationDeps } from './deps';
 import { MessageOperations } from './messages';
+import { TOPICS } from './namespace';
 import { PoolOperations } from './pools';
 import { QueueOperations } from './queues';
 import { ShareOperations } from './share';
+import { SubscriptionOperations } from './subscriptions';
 import { SystemOperations } from './system';
 
 export interface OperationSet {
@@ -18,11 +20,16 @@ export interface OperationSet {
   readonly queues: QueueOperations;
   readonly messages: MessageOperations;
   readonly claims: ClaimOperations;
+  readonly subscriptions: SubscriptionOperations;
   readonly share: ShareOperations;
   readonly system: SystemOperations;
   /** Admin: usable with `[DEFAULT] pooling` only. */
   readonly pools: PoolOperations;
   readonly flavors: FlavorOperations;
+  /** Topics: the queue, message and subscription operations over the topic namespace. */
+  readonly topics: QueueOperations;
+  readonly topicMessages: MessageOperations;
+  readonly topicSubscriptions: SubscriptionOperations;
 }
 
 export class Operations {
@@ -40,10 +47,14 @@ export class Operations {
         queues: new QueueOperations(deps),
         messages: new MessageOperations(deps),
         claims: new ClaimOperations(deps),
+        subscriptions: new SubscriptionOperations(deps),
         share: new ShareOperations(deps),
         system: new SystemOperations(deps),
         pools: new PoolOperations(deps),
         flavors: new FlavorOperations(deps),
+        topics: new QueueOperations(deps, TOPICS),
+        topicMessages: new MessageOperations(deps, TOPICS),
+        topicSubscriptions: new SubscriptionOperations(deps, TOPICS),
       };
       this.sets.set(profile.id, set);
     }
@@ -51,4 +62,13 @@ export class Operations {
   }
 }
 
-export type { ClaimOperations, FlavorOperations, MessageOperations, PoolOperations, QueueOperations, ShareOperations, SystemOperations };
+export type {
+  ClaimOperations,
+  FlavorOperations,
+  MessageOperations,
+  PoolOperations,
+  QueueOperations,
+  ShareOperations,
+  SubscriptionOperations,
+  SystemOperations,
+};

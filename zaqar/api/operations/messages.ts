@@ -1,6 +1,7 @@
 /**
  * Message operations: post, list, get by ids, get one, delete one, delete by
- * ids, pop (Zaqar's `zaqar.transport.wsgi.v2_0.messages`, without its HTTP).
+ * ids, pop (Zaqar's `zaqar.transport.wsgi.v2_0.messages`, without its HTTP),
+ * on queues and on topics (namespace.ts).
  * Domain rules live here, once: the queue is created on first post, TTL and
  * delay default from the queue's metadata, bodies of encrypted queues are
  * encrypted before they are stored and decrypted after they are read.
@@ -14,9 +15,9 @@ import {
   MessageConflict,
   MessageNotClaimed,
   NotPermitted,
-  QueueDoesNotExist,
 } from '../../storage/errors';
 import type { NewMessage, Page, QueueMetadata, StoredMessage } from '../../storage/interfaces';
+import type { QueueApi } from '../../storage/queue-api';
 import type { RequestBody } from '../body';
 import type { RequestContext } from '../context';
 import { DomainError, documentTypeNotSupported, invalidRequest, notFound } from '../errors';
@@ -25,6 +26,7 @@ import { filterFields, type FieldSpec } from '../rules/fields';
 import { isEncrypted } from '../rules/queue-settings';
 import { normalizeClientId } from '../validation';
 import { guarded, valid, type OperationDeps } from './deps';
+import { QUEUES, type Namespace } from './namespace';
 import { notFoundIfMissing } from './queues';
 
 export interface MessageListInput {
@@ -52,7 +54,14 @@ export interface DeleteManyInput {
 }
 
 export class MessageOperations {
-  constructor(private readonly deps: OperationDeps) {}
+  constructor(
+    private readonly deps: OperationDeps,
+    private readonly namespace: Namespace = QUEUES,
+  ) {}
+
+  private get names(): QueueApi {
+    return this.namespace.names(this.deps.storage);
+  }
 
   /** Queue metadata when the profile applies per-queue settings (v2); undefined otherwise or for a missing queue. */
   private async settingsOf(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
@@ -61,9 +70,9 @@ export class MessageOperations {
 
   private async metadataOrUndefined(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
     try {
-      return await this.deps.storage.queues.getMetadata(queue, project);
+      return await this.names.getMetadata(queue, project);
     } catch (err) {
-      if (err instanceof QueueDoesNotExist) return undefined;
+      if (this.namespace.isMissing(err)) return undefined;
       throw err;
     }
   }
@@ -84,7 +93,7 @@ export class MessageOperations {
       ? await guarded(async () => {
           const existing = await this.metadataOrUndefined(queue, project);
           if (existing !== undefined) return existing;
-          await storage.queues.create(queue, {}, project);
+          await this.names.create(queue, {}, project);
           return {};
         })
       : {};
@@ -116,8 +125,8 @@ export class MessageOperations {
 
     return guarded(async () => {
       try {
-        if (!profile.queueSettings && !(await storage.queues.exists(queue, project))) {
-          await storage.queues.create(queue, {}, project);
+        if (!profile.queueSettings && !(await this.names.exists(queue, project))) {
+          await this.names.create(queue, {}, project);
         }
         return await storage.messages.post(queue, messages, clientId, project);
       } catch (err) {
@@ -164,7 +173,7 @@ export class MessageOperations {
     return guarded(() =>
       notFoundIfMissing(async () => {
         const message = await storage.messages.get(queue, messageId, ctx.projectId);
-        const metadata = profile.queueSettings ? await storage.queues.getMetadata(queue, ctx.projectId) : undefined;
+        const metadata = profile.queueSettings ? await this.names.getMetadata(queue, ctx.projectId) : undefined;
         return this.visible(message, isEncrypted(metadata));
       }),
     );

@@ -1,18 +1,21 @@
 /**
- * Queue operations: list, create, get, update (JSON patch), delete, stats,
- * purge (Zaqar's `zaqar.transport.wsgi.v2_0.queues`, `stats`, `purge`,
- * without their HTTP).
+ * Queue (and topic) operations: list, create, get, update (JSON patch),
+ * delete, stats, purge (Zaqar's `zaqar.transport.wsgi.v2_0.queues`,
+ * `stats`, `purge` and their topic copies, without their HTTP). Built once
+ * per namespace (namespace.ts).
  */
 import { isJsonObject } from '../../common/json';
-import { DoesNotExist, FlavorDoesNotExist, QueueDoesNotExist, QueueIsEmpty } from '../../storage/errors';
-import type { QueueListing, QueueMetadata, QueueStats } from '../../storage/interfaces';
+import { DoesNotExist, FlavorDoesNotExist, QueueIsEmpty, TopicIsEmpty } from '../../storage/errors';
+import type { QueueListing, QueueMetadata, QueueStats, SubscriptionController } from '../../storage/interfaces';
+import type { QueueApi } from '../../storage/queue-api';
 import type { RequestBody } from '../body';
 import type { RequestContext } from '../context';
 import { conflict, documentTypeNotSupported, invalidRequest, notFound } from '../errors';
 import { requireObject } from '../rules/fields';
-import { reservedMetadataDefaults, withReservedDefaults } from '../rules/queue-settings';
+import { withReservedDefaults } from '../rules/queue-settings';
 import type { PatchChange } from '../validation';
 import { guarded, valid, type OperationDeps } from './deps';
+import { QUEUES, type Namespace } from './namespace';
 
 export interface QueueListInput {
   marker?: string;
@@ -45,8 +48,15 @@ const EMPTY_STATS: QueueStats = { messages: { claimed: 0, free: 0, total: 0 } };
 export class QueueOperations {
   private readonly reserved: [string, unknown][];
 
-  constructor(private readonly deps: OperationDeps) {
-    this.reserved = reservedMetadataDefaults(deps.settings.limits);
+  constructor(
+    private readonly deps: OperationDeps,
+    private readonly namespace: Namespace = QUEUES,
+  ) {
+    this.reserved = namespace.reservedDefaults(deps.settings.limits);
+  }
+
+  private get names(): QueueApi {
+    return this.namespace.names(this.deps.storage);
   }
 
   /** What a client reads as queue metadata: with reserved defaults (v2), or as stored (v1.1). */
@@ -55,11 +65,11 @@ export class QueueOperations {
   }
 
   list(ctx: RequestContext, input: QueueListInput): Promise<QueueListResult> {
-    const { storage, validator } = this.deps;
+    const { validator } = this.deps;
     const project = ctx.projectId;
     return guarded(async () => {
       valid(() => validator.queueListing(input.limit));
-      const page = await storage.queues.list(project, {
+      const page = await this.names.list(project, {
         marker: input.marker,
         limit: input.limit,
         detailed: input.detailed ?? false,
@@ -68,25 +78,25 @@ export class QueueOperations {
       });
       const queues = page.items.map((q) => (input.detailed ? { name: q.name, metadata: this.presented(q.metadata ?? {}) } : { name: q.name }));
       const result: QueueListResult = { queues, next: page.next };
-      if (input.withCount) result.count = await storage.queues.count(project);
+      if (input.withCount) result.count = await this.names.count(project);
       return result;
     });
   }
 
   /** The queue's metadata as clients see it; `{}` for a queue that does not exist. */
   get(ctx: RequestContext, queue: string): Promise<QueueMetadata> {
-    return guarded(async () => this.presented(await this.deps.storage.queues.get(queue, ctx.projectId)));
+    return guarded(async () => this.presented(await this.names.get(queue, ctx.projectId)));
   }
 
   /** Creates the queue; false when it existed already (its metadata is then left alone). */
   create(ctx: RequestContext, queue: string, body: RequestBody): Promise<boolean> {
-    const { storage, validator } = this.deps;
+    const { validator } = this.deps;
     valid(() => validator.queueMetadataLength(body.size));
     const metadata: QueueMetadata | undefined = body.size ? requireObject(body.document()) : undefined;
     valid(() => validator.queueMetadataPutting(metadata));
     return guarded(async () => {
       try {
-        return await storage.queues.create(queue, metadata ?? {}, ctx.projectId);
+        return await this.names.create(queue, metadata ?? {}, ctx.projectId);
       } catch (err) {
         if (err instanceof FlavorDoesNotExist) throw invalidRequest(err.message);
         throw err;
@@ -96,7 +106,7 @@ export class QueueOperations {
 
   /** Applies a JSON patch to the metadata; returns the new metadata as clients see it (with reserved defaults). */
   update(ctx: RequestContext, queue: string, body: RequestBody): Promise<QueueMetadata> {
-    const { storage, validator } = this.deps;
+    const { validator } = this.deps;
     const project = ctx.projectId;
     valid(() => validator.queueMetadataLength(body.size), 'invalid_body');
     const document = body.document();
@@ -104,10 +114,10 @@ export class QueueOperations {
     if (!Array.isArray(document)) throw documentTypeNotSupported();
     const changes = valid(() => validator.queuePatching(document), 'invalid_body');
     return guarded(async () => {
-      const current = await notFoundIfMissing(() => storage.queues.getMetadata(queue, project));
+      const current = await notFoundIfMissing(() => this.names.getMetadata(queue, project));
       for (const change of changes) this.applyChange(current, change);
       valid(() => validator.queueMetadataPutting(current), 'invalid_body');
-      await notFoundIfMissing(() => storage.queues.setMetadata(queue, current, project));
+      await notFoundIfMissing(() => this.names.setMetadata(queue, current, project));
       return withReservedDefaults(current, this.reserved);
     });
   }
@@ -133,15 +143,17 @@ export class QueueOperations {
 
   /** Deletes the queue with its messages and claims; idempotent. */
   delete(ctx: RequestContext, queue: string): Promise<void> {
-    return guarded(() => this.deps.storage.queues.delete(queue, ctx.projectId));
+    return guarded(() => this.names.delete(queue, ctx.projectId));
   }
 
   stats(ctx: RequestContext, queue: string): Promise<QueueStatsResult> {
     return guarded(async () => {
       try {
-        return { stats: await this.deps.storage.queues.stats(queue, ctx.projectId), exists: true };
+        return { stats: await this.names.stats(queue, ctx.projectId), exists: true };
       } catch (err) {
-        if (err instanceof QueueDoesNotExist || err instanceof QueueIsEmpty) return { stats: EMPTY_STATS, exists: false };
+        if (this.namespace.isMissing(err) || err instanceof QueueIsEmpty || err instanceof TopicIsEmpty) {
+          return { stats: EMPTY_STATS, exists: false };
+        }
         if (err instanceof DoesNotExist) throw notFound(err.message);
         throw err;
       }
@@ -151,7 +163,8 @@ export class QueueOperations {
   /**
    * Removes the resources named in the document's `resource_types`
    * (default: messages and subscriptions). Purging messages pops them, so
-   * messages under a live claim survive, as in the reference.
+   * messages under a live claim survive, as in the reference; every
+   * subscription goes (the reference removes the first page only).
    */
   purge(ctx: RequestContext, queue: string, body: RequestBody): Promise<void> {
     const { storage, validator } = this.deps;
@@ -166,7 +179,17 @@ export class QueueOperations {
           /* keep popping */
         }
       }
+      if (resourceTypes.includes('subscriptions')) await purgeSubscriptions(storage.subscriptions, queue, ctx.projectId);
     });
+  }
+}
+
+/** Deletes every subscription of the queue, page by page. */
+async function purgeSubscriptions(subscriptions: SubscriptionController, queue: string, project: string | null): Promise<void> {
+  for (;;) {
+    const page = await subscriptions.list(queue, project, { limit: 100 });
+    if (page.items.length === 0) return;
+    await Promise.all(page.items.map((s) => subscriptions.delete(queue, s.id, project)));
   }
 }
 

@@ -1,25 +1,11 @@
 /**
  * Per-queue settings held in reserved metadata keys (Zaqar's
  * `zaqar.transport.wsgi.v2_0.queues` and `claims`): their defaults as shown
- * to clients, dead-lettering and encryption.
+ * to clients (namespace.ts lists them), dead-lettering and encryption.
  */
 import { isPyInt, pyIntValue } from '../../common/json';
 import { isTruthy } from '../../common/python';
 import type { DeadLetterOptions, QueueMetadata } from '../../storage/interfaces';
-import type { ApiLimits } from '../settings';
-
-/** The reserved metadata keys and the defaults shown for them when missing or falsy. */
-export function reservedMetadataDefaults(limits: ApiLimits): [string, unknown][] {
-  return [
-    ['_max_messages_post_size', limits.max_messages_post_size],
-    ['_default_message_ttl', limits.default_message_ttl],
-    ['_default_message_delay', limits.default_message_delay],
-    ['_dead_letter_queue', null],
-    ['_dead_letter_queue_messages_ttl', null],
-    ['_max_claim_count', null],
-    ['_enable_encrypt_messages', false],
-  ];
-}
 
 /** Fills in reserved keys whose stored value is missing or falsy (in place; returns the object). */
 export function withReservedDefaults(metadata: QueueMetadata, defaults: [string, unknown][]): QueueMetadata {

@@ -18,6 +18,7 @@ import { DEFAULT_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../config/g
 import { Config } from '../../config/options';
 import { contributions } from '../../di/contributions';
 import { resolve, resolveAsync } from '../../di/token';
+import { SubscriptionNotices } from '../../notification/service';
 import { PoolingAdmin } from '../../pooling/admin';
 import { Storage } from '../../storage/storage';
 
@@ -42,6 +43,7 @@ export const apiRole = new ContainerModule(({ bind }) => {
         cipher: new MessageCipher(settings.encryptionKey),
         logger: resolve(ctx, Logger).child({ component: 'api' }),
         pooling: config.get(DEFAULT_GROUP).pooling ? await resolveAsync(ctx, PoolingAdmin) : undefined,
+        notices: (await resolveAsync(ctx, SubscriptionNotices)) ?? undefined,
       });
     })
     .inSingletonScope();

@@ -1,6 +1,6 @@
 /**
  * [notification] (`zaqar.conf.notification`): how Zaqar notifies
- * subscribers (not built here yet). The two
+ * subscribers (zaqar/notification and plugins/notifier). The two
  * e-mail templates are dicts: in a file, a comma always starts a new
  * key:value pair, so a body containing a comma cannot be configured there
  * (the defaults below, set in code, can contain commas).

@@ -1,21 +1,28 @@
 /**
  * The built-in first stage of every queue pipeline (Zaqar's
- * `MessageQueueHandler`): the message store's part of queue operations.
- * Stats come from the message store, for queues the management store knows;
- * deleting a queue first drops its messages and claims, then goes on to
- * the management store, which deletes the queue's record.
+ * `MessageQueueHandler`) and of every topic pipeline (Zaqar's
+ * `MessageTopicHandler`): the message store's part of queue and topic
+ * operations. Stats come from the message store, for queues (topics) the
+ * management store knows; deleting one first drops its messages and claims,
+ * then goes on to the management store, which deletes the record.
+ *
+ * A topic's messages are stored under the topic's name in the queue
+ * position (interfaces.ts), so its stats and purge are the queue data
+ * controller's with that name.
  */
-import { QueueDoesNotExist } from '../errors';
-import type { ManagementStore, MessageStore } from '../interfaces';
-import type { QueueApi } from '../queue-api';
+import { QueueDoesNotExist, TopicDoesNotExist } from '../errors';
+import type { ManagementStore, MessageStore, Project, QueueController, QueueDataController } from '../interfaces';
+import type { QueueApi, TopicApi } from '../queue-api';
 import type { Interceptor } from './interceptor';
 
-export function messageQueueHandler(messageStore: MessageStore, managementStore: ManagementStore): Interceptor<QueueApi> {
-  const data = messageStore.queueDataController;
-  const queues = managementStore.queueController;
+function messageDataHandler(
+  data: QueueDataController,
+  records: QueueController,
+  missing: (name: string, project: Project) => Error,
+): Interceptor<QueueApi> {
   return {
     async stats(_next, name, project) {
-      if (!(await queues.exists(name, project))) throw new QueueDoesNotExist(name, project);
+      if (!(await records.exists(name, project))) throw missing(name, project);
       return data.stats(name, project);
     },
     async delete(next, name, project) {
@@ -23,4 +30,12 @@ export function messageQueueHandler(messageStore: MessageStore, managementStore:
       return next(name, project);
     },
   };
+}
+
+export function messageQueueHandler(messageStore: MessageStore, managementStore: ManagementStore): Interceptor<QueueApi> {
+  return messageDataHandler(messageStore.queueDataController, managementStore.queueController, (name, project) => new QueueDoesNotExist(name, project));
+}
+
+export function messageTopicHandler(messageStore: MessageStore, managementStore: ManagementStore): Interceptor<TopicApi> {
+  return messageDataHandler(messageStore.queueDataController, managementStore.topicController, (name, project) => new TopicDoesNotExist(name, project));
 }

@@ -16,7 +16,7 @@
 import type { Logger } from '../../common/logger';
 import type { Config } from '../../config/options';
 import { token } from '../../di/token';
-import type { ClaimController, ManagementStore, MessageController, MessageStore } from '../interfaces';
+import type { ClaimController, ManagementStore, MessageController, MessageStore, SubscriptionController, TopicController } from '../interfaces';
 import type { QueueApi } from '../queue-api';
 import type { Interceptor } from './interceptor';
 
@@ -29,6 +29,8 @@ export interface PipelineStage {
   queue?: Interceptor<QueueApi>;
   message?: Interceptor<MessageController>;
   claim?: Interceptor<ClaimController>;
+  subscription?: Interceptor<SubscriptionController>;
+  topic?: Interceptor<TopicController>;
 }
 
 export interface PipelineStageContext {

@@ -16,6 +16,8 @@ import { describeMessageController } from './message-controller';
 import { describePoolsController } from './pools-controller';
 import { describeQueueController } from './queue-controller';
 import { describeQueueDataController } from './queue-data-controller';
+import { describeSubscriptionController } from './subscription-controller';
+import { describeTopicController } from './topic-controller';
 
 export * from './harness';
 export {
@@ -26,18 +28,22 @@ export {
   describePoolsController,
   describeQueueController,
   describeQueueDataController,
+  describeSubscriptionController,
+  describeTopicController,
 };
 
-/** Every message-store suite: messages, claims, stats/purge. */
+/** Every message-store suite: messages, claims, stats/purge, subscriptions. */
 export function describeMessageStoreConformance(name: string, make: MakeMessageStoreFixture, options: MessageStoreSuiteOptions = {}): void {
   describeMessageController(name, make, options);
   describeClaimController(name, make, options);
   describeQueueDataController(name, make, options);
+  describeSubscriptionController(name, make, options);
 }
 
-/** Every management-store suite: queues, pools, flavors, catalogue. */
+/** Every management-store suite: queues, topics, pools, flavors, catalogue. */
 export function describeManagementStoreConformance(name: string, make: MakeManagementStoreFixture): void {
   describeQueueController(name, make);
+  describeTopicController(name, make);
   describePoolsController(name, make);
   describeFlavorsController(name, make);
   describeCatalogueController(name, make);

@@ -3,19 +3,36 @@
  * controller), for every management store. Listing filters
  * (`name`, metadata `filters`) and `count` are part of the contract although
  * the reference Redis and SQL stores ignore or break them.
+ *
+ * The topic controller has the same contract over its own names
+ * (topic-controller.ts runs this suite on it).
  */
 import { expect } from 'chai';
 import { dumpJson, JsonNumber } from '../../common/json';
-import { QueueDoesNotExist } from '../../storage/errors';
+import { QueueDoesNotExist, type DoesNotExist } from '../../storage/errors';
+import type { ManagementStore, QueueController } from '../../storage/interfaces';
 import { type MakeManagementStoreFixture, useFixture } from './harness';
 import { expectError, PROJECTS } from './helpers';
 
 const PROJECT = 'tenant-a';
 
 export function describeQueueController(name: string, make: MakeManagementStoreFixture): void {
-  describe(`${name}: QueueController`, () => {
+  describeQueueLikeController(`${name}: QueueController`, make, (store) => store.queueController, QueueDoesNotExist);
+}
+
+/**
+ * The queue controller's contract for `controllerOf(store)`, which throws
+ * `missing` where a queue controller throws QueueDoesNotExist.
+ */
+export function describeQueueLikeController(
+  title: string,
+  make: MakeManagementStoreFixture,
+  controllerOf: (store: ManagementStore) => QueueController,
+  missing: new (name: string, project: string | null) => DoesNotExist,
+): void {
+  describe(title, () => {
     const fixture = useFixture(make);
-    const queues = () => fixture().managementStore.queueController;
+    const queues = () => controllerOf(fixture().managementStore);
     const names = (items: { name: string }[]) => items.map((q) => q.name);
 
     describe('lifecycle', () => {
@@ -26,17 +43,18 @@ export function describeQueueController(name: string, make: MakeManagementStoreF
         expect(await queues().exists('fizbit', PROJECT)).to.equal(true);
       });
 
-      it('get returns {} for a missing queue; getMetadata throws QueueDoesNotExist', async () => {
+      it(`get returns {} for a missing one; getMetadata throws ${missing.name}`, async () => {
         expect(await queues().get('missing', PROJECT)).to.deep.equal({});
         expect(await queues().exists('missing', PROJECT)).to.equal(false);
-        await expectError(queues().getMetadata('missing', PROJECT), QueueDoesNotExist);
+        const err = await expectError(queues().getMetadata('missing', PROJECT), missing);
+        expect(err.message).to.equal(new missing('missing', PROJECT).message);
       });
 
-      it('setMetadata replaces the whole object and throws QueueDoesNotExist for a missing queue', async () => {
+      it(`setMetadata replaces the whole object and throws ${missing.name} for a missing one`, async () => {
         await queues().create('fizbit', { a: 1, b: 2 }, PROJECT);
         await queues().setMetadata('fizbit', { c: 3 }, PROJECT);
         expect(await queues().getMetadata('fizbit', PROJECT)).to.deep.equal({ c: 3 });
-        await expectError(queues().setMetadata('missing', { c: 3 }, PROJECT), QueueDoesNotExist);
+        await expectError(queues().setMetadata('missing', { c: 3 }, PROJECT), missing);
         expect(await queues().exists('missing', PROJECT)).to.equal(false);
       });
 

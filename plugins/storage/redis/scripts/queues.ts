@@ -60,14 +60,15 @@ return 1
 );
 
 /**
- * Deletes a queue record (idempotent; a foreign record under the same key
- * is not touched).
+ * Deletes a record that its set lists — a queue, a topic, or a subscription
+ * (scripts/subscriptions.ts) — idempotently; a key of the same name that
+ * the set does not list (a foreign record) is not touched.
  *
- * KEYS: queues set, queue hash
- * Returns: 1 when a queue was deleted, else 0
+ * KEYS: the set (queues, topics, a queue's subscriptions), the record's hash
+ * Returns: 1 when a record was deleted, else 0
  */
 export const DELETE = lua(
-  'delete_queue',
+  'delete_record',
   `
 if redis.call('ZREM', KEYS[1], KEYS[2]) == 0 then return 0 end
 redis.call('DEL', KEYS[2])

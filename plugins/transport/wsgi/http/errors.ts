@@ -83,6 +83,7 @@ const RENDERINGS: Record<Exclude<DomainErrorCode, 'unavailable'>, Rendering> = {
   // The reference answers 503 for claim mismatches on bulk delete; they are the client's error.
   message_not_claimed: withText(400, 'Unable to delete'),
   claim_invalid: withText(400, 'Unable to delete'),
+  subscription_not_updated: withText(400, 'Unable to update subscription'),
   message_conflict: (err) => serviceUnavailable('No messages could be enqueued.', err.cause ?? err),
   pool_incompatible: withText(400, 'Unable to create pool'),
   // Beyond Zaqar (which deletes the pool and strands its queues' messages).

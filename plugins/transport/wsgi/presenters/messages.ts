@@ -1,9 +1,10 @@
 /**
  * Messages over HTTP (Zaqar's `zaqar.transport.wsgi.v2_0.messages`): hrefs,
- * `Location`, next links and the query parameters each version reads.
+ * `Location`, next links and the query parameters each version reads; the
+ * same for a queue's and a topic's messages.
  */
 import { DomainError } from '../../../../zaqar/api/errors';
-import type { OperationSet } from '../../../../zaqar/api/operations';
+import type { MessageOperations } from '../../../../zaqar/api/operations';
 import type { ApiLimits } from '../../../../zaqar/api/settings';
 import { pythonRepr } from '../../../../zaqar/common/python';
 import { jsonBody } from '../http/body';
@@ -12,6 +13,7 @@ import type { HttpHandler, HttpRequest } from '../http/model';
 import { nextLinks, readPaging, type QueryEcho } from '../http/paging';
 import type { HttpVersion } from '../http/versions';
 import { formatMessage, formatPoppedMessage, queuePathOf } from './format';
+import { QUEUE_ROUTES, type NamespaceRoutes } from './queues';
 
 /** What a single-message delete answers for each claim refusal (bulk deletes answer the store's text). */
 const SINGLE_DELETE_REFUSALS: Partial<Record<DomainError['code'], HttpError>> = {
@@ -22,14 +24,19 @@ const SINGLE_DELETE_REFUSALS: Partial<Record<DomainError['code'], HttpError>> = 
 
 export class MessagesPresenter {
   constructor(
-    private readonly ops: OperationSet,
+    private readonly ops: MessageOperations,
     private readonly version: HttpVersion,
     private readonly limits: ApiLimits,
+    private readonly routes: NamespaceRoutes = QUEUE_ROUTES,
   ) {}
+
+  private name(req: HttpRequest): string {
+    return req.params[this.routes.param];
+  }
 
   // POST /v2/queues/{q}/messages
   post: HttpHandler = async (req, ctx) => {
-    const ids = await this.ops.messages.post(ctx, req.params.queue_name, jsonBody(req));
+    const ids = await this.ops.post(ctx, this.name(req), jsonBody(req));
     return {
       status: 201,
       headers: { Location: `${req.path}?ids=${ids.join(',')}` },
@@ -54,7 +61,7 @@ export class MessagesPresenter {
     const includeDelayed = this.version.profile.queueSettings ? req.query.getBool('include_delayed') : undefined;
     if (includeDelayed !== undefined) params.include_delayed = includeDelayed;
 
-    const page = await this.ops.messages.list(ctx, req.params.queue_name, { marker, limit, echo, includeClaimed, includeDelayed });
+    const page = await this.ops.list(ctx, this.name(req), { marker, limit, echo, includeClaimed, includeDelayed });
     if (page.includeDelayed !== undefined) params.include_delayed = page.includeDelayed;
     const queuePath = queuePathOf(req.path, 1);
     const messages = page.items.map((m) => formatMessage(m, queuePath, m.claimId));
@@ -62,8 +69,8 @@ export class MessagesPresenter {
   };
 
   private async getByIds(req: HttpRequest, ctx: Parameters<HttpHandler>[1], ids: string[]) {
-    const queue = req.params.queue_name;
-    const messages = await this.ops.messages.getMany(ctx, queue, ids);
+    const queue = this.name(req);
+    const messages = await this.ops.getMany(ctx, queue, ids);
     if (messages.length === 0) {
       throw new HttpError(404, 'Not found', `No messages with IDs: ${pythonRepr(ids)} found in the queue ${queue} for project ${ctx.projectId}.`);
     }
@@ -77,21 +84,21 @@ export class MessagesPresenter {
     const claimIds =
       this.version.bulkDeleteClaimIds && this.limits.message_delete_with_claim_id ? req.query.getList('claim_ids') : undefined;
     const pop = req.query.getInt('pop');
-    const popped = await this.ops.messages.deleteMany(ctx, req.params.queue_name, { ids, pop, claimIds });
+    const popped = await this.ops.deleteMany(ctx, this.name(req), { ids, pop, claimIds });
     if (popped === undefined) return { status: 204 };
     return { status: 200, body: { messages: popped.map((m) => formatPoppedMessage(m)) } };
   };
 
   // GET /v2/queues/{q}/messages/{m}
   getOne: HttpHandler = async (req, ctx) => {
-    const message = await this.ops.messages.get(ctx, req.params.queue_name, req.params.message_id);
+    const message = await this.ops.get(ctx, this.name(req), req.params.message_id);
     return { status: 200, body: formatMessage(message, queuePathOf(req.path, 2), message.claimId) };
   };
 
   // DELETE /v2/queues/{q}/messages/{m}[?claim_id=]
   deleteOne: HttpHandler = async (req, ctx) => {
     try {
-      await this.ops.messages.delete(ctx, req.params.queue_name, req.params.message_id, req.query.getString('claim_id'));
+      await this.ops.delete(ctx, this.name(req), req.params.message_id, req.query.getString('claim_id'));
     } catch (err) {
       const refusal = err instanceof DomainError ? SINGLE_DELETE_REFUSALS[err.code] : undefined;
       throw refusal ?? toHttpError(err, 'Message could not be deleted.') ?? err;

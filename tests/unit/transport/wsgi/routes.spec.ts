@@ -2,7 +2,8 @@
  * The route table and the JSON-home documents (Zaqar's own text, served
  * verbatim) describe the same API: every documented resource is routed with
  * the methods it documents, and every route is documented. What Zaqar
- * documents but this release does not serve yet is listed here, by name.
+ * documents but this release does not serve, and what Zaqar serves but its
+ * documents omit, are listed here, by name.
  */
 import { expect } from 'chai';
 import { buildRoutes, type Route } from '../../../../plugins/transport/wsgi/http/routes';
@@ -12,12 +13,23 @@ import { LIMITS } from '../../../helpers/limits';
 
 /** Resources Zaqar's home documents list that later releases of this server add. */
 const NOT_SERVED_YET = [
-  // Subscriptions (notifications).
-  '/v2/queues/:x/subscriptions',
-  '/v2/queues/:x/subscriptions/:x',
   // v1.1's legacy flavors (the pool-group model Zaqar removed; only v2 flavors are served).
   '/v1.1/flavors',
   '/v1.1/flavors/:x',
+];
+
+/** Routes Zaqar 15 mounts that its home document does not describe (served here as Zaqar routes them). */
+const UNDOCUMENTED_BY_ZAQAR = [
+  '/v2/queues/:x/subscriptions/:x/confirm',
+  '/v2/topics',
+  '/v2/topics/:x',
+  '/v2/topics/:x/stats',
+  '/v2/topics/:x/purge',
+  '/v2/topics/:x/messages',
+  '/v2/topics/:x/messages/:x',
+  '/v2/topics/:x/subscriptions',
+  '/v2/topics/:x/subscriptions/:x',
+  '/v2/topics/:x/subscriptions/:x/confirm',
 ];
 
 /** The documents themselves are not resources of the documents. */
@@ -56,8 +68,18 @@ describe('transport/wsgi: routes and home documents', () => {
 
   it('documents every route', () => {
     const shapes = new Set(documented.map((d) => d.path));
-    const undocumented = routes.map((r) => r.path).filter((path) => !THE_DOCUMENTS.includes(path) && !shapes.has(shape(path)));
+    const undocumented = routes
+      .map((r) => r.path)
+      .filter((path) => !THE_DOCUMENTS.includes(path) && !shapes.has(shape(path)) && !UNDOCUMENTED_BY_ZAQAR.includes(shape(path)));
     expect(undocumented).to.deep.equal([]);
+  });
+
+  it('lists as undocumented by Zaqar only routes that exist and are not documented', () => {
+    const shapes = new Set(documented.map((d) => d.path));
+    for (const path of UNDOCUMENTED_BY_ZAQAR) {
+      expect(byShape.has(path), `${path} routed`).to.equal(true);
+      expect(shapes.has(path), `${path} documented`).to.equal(false);
+    }
   });
 
   it('lists as not served yet only what is documented and not routed', () => {

@@ -1,0 +1,471 @@
+/**
+ * Delivers what the outbox holds (outbox.ts), on every API node:
+ *
+ * 1. Claims a batch of outbox entries (an ordinary claim, renewed while the
+ *    entries are worked on; entries of a node that dies come back when its
+ *    claim expires).
+ * 2. A post entry fans out: the queue's subscriptions are listed once per
+ *    batch; each subscription that is confirmed (when confirmation is
+ *    required) and whose `filter_policy` matches gets one document per
+ *    message, in its own lane (lane.ts).
+ * 3. A delivery is tried; on a transient failure it is retried by the
+ *    retry policy (retry-policy.ts): retries due at once run at once, later
+ *    ones go back to the outbox as a delivery entry delayed until they are
+ *    due, so a waiting retry holds no memory and survives a restart.
+ * 4. Once every document of an entry is delivered, given up (logged with
+ *    the subscription id) or safely back in the outbox, the entry is
+ *    deleted with its claim.
+ *
+ * Memory is bounded: at most `maxEntries` claimed entries at a time, and
+ * per subscriber a bounded lane whose overflow goes back to the outbox.
+ */
+import { isJsonObject, RawJson } from '../common/json';
+import { isTruthy } from '../common/python';
+import type { Logger } from '../common/logger';
+import type { MessageCipher } from '../api/rules/encryption';
+import { subscriberScheme } from '../api/validation';
+import { ClaimDoesNotExist, SubscriptionDoesNotExist } from '../storage/errors';
+import type { Project, QueueMetadata, StoredMessage, Subscription } from '../storage/interfaces';
+import type { Storage } from '../storage/storage';
+import { notificationDocument, type PostedMessage } from './documents';
+import { matchesFilterPolicy } from './filter-policy';
+import { Lane } from './lane';
+import type { DeliveryKind, DeliveryOutcome } from './notifier';
+import type { Notifiers } from './notifiers';
+import { isDeliveryEntry, OUTBOX_PROJECT, OUTBOX_QUEUE, type DeliveryEntry, type OutboxEntry, type OutboxWriter, type PostEntry } from './outbox';
+import { retryPolicyFor, retrySchedule } from './retry-policy';
+
+export interface DispatcherSettings {
+  /** `[notification] require_confirmation` (with a signing key): unconfirmed subscriptions get no notifications. */
+  requireConfirmation: boolean;
+  /** Deliveries in flight per subscriber (`[notification] max_notifier_workers`). */
+  concurrency: number;
+  /** Claim ttl of outbox entries (seconds): how soon another node takes over the entries of one that died. */
+  claimTtl: number;
+  /** Entries per claim. */
+  batch: number;
+  /** Claimed entries held at once. */
+  maxEntries: number;
+  /** Documents waiting in one subscriber's lane before the rest overflows to the outbox. */
+  laneCapacity: number;
+  /** How long to wait before looking again when the outbox was empty (ms). */
+  idlePollMs: number;
+}
+
+export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'requireConfirmation' | 'concurrency'> = {
+  claimTtl: 20,
+  batch: 100,
+  maxEntries: 2000,
+  laneCapacity: 5000,
+  idlePollMs: 200,
+};
+
+interface Claimed {
+  id: string;
+  claimId: string;
+  entry: OutboxEntry;
+}
+
+/** One document on its way to one subscriber. */
+interface Delivery {
+  subscription: Subscription;
+  project: Project;
+  queue: string;
+  kind: DeliveryKind;
+  document: Record<string, unknown>;
+  /** Attempts made so far. */
+  attempt: number;
+  /** Delays (s) before each retry, from the retry policy. */
+  schedule: number[];
+  /** Times it found its lane full. */
+  overflows: number;
+}
+
+/** The longest an overflowed document waits before it tries its lane again (s). */
+const MAX_OVERFLOW_DELAY = 30;
+
+/** What the dispatcher knows of one queue for one batch. */
+interface QueueView {
+  metadata: QueueMetadata;
+  subscriptions: Subscription[];
+}
+
+function entryOf(message: StoredMessage): OutboxEntry | undefined {
+  const body = message.body instanceof RawJson ? message.body.value() : message.body;
+  return isJsonObject(body) && typeof body.q === 'string' ? (body as unknown as OutboxEntry) : undefined;
+}
+
+export class Dispatcher {
+  private readonly lanes = new Map<string, Lane>();
+  /** Claimed, not yet finished entries per claim id. */
+  private readonly openClaims = new Map<string, number>();
+  private inFlight = 0;
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private readonly finished: ClaimedDeletes;
+  private readonly postponed: Postponed;
+
+  constructor(
+    private readonly storage: Storage,
+    outbox: OutboxWriter,
+    private readonly notifiers: Notifiers,
+    private readonly cipher: MessageCipher,
+    private readonly settings: DispatcherSettings,
+    private readonly logger: Logger,
+  ) {
+    this.finished = new ClaimedDeletes(storage);
+    this.postponed = new Postponed(outbox);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.run();
+    this.renewTimer = setInterval(() => void this.renewClaims(), (this.settings.claimTtl * 1000) / 3);
+    this.renewTimer.unref();
+  }
+
+  /** Looks at the outbox now (entries were just written in this process) rather than at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /** Stops claiming, aborts deliveries in flight (their entries come back when the claims expire) and waits for the loop. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    clearInterval(this.renewTimer);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let idle = this.settings.idlePollMs;
+    while (!this.stopped) {
+      const room = this.settings.maxEntries - this.inFlight;
+      if (room <= 0) {
+        await this.pause(this.settings.idlePollMs);
+        continue;
+      }
+      let claimed: Claimed[] = [];
+      try {
+        claimed = await this.claim(Math.min(room, this.settings.batch));
+      } catch (err) {
+        this.logger.warn({ err }, 'could not claim notification outbox entries; retrying');
+        await this.pause(1000);
+        continue;
+      }
+      if (claimed.length === 0) {
+        if (this.nudged) {
+          this.nudged = false;
+          idle = this.settings.idlePollMs;
+          continue;
+        }
+        await this.pause(idle);
+        idle = Math.min(idle * 2, this.settings.idlePollMs * 5);
+        continue;
+      }
+      this.nudged = false;
+      idle = this.settings.idlePollMs;
+      void this.process(claimed);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.nudged) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async claim(limit: number): Promise<Claimed[]> {
+    const { claimId, messages } = await this.storage.claims.create(
+      OUTBOX_QUEUE,
+      { ttl: this.settings.claimTtl, grace: 0, limit },
+      OUTBOX_PROJECT,
+    );
+    if (claimId === null || messages.length === 0) return [];
+    const claimed: Claimed[] = [];
+    for (const message of messages) {
+      const entry = entryOf(message);
+      if (entry === undefined) {
+        this.logger.warn({ id: message.id }, 'dropping a malformed notification outbox entry');
+        await this.storage.messages.delete(OUTBOX_QUEUE, message.id, OUTBOX_PROJECT, claimId).catch(() => undefined);
+        continue;
+      }
+      claimed.push({ id: message.id, claimId, entry });
+    }
+    this.inFlight += claimed.length;
+    if (claimed.length) this.openClaims.set(claimId, (this.openClaims.get(claimId) ?? 0) + claimed.length);
+    return claimed;
+  }
+
+  private async renewClaims(): Promise<void> {
+    const { claimTtl } = this.settings;
+    await Promise.all(
+      [...this.openClaims.keys()].map(async (claimId) => {
+        try {
+          await this.storage.claims.update(OUTBOX_QUEUE, claimId, { ttl: claimTtl, grace: 0 }, OUTBOX_PROJECT);
+        } catch (err) {
+          if (err instanceof ClaimDoesNotExist) this.logger.warn({ claimId }, 'an outbox claim expired while its entries were delivered');
+          else this.logger.debug({ err, claimId }, 'could not renew an outbox claim');
+        }
+      }),
+    );
+  }
+
+  private async process(batch: Claimed[]): Promise<void> {
+    const views = new Map<string, Promise<QueueView>>();
+    const viewOf = (queue: string, project: Project): Promise<QueueView> => {
+      const key = `${project ?? ''}\u0000${queue}`;
+      let view = views.get(key);
+      if (view === undefined) {
+        view = this.queueView(queue, project);
+        views.set(key, view);
+      }
+      return view;
+    };
+    await Promise.all(
+      batch.map(async (claimed) => {
+        try {
+          const { entry } = claimed;
+          const view = await viewOf(entry.q, entry.p);
+          await (isDeliveryEntry(entry) ? this.redeliver(entry, view) : this.fanOut(entry, view));
+          await this.finished.delete(claimed.id, claimed.claimId);
+        } catch (err) {
+          // Left claimed: the entry comes back when the claim expires.
+          if (!this.stopped) this.logger.warn({ err, queue: claimed.entry.q }, 'notification entry not finished; it will be retried');
+        } finally {
+          this.release(claimed);
+        }
+      }),
+    );
+  }
+
+  private async queueView(queue: string, project: Project): Promise<QueueView> {
+    const metadata = await this.storage.queues.get(queue, project);
+    const subscriptions: Subscription[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.storage.subscriptions.list(queue, project, { marker, limit: 100 });
+      subscriptions.push(...page.items);
+      if (page.items.length < 100 || page.next === undefined) break;
+      marker = page.next;
+    }
+    return { metadata, subscriptions };
+  }
+
+  /** The posted messages as the subscribers get them (decrypted on encrypted queues). */
+  private postedMessages(entry: PostEntry, metadata: QueueMetadata): PostedMessage[] {
+    const encrypted = isTruthy(metadata._enable_encrypt_messages);
+    return entry.m.map((m) => ({ ttl: m.ttl, delay: m.delay, body: encrypted ? this.cipher.decrypt(m.body) : m.body }));
+  }
+
+  private fanOut(entry: PostEntry, view: QueueView): Promise<void[]> {
+    const messages = this.postedMessages(entry, view.metadata);
+    const deliveries: Promise<void>[] = [];
+    for (const subscription of view.subscriptions) {
+      if (this.settings.requireConfirmation && !subscription.confirmed) continue;
+      const filter = isJsonObject(subscription.options.filter_policy) ? subscription.options.filter_policy : undefined;
+      const schedule = retrySchedule(retryPolicyFor(subscription.options, view.metadata));
+      for (const message of messages) {
+        if (filter !== undefined && !matchesFilterPolicy(filter, message.body)) continue;
+        const document = notificationDocument(message, subscription.source);
+        deliveries.push(
+          this.submit({ subscription, project: entry.p, queue: entry.q, kind: 'notification', document, attempt: 0, schedule, overflows: 0 }),
+        );
+      }
+    }
+    return Promise.all(deliveries);
+  }
+
+  private async redeliver(entry: DeliveryEntry, view: QueueView): Promise<void> {
+    let subscription: Subscription;
+    try {
+      subscription = await this.storage.subscriptions.get(entry.q, entry.s, entry.p);
+    } catch (err) {
+      if (err instanceof SubscriptionDoesNotExist) return; // unsubscribed or expired meanwhile
+      throw err;
+    }
+    if (entry.k === 'notification' && this.settings.requireConfirmation && !subscription.confirmed) return;
+    const schedule = retrySchedule(retryPolicyFor(subscription.options, view.metadata));
+    await Promise.all(
+      entry.d.map((document) =>
+        this.submit({ subscription, project: entry.p, queue: entry.q, kind: entry.k, document, attempt: entry.a, schedule, overflows: entry.o ?? 0 }),
+      ),
+    );
+  }
+
+  /** Resolves once the delivery is done with here: delivered, given up, or back in the outbox. */
+  private submit(delivery: Delivery): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const id = delivery.subscription.id;
+      let lane = this.lanes.get(id);
+      if (lane === undefined) {
+        lane = new Lane(this.settings.concurrency, this.settings.laneCapacity, () => {
+          if (this.lanes.get(id)?.idle) this.lanes.delete(id);
+        });
+        this.lanes.set(id, lane);
+      }
+      lane.submit({
+        run: () => this.attempt(delivery).then(resolve, reject),
+        overflow: () => this.overflow(delivery).then(resolve, reject),
+      });
+    });
+  }
+
+  private async attempt(delivery: Delivery): Promise<void> {
+    const { subscription } = delivery;
+    const scheme = subscriberScheme(subscription.subscriber);
+    const notifier = this.notifiers.for(scheme);
+    if (notifier === undefined) {
+      this.logger.warn({ subscription: subscription.id, scheme }, 'no notifier serves this subscriber; notification dropped');
+      return;
+    }
+    for (;;) {
+      if (this.stopped) throw new Error('notifications are stopping');
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await (await notifier).deliver(
+          { kind: delivery.kind, subscription, project: delivery.project, document: delivery.document },
+          this.abort.signal,
+        );
+      } catch (err) {
+        outcome = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
+      }
+      delivery.attempt++;
+      if (outcome.status === 'delivered') return;
+      if (this.stopped) throw new Error('notifications are stopping');
+      if (outcome.status === 'failed' || delivery.attempt > delivery.schedule.length) {
+        this.logger.warn(
+          { subscription: subscription.id, subscriber: subscription.subscriber, queue: delivery.queue, attempts: delivery.attempt, reason: outcome.reason },
+          outcome.status === 'failed' ? 'notification cannot be delivered; given up' : 'notification not delivered after the retry policy; given up',
+        );
+        return;
+      }
+      const delay = delivery.schedule[delivery.attempt - 1];
+      if (delay > 0) {
+        await this.postpone(delivery, delay);
+        return;
+      }
+    }
+  }
+
+  /** Writes the delivery back to the outbox, due in `delay` seconds (with the others of this turn for the same subscriber). */
+  private postpone(delivery: Delivery, delay: number, overflows = 0): Promise<void> {
+    return this.postponed.add(
+      {
+        q: delivery.queue,
+        p: delivery.project,
+        s: delivery.subscription.id,
+        k: delivery.kind,
+        d: [delivery.document],
+        a: delivery.attempt,
+        ...(overflows ? { o: overflows } : {}),
+      },
+      delay,
+    );
+  }
+
+  /**
+   * A lane is full: back to the outbox, a little later each time the same
+   * document finds it full again (2, 4, 6 ... 30 s): soon enough for a
+   * subscriber that is only slow, rarely enough to cost little for one that is dead.
+   */
+  private overflow(delivery: Delivery): Promise<void> {
+    const overflows = delivery.overflows + 1;
+    return this.postpone(delivery, Math.min(2 * overflows, MAX_OVERFLOW_DELAY), overflows);
+  }
+
+  private release(claimed: Claimed): void {
+    this.inFlight--;
+    const open = (this.openClaims.get(claimed.claimId) ?? 1) - 1;
+    if (open <= 0) this.openClaims.delete(claimed.claimId);
+    else this.openClaims.set(claimed.claimId, open);
+    this.wake?.();
+  }
+}
+
+/**
+ * Deletes finished entries: those finished in the same turn under the same
+ * claim go in one bulk delete.
+ */
+class ClaimedDeletes {
+  private pending = new Map<string, { ids: string[]; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }>();
+  private scheduled = false;
+
+  constructor(private readonly storage: Storage) {}
+
+  delete(id: string, claimId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let group = this.pending.get(claimId);
+      if (group === undefined) {
+        group = { ids: [], waiters: [] };
+        this.pending.set(claimId, group);
+      }
+      group.ids.push(id);
+      group.waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const groups = this.pending;
+    this.pending = new Map();
+    for (const [claimId, group] of groups) {
+      this.storage.messages.bulkDelete(OUTBOX_QUEUE, group.ids, OUTBOX_PROJECT, [claimId]).then(
+        () => group.waiters.forEach((w) => w.resolve()),
+        (err: unknown) => group.waiters.forEach((w) => w.reject(err)),
+      );
+    }
+  }
+}
+
+/** Postponed deliveries of one turn, one outbox entry per subscriber, kind, attempt and delay. */
+class Postponed {
+  private pending = new Map<string, { entry: DeliveryEntry; delay: number; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }>();
+  private scheduled = false;
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  add(entry: DeliveryEntry, delay: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const key = [entry.p ?? '', entry.q, entry.s, entry.k, entry.a, entry.o ?? 0, delay].join('\u0000');
+      const group = this.pending.get(key);
+      if (group === undefined) this.pending.set(key, { entry, delay, waiters: [{ resolve, reject }] });
+      else {
+        group.entry.d.push(...entry.d);
+        group.waiters.push({ resolve, reject });
+      }
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const groups = this.pending;
+    this.pending = new Map();
+    for (const group of groups.values()) {
+      this.outbox.append(group.entry, group.delay).then(
+        () => group.waiters.forEach((w) => w.resolve()),
+        (err: unknown) => group.waiters.forEach((w) => w.reject(err)),
+      );
+    }
+  }
+}
