@@ -42,14 +42,14 @@ interface Posted {
   n: number;
 }
 
-/** Posts `count` messages `{n}` in batches of 10 from 8 concurrent clients; returns the acknowledged numbers. */
-async function postNumbered(client: ZaqarClient, queue: string, count: number, first = 0): Promise<number[]> {
+/** Posts `count` messages `{n}` in batches of `batchSize` from 8 concurrent clients; returns the acknowledged numbers. */
+async function postNumbered(client: ZaqarClient, queue: string, count: number, first = 0, batchSize = 10): Promise<number[]> {
   const acknowledged: number[] = [];
   let next = first;
   const worker = async () => {
     while (next < first + count) {
       const batch: number[] = [];
-      while (batch.length < 10 && next < first + count) batch.push(next++);
+      while (batch.length < batchSize && next < first + count) batch.push(next++);
       const reply = await client.post(`/v2/queues/${queue}/messages`, { body: { messages: batch.map((n) => ({ ttl: 300, body: { n } })) } });
       expect(reply.status, reply.text).to.equal(201);
       acknowledged.push(...batch);
@@ -171,6 +171,27 @@ describe('integration: notifications', function () {
     expect(JSON.parse(line)).to.include({ subscription: dead, attempts: 7 });
     expect(receiver.requestsTo('/flaky')).to.have.length(4);
     expect(flaky).to.be.a('string');
+  });
+
+  it('keeps answering while a subscriber that never answers holds every delivery slot', async function () {
+    this.timeout(60_000);
+    // More outbox entries (one a post) than the dispatcher holds at once (2,000), each held for the 10 s webhook timeout.
+    server = await startServer({ extraConfig: NOTIFIER.replace('timeout = 1', 'timeout = 10') });
+    const client = new ZaqarClient(server.url, 'slots');
+    receiver.hang('/dead');
+    await subscribe(client, 'jobs', receiver.url('/dead'));
+    const started = Date.now();
+    expect(await postNumbered(client, 'jobs', 3_000, 0, 1)).to.have.length(3_000);
+    const postingMs = Date.now() - started;
+    console.log(`      posted 3,000 single messages in ${postingMs} ms`);
+    expect(postingMs, 'posting 3,000 messages').to.be.below(30_000);
+    for (let i = 0; i < 5; i++) {
+      const asked = Date.now();
+      const reply = await client.get('/v2/queues/jobs/stats');
+      expect(reply.status, reply.text).to.equal(200);
+      expect(Date.now() - asked, 'stats while every slot is held').to.be.below(2_000);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   it('delivers every acknowledged message at least once across a SIGKILL of the server', async () => {

@@ -148,7 +148,9 @@ export class Dispatcher {
     while (!this.stopped) {
       const room = this.settings.maxEntries - this.inFlight;
       if (room <= 0) {
-        await this.pause(this.settings.idlePollMs);
+        // Full: only a finished delivery (release) makes room; a nudge does not,
+        // and must not turn this wait into a spin that starves the event loop.
+        await this.pause(this.settings.idlePollMs, { evenIfNudged: true });
         continue;
       }
       let claimed: Claimed[] = [];
@@ -175,8 +177,8 @@ export class Dispatcher {
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    if (this.nudged) return Promise.resolve();
+  private pause(ms: number, { evenIfNudged = false } = {}): Promise<void> {
+    if (this.nudged && !evenIfNudged) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
