@@ -10,6 +10,7 @@
  * per-subscriber concurrency and the durable outbox are the core's
  * (zaqar/notification), the same for every channel.
  */
+import type { Trusts } from '../auth/trusts';
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
 import { dumpJsonAscii } from '../common/json';
@@ -74,7 +75,16 @@ export interface Notifier {
 export interface NotifierContext {
   config: Config;
   logger: Logger;
+  /**
+   * Keystone trusts (the auth strategy's), when the process has them: for
+   * the schemes a manifest lists in `schemeRequirements` as needing
+   * `trusts`, which are served only then.
+   */
+  trusts?: Trusts;
 }
+
+/** What a notifier scheme may need of the process beyond config and logger (keys of NotifierContext). */
+export type NotifierRequirement = 'trusts';
 
 /** Bound by a `notifier` plugin, named by the plugin's name. */
 export type NotifierFactory = (context: NotifierContext) => Notifier | Promise<Notifier>;
