@@ -8,16 +8,15 @@
  */
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { manifest } from '../../../plugins/notifier/webhook';
 import { WEBHOOK_GROUP } from '../../../plugins/notifier/webhook/options';
 import { TrustUnusable, type Trustor, type Trusts } from '../../../zaqar/auth/trusts';
 import { silentLogger } from '../../../zaqar/common/logger';
-import { type Delivery, type Notifier, NotifierFactory, notificationJson } from '../../../zaqar/notification/notifier';
+import { type Delivery, type Notifier, notificationJson } from '../../../zaqar/notification/notifier';
 import { Notifiers } from '../../../zaqar/notification/notifiers';
 import { PluginLoader } from '../../../zaqar/plugins/loader';
-import { PluginRegistry } from '../../../zaqar/plugins/registry';
 import { defaultConfig } from '../../../zaqar/testing';
 import { WebhookReceiver } from '../../fixtures/webhook-receiver';
+import { never, openWebhookNotifier, webhookDelivery, webhookRegistry } from './webhook-setup';
 
 /** Trusts kept in memory: tokens numbered per trust, refusals and outages on demand. */
 class MemoryTrusts implements Trusts {
@@ -49,32 +48,11 @@ class MemoryTrusts implements Trusts {
   }
 }
 
-function registry(): PluginRegistry {
-  const plugins = new PluginRegistry(silentLogger);
-  plugins.add({ manifest }, 'test');
-  return plugins;
-}
-
-async function openNotifier(trusts: Trusts | undefined): Promise<Notifier> {
-  const base = defaultConfig();
-  base.register(WEBHOOK_GROUP);
-  const config = base.withOverrides(WEBHOOK_GROUP.name, { timeout: 2 }, 'test');
-  const factory = await new PluginLoader(new Container(), registry(), config).factory(manifest, NotifierFactory);
-  return factory({ config, logger: silentLogger, trusts });
-}
+const openNotifier = (trusts: Trusts | undefined): Promise<Notifier> => openWebhookNotifier({ timeout: 2 }, trusts);
 
 const DOCUMENT = { ttl: 300, body: { n: 1 }, Message_Type: 'Notification', queue_name: 'q' };
+const delivery = (subscriber: string, options: Record<string, unknown>): Delivery => webhookDelivery(DOCUMENT, subscriber, options);
 
-function delivery(subscriber: string, options: Record<string, unknown>): Delivery {
-  return {
-    kind: 'notification',
-    project: 'p1',
-    document: DOCUMENT,
-    subscription: { id: 's1', source: 'q', subscriber, ttl: 3600, age: 0, options, confirmed: true },
-  };
-}
-
-const never = (): AbortSignal => new AbortController().signal;
 const WHO = { project: 'p1', userId: 'u1', roles: ['member', 'reader'], authToken: 'user-token' };
 
 describe('plugins/notifier/webhook: trust+http(s)', function () {
@@ -96,7 +74,7 @@ describe('plugins/notifier/webhook: trust+http(s)', function () {
   it('is served only when the process has trusts (http and https always)', async () => {
     const config = defaultConfig();
     config.register(WEBHOOK_GROUP);
-    const loader = new PluginLoader(new Container(), registry(), config);
+    const loader = new PluginLoader(new Container(), webhookRegistry(), config);
     const without = new Notifiers(loader, config, silentLogger);
     expect(['http', 'https', 'trust+http', 'trust+https'].map((s) => without.serves(s))).to.deep.equal([true, true, false, false]);
     expect(without.for('trust+http')).to.equal(undefined);
