@@ -30,6 +30,16 @@ export interface Trusts {
    */
   create(trustor: Trustor, expiresAt: Date | undefined): Promise<string>;
   /**
+   * Resolves when `trustId` (a trust_id the client put in a subscription's
+   * options) names a trust from `trustor` to the trustee on
+   * `trustor.projectId`; throws TrustNotOwned when it does not (unknown,
+   * another user's, another project's, another trustee's). Zaqar takes a
+   * client's trust_id as it is, so anyone who learns one (it is in the
+   * subscription listing of the project) gets tokens of its trustor.
+   * Throws anything else when Keystone cannot answer.
+   */
+  check(trustor: Trustor, trustId: unknown): Promise<void>;
+  /**
    * A token scoped to trust `trustId`, obtained as the trustee and kept
    * while it has some life left. Throws TrustUnusable when Keystone refuses
    * the trust itself (deleted, expired, trustor disabled or without the
@@ -49,5 +59,13 @@ export class TrustUnusable extends Error {
   ) {
     super(message);
     this.name = 'TrustUnusable';
+  }
+}
+
+/** A trust_id given by a client that is not a trust from that client to the trustee on its project. */
+export class TrustNotOwned extends Error {
+  constructor(message = "options.trust_id must name a trust from the caller to this service's trustee, on the caller's project.") {
+    super(message);
+    this.name = 'TrustNotOwned';
   }
 }

@@ -66,7 +66,9 @@ export interface Notifier {
   /**
    * Optional: called before a new subscription with this notifier's scheme
    * is stored; returns the options to store (trust: adds `trust_id`).
-   * Throwing refuses the subscription.
+   * Throwing refuses the subscription (TrustNotOwned: 400, else 503). Also
+   * called before a PATCH of the subscriber or options is applied when the
+   * resulting options name a `trust_id` (its result is not stored then).
    */
   register?(subscriber: string, options: Record<string, unknown>, ttl: number, who: Subscriber): Promise<Record<string, unknown>>;
   close(): Promise<void>;

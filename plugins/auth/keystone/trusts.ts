@@ -11,6 +11,10 @@
  *   `TrustManager.create` sends: trustor, trustee, project, impersonation,
  *   role names, `expires_at`. (Zaqar sends it to the public identity
  *   endpoint of the caller's catalog: the same Keystone.)
+ * - `check` (ours): a trust_id the client gave is read with the client's
+ *   own token (Keystone shows a trust only to its trustor, trustee and
+ *   admins) and must be from the caller, to the trustee, on the caller's
+ *   project (Zaqar uses any trust_id a client gives);
  * - `token`: the [trustee] password login scoped to the trust
  *   (`OS-TRUST:trust`), kept until less than keystoneauth's two minutes
  *   are left, one login per trust for concurrent callers. The [trustee]
@@ -25,7 +29,7 @@
  * does not cost two logins per message.
  */
 import type { Logger } from '../../../zaqar/common/logger';
-import { TrustUnusable, type Trustor, type Trusts } from '../../../zaqar/auth/trusts';
+import { TrustNotOwned, TrustUnusable, type Trustor, type Trusts } from '../../../zaqar/auth/trusts';
 import type { Discovery } from './discovery';
 import { KeystoneUnavailable } from './errors';
 import type { JsonReply, KeystoneHttp } from './http';
@@ -92,6 +96,25 @@ export class KeystoneTrusts implements Trusts {
       return id;
     }
     throw new Error(`Keystone refused to create the trust (${keystoneMessage(reply)})`);
+  }
+
+  async check(trustor: Trustor, trustId: unknown): Promise<void> {
+    if (typeof trustId !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(trustId)) throw new TrustNotOwned();
+    const trusteeUserId = await this.trustee();
+    let reply: JsonReply;
+    try {
+      // Keystone shows a trust to its trustor and trustee (and admins) only.
+      reply = await this.http.request('GET', `${await this.identity()}/OS-TRUST/trusts/${trustId}`, { headers: { 'X-Auth-Token': trustor.token } });
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (TRUST_REFUSALS.has(reply.status)) throw new TrustNotOwned();
+    const trust = (reply.body as { trust?: Record<string, unknown> } | undefined)?.trust;
+    if (reply.status !== 200 || trust === undefined) throw new KeystoneUnavailable(`reading trust ${trustId} answered ${keystoneMessage(reply)}`);
+    if (trust.trustor_user_id !== trustor.userId || trust.trustee_user_id !== trusteeUserId || trust.project_id !== trustor.projectId) {
+      this.logger.warn({ trust: trustId, caller: trustor.userId, project: trustor.projectId }, 'a subscription named a trust that is not the caller\'s; refused');
+      throw new TrustNotOwned();
+    }
   }
 
   async token(trustId: string): Promise<string> {

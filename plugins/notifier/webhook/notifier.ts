@@ -21,6 +21,7 @@
  * `schemeRequirements`):
  * - `register`: without `options.trust_id`, a trust from the caller to the
  *   trustee is created, expiring with the subscription, and its id stored;
+ *   a trust_id the client gave must be the caller's (Trusts.check);
  * - `deliver`: the same POST, to the URL without `trust+`, with the
  *   trust's token in X-Auth-Token. No token because Keystone cannot be
  *   reached: retry; Keystone refuses the trust (deleted, expired): failed.
@@ -81,17 +82,27 @@ export class WebhookNotifier implements Notifier {
     });
   }
 
-  /** A trust+http(s) subscription without `options.trust_id` gets a new trust from the caller, expiring with it. */
+  /**
+   * A trust+http(s) subscription without `options.trust_id` gets a new
+   * trust from the caller, expiring with it; one with a trust_id keeps it
+   * (Zaqar's test is the key's presence) once Keystone shows it is the
+   * caller's (ours: Zaqar keeps any, so a trust_id read in the project's
+   * subscription listing would deliver another user's tokens).
+   */
   async register(subscriber: string, options: Record<string, unknown>, ttl: number, who: Subscriber): Promise<Record<string, unknown>> {
-    // Zaqar's test is the key's presence: a trust_id the client gave is kept as it is.
-    if (!isTrustSubscriber(subscriber) || 'trust_id' in options) return options;
+    if (!isTrustSubscriber(subscriber)) return options;
     if (this.trusts === undefined) throw new Error('trust+http(s) subscribers need Keystone trusts (auth_strategy = keystone and [trustee])');
     const { authToken, userId, project } = who;
     if (authToken === undefined || userId === undefined || project === null) {
       throw new Error("a trust subscription needs the caller's Keystone token, user and project");
     }
+    const trustor = { token: authToken, userId, projectId: project, roles: who.roles };
+    if ('trust_id' in options) {
+      await this.trusts.check(trustor, options.trust_id);
+      return options;
+    }
     const expiresAt = ttl ? new Date(Date.now() + ttl * 1000) : undefined;
-    const trustId = await this.trusts.create({ token: authToken, userId, projectId: project, roles: who.roles }, expiresAt);
+    const trustId = await this.trusts.create(trustor, expiresAt);
     return { ...options, trust_id: trustId };
   }
 

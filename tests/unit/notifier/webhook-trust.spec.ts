@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
 import { WEBHOOK_GROUP } from '../../../plugins/notifier/webhook/options';
-import { TrustUnusable, type Trustor, type Trusts } from '../../../zaqar/auth/trusts';
+import { TrustNotOwned, TrustUnusable, type Trustor, type Trusts } from '../../../zaqar/auth/trusts';
 import { silentLogger } from '../../../zaqar/common/logger';
 import { type Delivery, type Notifier, notificationJson } from '../../../zaqar/notification/notifier';
 import { Notifiers } from '../../../zaqar/notification/notifiers';
@@ -29,6 +29,13 @@ class MemoryTrusts implements Trusts {
   async create(trustor: Trustor, expiresAt: Date | undefined): Promise<string> {
     this.created.push({ trustor, expiresAt });
     return `trust-${this.created.length}`;
+  }
+
+  /** A trust this created for the same user and project. */
+  async check(trustor: Trustor, trustId: unknown): Promise<void> {
+    const n = typeof trustId === 'string' && /^trust-(\d+)$/.exec(trustId)?.[1];
+    const created = n ? this.created[Number(n) - 1] : undefined;
+    if (created?.trustor.userId !== trustor.userId || created.trustor.projectId !== trustor.projectId) throw new TrustNotOwned();
   }
 
   async token(trustId: string): Promise<string> {
@@ -94,11 +101,16 @@ describe('plugins/notifier/webhook: trust+http(s)', function () {
       expect(expiresAt!.getTime()).to.be.within(before + 600_000, Date.now() + 600_000);
     });
 
-    it('keeps a trust_id the client gave (even an empty one, as Zaqar tests only the key), and leaves http(s) alone', async () => {
-      expect(await notifier.register!('trust+https://h/x', { trust_id: 'given' }, 600, WHO)).to.deep.equal({ trust_id: 'given' });
-      expect(await notifier.register!('TRUST+HTTP://h/x', { trust_id: null }, 600, WHO)).to.deep.equal({ trust_id: null });
-      expect(await notifier.register!('http://h/x', {}, 600, WHO)).to.deep.equal({});
-      expect(trusts.created).to.have.length(0);
+    it("keeps a trust_id the client gave once Trusts.check says it is the caller's, refuses others, and leaves http(s) alone", async () => {
+      const { trust_id: own } = await notifier.register!('trust+http://h/x', {}, 600, WHO);
+      expect(await notifier.register!('trust+https://h/y', { trust_id: own, post_headers: {} }, 600, WHO)).to.deep.equal({ trust_id: own, post_headers: {} });
+      expect(trusts.created, 'no new trust for a given trust_id').to.have.length(1);
+      for (const [trustId, who] of [[own, { ...WHO, userId: 'u2' }], [own, { ...WHO, project: 'p2' }], ['trust-9', WHO], [null, WHO], ['', WHO]] as const) {
+        const refused = await notifier.register!('TRUST+HTTP://h/x', { trust_id: trustId }, 600, who).catch((e: Error) => e);
+        expect(refused, String(trustId)).to.be.instanceOf(TrustNotOwned);
+      }
+      expect(await notifier.register!('http://h/x', { trust_id: 'anything' }, 600, WHO)).to.deep.equal({ trust_id: 'anything' });
+      expect(trusts.created).to.have.length(1);
     });
 
     it('refuses without the caller token, or without trusts', async () => {
