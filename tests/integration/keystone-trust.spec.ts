@@ -11,6 +11,9 @@
  *   stores its id in `options.trust_id`;
  * - posted messages reach the receiver at the URL without `trust+`, with
  *   an X-Auth-Token that Keystone validates as scoped to that trust;
+ * - a trust_id the client gives (create, or PATCH) must be a trust of the
+ *   caller's (ours: Zaqar takes any, so a colleague reading the listing
+ *   could receive the trustor's tokens);
  * - a 401 from the receiver gets the message again with a new token;
  * - Keystone down at delivery time: retried until it is back;
  * - a trust deleted in Keystone: the subscription's notifications are
@@ -185,6 +188,49 @@ describe('integration: trust+http subscribers against a real Keystone', function
     const validated = await validate(again.headers['x-auth-token'] as string);
     expect(validated.status).to.equal(200);
     expect(validated.token['OS-TRUST:trust'].id).to.equal(trustId);
+  });
+
+  it("a trust_id given by the client must be the caller's: a colleague on the project or another project's user is refused (400), the trustor may reuse its own", async () => {
+    const { trustId } = await subscribe('shared', '/shared');
+    // A colleague on the same project: the listing shows it the trust_id (as Zaqar's does).
+    const colleagueAccount = await keystone!.createUser('colleague');
+    const memberRole = (await keystone!.api('GET', '/roles?name=member', { token: await keystone!.token('admin') })).json.roles[0].id as string;
+    const demoProject = keystone!.accounts.demo.projectId;
+    const granted = await keystone!.api('PUT', `/projects/${demoProject}/users/${colleagueAccount.userId}/roles/${memberRole}`, { token: await keystone!.token('admin') });
+    expect(granted.status).to.equal(204);
+    const colleague = new TokenClient(server!.url, await keystone!.token({ ...colleagueAccount, project: 'demo' }));
+    const listed = await colleague.get('/v2/queues/shared/subscriptions');
+    expect(listed.json.subscriptions[0].options.trust_id).to.equal(trustId);
+    const alt = new TokenClient(server!.url, await keystone!.token('alt'));
+
+    const stolen = { subscriber: `trust+${receiver.url('/stolen')}`, ttl: 3600, options: { trust_id: trustId } };
+    const notOwned = "options.trust_id must name a trust from the caller to this service's trustee, on the caller's project.";
+    for (const [who, client] of [['colleague', colleague], ['alt', alt]] as const) {
+      const refused = await client.post('/v2/queues/shared/subscriptions', { body: stolen });
+      expect(refused.status, `${who}: ${refused.text}`).to.equal(400);
+      expect(refused.json).to.deep.equal({ title: 'Invalid API request', description: notOwned });
+    }
+    // Nor through PATCH: setting the options, or turning an http subscription holding it into a trust one.
+    const own = await colleague.post('/v2/queues/mine/subscriptions', { body: { subscriber: `trust+${receiver.url('/stolen')}`, ttl: 3600 } });
+    expect(own.status, own.text).to.equal(201);
+    const patched = await colleague.patch(`/v2/queues/mine/subscriptions/${own.json.subscription_id}`, { body: { options: { trust_id: trustId } } });
+    expect(patched.status, patched.text).to.equal(400);
+    expect(patched.json.description).to.equal(notOwned);
+    const plain = await colleague.post('/v2/queues/mine/subscriptions', { body: { subscriber: receiver.url('/plain-then-trust'), ttl: 3600, options: { trust_id: trustId } } });
+    expect(plain.status, plain.text).to.equal(201);
+    const turned = await colleague.patch(`/v2/queues/mine/subscriptions/${plain.json.subscription_id}`, { body: { subscriber: `trust+${receiver.url('/stolen')}` } });
+    expect(turned.status, turned.text).to.equal(400);
+    await colleague.post('/v2/queues/mine/messages', { body: { messages: [{ ttl: 300, body: 'x' }] } });
+
+    // The trustor itself may name its trust again (another queue), and it delivers.
+    const reused = await member.post('/v2/queues/reused/subscriptions', { body: { subscriber: `trust+${receiver.url('/reused')}`, ttl: 3600, options: { trust_id: trustId } } });
+    expect(reused.status, reused.text).to.equal(201);
+    await post('reused', 1);
+    const [delivered] = await receiver.waitFor(1, 30_000, '/reused');
+    expect((await validate(delivered.headers['x-auth-token'] as string)).token['OS-TRUST:trust'].id).to.equal(trustId);
+    const ownTrust = (await receiver.waitFor(1, 30_000, '/stolen'))[0];
+    expect((await validate(ownTrust.headers['x-auth-token'] as string)).token.user.id, "the colleague's own subscription carries its own token").to.equal(colleagueAccount.userId);
+    expect(receiver.requestsTo('/stolen')).to.have.length(1);
   });
 
   it('Keystone down when a trust token is needed: retried, and delivered once Keystone is back', async () => {
