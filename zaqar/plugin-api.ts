@@ -27,6 +27,7 @@ export type { QueueApi, TopicApi } from './storage/queue-api';
 
 // Auth strategies.
 export { AuthStrategyFactory, type AuthStrategy, type Credentials, type Identity, type Principal } from './auth/strategy';
+export { TrustUnusable, type Trustor, type Trusts } from './auth/trusts';
 
 // Notifiers (subscriber channels).
 export {
@@ -37,6 +38,7 @@ export {
   type DeliveryOutcome,
   type Notifier,
   type NotifierContext,
+  type NotifierRequirement,
   type Subscriber,
 } from './notification/notifier';
 

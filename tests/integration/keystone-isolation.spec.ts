@@ -32,6 +32,8 @@ import { startKeystoneZaqar, TokenClient, type KeystoneZaqar } from './keystone-
 const QUEUE = 'b-orders';
 const SECRET_METADATA = 'b-metadata-secret';
 const BODY_PREFIX = 'b-message-secret-';
+/** B's subscription on its queue (the notifier stage is off: nothing is sent to it). */
+const SUBSCRIBER = 'http://127.0.0.1:9/b-subscriber-secret';
 const MESSAGES = 6;
 const CLAIMED = 2;
 const CLAIM_TTL = 600;
@@ -40,6 +42,7 @@ const PATCH_MEDIA_TYPE = 'application/openstack-messaging-v2.0-json-patch';
 interface BState {
   ids: string[];
   claimId: string;
+  subscriptionId: string;
 }
 
 interface Variant {
@@ -74,6 +77,12 @@ function variants(rule: string | undefined, b: BState): Variant[] {
       return [{ query: 'limit=10', body: { ttl: 60, grace: 60 } }];
     case 'claims:update':
       return [{ body: { ttl: 100, grace: 60 } }];
+    case 'subscription:create':
+      return [{ body: { subscriber: 'http://127.0.0.1:9/a', ttl: 3600 } }];
+    case 'subscription:update':
+      return [{ body: { ttl: 7200, options: { a: 'overwrite' } } }];
+    case 'subscription:confirm':
+      return [{ body: { confirmed: false } }];
     default:
       return [];
   }
@@ -98,7 +107,11 @@ describe('integration: Keystone tenant isolation on every route of v2 and v1.1',
     const ids = (posted.json.resources as string[]).map((href) => href.split('/').pop()!);
     const claim = await b.post(`/v2/queues/${QUEUE}/claims?limit=${CLAIMED}`, { body: { ttl: CLAIM_TTL, grace: 60 } });
     expect(claim.status).to.equal(201);
-    state = { ids, claimId: (claim.headers.get('location') ?? '').split('/').pop()! };
+    const subscription = await b.post(`/v2/queues/${QUEUE}/subscriptions`, { body: { subscriber: SUBSCRIBER, ttl: 3600 } });
+    expect(subscription.status, subscription.text).to.equal(201);
+    // B's topic of the same name (a topic shares the queue's messages and subscriptions, as in Zaqar).
+    expect((await b.put(`/v2/topics/${QUEUE}`, { body: { secret: SECRET_METADATA } })).status).to.equal(201);
+    state = { ids, claimId: (claim.headers.get('location') ?? '').split('/').pop()!, subscriptionId: subscription.json.subscription_id };
   });
   after(async () => {
     await zaqar?.cleanup();
@@ -120,6 +133,13 @@ describe('integration: Keystone tenant isolation on every route of v2 and v1.1',
     expect(claim.status, `B's claim after ${after}`).to.equal(200);
     expect(claim.json.ttl, `B's claim TTL after ${after}`).to.equal(CLAIM_TTL);
     expect(claim.json.messages, `B's claimed messages after ${after}`).to.have.length(CLAIMED);
+    const subscription = await b.get(`/v2/queues/${QUEUE}/subscriptions/${state.subscriptionId}`);
+    expect(subscription.status, `B's subscription after ${after}`).to.equal(200);
+    expect(subscription.json, `B's subscription after ${after}`).to.include({ subscriber: SUBSCRIBER, ttl: 3600 });
+    expect(subscription.json.options, `B's subscription options after ${after}`).to.deep.equal({});
+    const topic = await b.get(`/v2/topics/${QUEUE}`);
+    expect(topic.status, `B's topic after ${after}`).to.equal(200);
+    expect(topic.json.secret, `B's topic metadata after ${after}`).to.equal(SECRET_METADATA);
     const queues = await b.get('/v2/queues');
     expect(queues.json.queues.map((q: { name: string }) => q.name), `B's listing after ${after}`).to.include(QUEUE);
   }
@@ -130,6 +150,7 @@ describe('integration: Keystone tenant isolation on every route of v2 and v1.1',
     const seen = reply.text + JSON.stringify([...reply.headers.entries()]);
     expect(seen, `${what} shows B's message bodies`).not.to.contain(BODY_PREFIX);
     expect(seen, `${what} shows B's metadata`).not.to.contain(SECRET_METADATA);
+    expect(seen, `${what} shows B's subscriber`).not.to.contain(SUBSCRIBER);
     expect(seen, `${what} names B's project`).not.to.contain(keystone!.accounts.demo.projectId);
     if (!requestPath.includes(QUEUE)) expect(seen, `${what} names B's queue`).not.to.contain(QUEUE);
   }
@@ -148,6 +169,8 @@ describe('integration: Keystone tenant isolation on every route of v2 and v1.1',
         queue_name: QUEUE,
         message_id: state.ids[0],
         claim_id: state.claimId,
+        subscription_id: state.subscriptionId,
+        topic_name: QUEUE,
         pool_name: 'b-pool',
         flavor_name: 'b-flavor',
       };
@@ -192,8 +215,18 @@ describe('integration: Keystone tenant isolation on every route of v2 and v1.1',
           }
         }
       }
-      // The table really was walked: both versions, their messages, claims and admin resources.
-      for (const expected of ['GET /v2/queues', 'PATCH /v2/queues/:queue_name/claims/:claim_id', 'DELETE /v1.1/queues/:queue_name/messages/:message_id', 'POST /v2/queues/:queue_name/share', 'PUT /v1.1/pools/:pool_name', 'GET /v2/health']) {
+      // The table really was walked: both versions, their messages, claims, subscriptions, topics and admin resources.
+      for (const expected of [
+        'GET /v2/queues',
+        'PATCH /v2/queues/:queue_name/claims/:claim_id',
+        'DELETE /v1.1/queues/:queue_name/messages/:message_id',
+        'POST /v2/queues/:queue_name/share',
+        'PATCH /v2/queues/:queue_name/subscriptions/:subscription_id',
+        'PUT /v2/queues/:queue_name/subscriptions/:subscription_id/confirm',
+        'GET /v2/topics/:topic_name',
+        'PUT /v1.1/pools/:pool_name',
+        'GET /v2/health',
+      ]) {
         expect([...tried], expected).to.include(expected);
       }
       expect(requests).to.be.above(60);

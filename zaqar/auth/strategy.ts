@@ -10,6 +10,7 @@ import { DomainError } from '../api/errors';
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
 import { token } from '../di/token';
+import type { Trusts } from './trusts';
 
 /** The credentials of a request: its headers (names case-insensitive), token ones included. */
 export interface Credentials {
@@ -51,7 +52,7 @@ export interface Identity extends Principal {
   projectId: string | undefined;
   /** When the identity stops being valid (ms since the epoch): a WebSocket connection is to close then. */
   expiresAt?: number;
-  /** Strategy-specific state for later plugins (Keystone: the validated token and the service session, for trusts). */
+  /** Strategy-specific state for later plugins (Keystone: the validated token and the service session; trusts go through `AuthStrategy.trusts`). */
   handle?: unknown;
 }
 
@@ -65,6 +66,11 @@ export interface AuthStrategy {
   readonly trustsClientHeaders: boolean;
   /** The identity of the credentials; throws an AuthFailure (or DomainError 'unavailable' when the identity service is down). */
   authenticate(credentials: Credentials): Identity | Promise<Identity>;
+  /**
+   * Keystone trusts on the callers' behalf (trust+http(s) subscribers), when
+   * this strategy can make them: only Keystone, with `[trustee]` configured.
+   */
+  readonly trusts?: Trusts;
   close?(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@
  * per-subscriber concurrency and the durable outbox are the core's
  * (zaqar/notification), the same for every channel.
  */
+import type { Trusts } from '../auth/trusts';
 import type { Config } from '../config/options';
 import type { Logger } from '../common/logger';
 import { dumpJsonAscii } from '../common/json';
@@ -65,7 +66,9 @@ export interface Notifier {
   /**
    * Optional: called before a new subscription with this notifier's scheme
    * is stored; returns the options to store (trust: adds `trust_id`).
-   * Throwing refuses the subscription.
+   * Throwing refuses the subscription (TrustNotOwned: 400, else 503). Also
+   * called before a PATCH of the subscriber or options is applied when the
+   * resulting options name a `trust_id` (its result is not stored then).
    */
   register?(subscriber: string, options: Record<string, unknown>, ttl: number, who: Subscriber): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -74,7 +77,16 @@ export interface Notifier {
 export interface NotifierContext {
   config: Config;
   logger: Logger;
+  /**
+   * Keystone trusts (the auth strategy's), when the process has them: for
+   * the schemes a manifest lists in `schemeRequirements` as needing
+   * `trusts`, which are served only then.
+   */
+  trusts?: Trusts;
 }
+
+/** What a notifier scheme may need of the process beyond config and logger (keys of NotifierContext). */
+export type NotifierRequirement = 'trusts';
 
 /** Bound by a `notifier` plugin, named by the plugin's name. */
 export type NotifierFactory = (context: NotifierContext) => Notifier | Promise<Notifier>;

@@ -8,6 +8,7 @@
  */
 import type { ContainerModule } from 'inversify';
 import type { OptionGroup } from '../config/options';
+import type { NotifierRequirement } from '../notification/notifier';
 import type { Capability } from '../storage/interfaces';
 
 export type PluginKind =
@@ -36,6 +37,13 @@ export interface PluginManifest {
    * `sqlite`...), so a store can be chosen by its URI (as a pool's `uri` will choose it).
    */
   uriSchemes?: readonly string[];
+  /**
+   * Notifiers only: schemes of `uriSchemes` served only when the process
+   * offers what they need (`trusts`: Keystone trusts, i.e. `auth_strategy =
+   * keystone` with `[trustee]`). Without it the scheme is not served: a
+   * subscription with it is refused, as for a scheme no notifier knows.
+   */
+  schemeRequirements?: Readonly<Record<string, readonly NotifierRequirement[]>>;
   /**
    * Message stores only: what the store guarantees (Zaqar's
    * `BASE_CAPABILITIES`), compared when a pool joins a flavor and shown on

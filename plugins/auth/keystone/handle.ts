@@ -2,9 +2,10 @@
  * What a Keystone-authenticated request carries for later plugins in
  * `identity.handle` (auth_token's `keystone.token_auth` environ key, a
  * `UserAuthPlugin`): the user's token and what Keystone said of it, the
- * service token's when one came along, and the service user's session, so
- * that a trust subscription can call Keystone on the user's behalf and as
- * the service (`zaqar.common.auth.create_trust_id`).
+ * service token's when one came along, and the service user's session,
+ * for plugins that call Keystone on the user's behalf or as the service.
+ * (Trusts do not need it: the core hands the caller's token to
+ * `AuthStrategy.trusts`, trusts.ts.)
  */
 import type { ServiceSessionHandle } from './service-session';
 import type { TokenInfo } from './token-info';

@@ -1,12 +1,14 @@
 /**
  * [keystone_authtoken] as this plugin uses it, checked at start-up: the
  * service user's `password` plugin options (keystoneauth1's generic
- * password plugin), the endpoint choice, and auth_token's own options.
+ * password plugin), the endpoint choice, and auth_token's own options; and
+ * [trustee], the same password plugin options for the trustee of trusts.
  * What cannot work is refused here (exit code 2, the option named) rather
  * than as a 503 on every request.
  */
 import type { Logger } from '../../../zaqar/common/logger';
-import { KEYSTONE_AUTHTOKEN_GROUP, type KeystoneAuthtokenOptions } from '../../../zaqar/config/groups';
+import { KEYSTONE_AUTHTOKEN_GROUP, TRUSTEE_GROUP } from '../../../zaqar/config/groups';
+import type { KeystoneauthPasswordOptions, KeystoneauthTlsOptions } from '../../../zaqar/config/groups/keystoneauth';
 import { ConfigError, type Config } from '../../../zaqar/config/options';
 import type { HttpSettings } from './http';
 
@@ -45,10 +47,14 @@ export interface KeystoneSettings {
 }
 
 const GROUP = KEYSTONE_AUTHTOKEN_GROUP.name;
-const refuse = (option: string, reason: string): ConfigError => new ConfigError(reason, { group: GROUP, option });
+const TRUSTEE = TRUSTEE_GROUP.name;
+const refuseIn =
+  (group: string) =>
+  (option: string, reason: string): ConfigError =>
+    new ConfigError(reason, { group, option });
 const given = (value: string | null | undefined): value is string => typeof value === 'string' && value !== '';
 
-function domainRef(id: string | null, name: string | null, o: KeystoneAuthtokenOptions): DomainRef | undefined {
+function domainRef(id: string | null, name: string | null, o: KeystoneauthPasswordOptions): DomainRef | undefined {
   if (given(id)) return { id };
   if (given(name)) return { name };
   if (given(o.default_domain_id)) return { id: o.default_domain_id };
@@ -56,15 +62,17 @@ function domainRef(id: string | null, name: string | null, o: KeystoneAuthtokenO
   return undefined;
 }
 
-function passwordAuth(o: KeystoneAuthtokenOptions): PasswordAuth {
-  if (!given(o.password)) throw refuse('password', 'the service user needs a password (auth_type = password)');
+/** keystoneauth1's password plugin as configured in `group` ([keystone_authtoken] or [trustee]): the login body. */
+function passwordAuth(o: KeystoneauthPasswordOptions, group: string, who: string): PasswordAuth {
+  const refuse = refuseIn(group);
+  if (!given(o.password)) throw refuse('password', `${who} needs a password (auth_type = password)`);
   let user: PasswordAuth['identity']['password']['user'];
   if (given(o.user_id)) user = { id: o.user_id, password: o.password };
   else if (given(o.username)) {
     const domain = domainRef(o.user_domain_id, o.user_domain_name, o);
     if (!domain) throw refuse('user_domain_name', 'username needs user_domain_name or user_domain_id (or default_domain_*)');
     user = { name: o.username, domain, password: o.password };
-  } else throw refuse('username', 'the service user needs username or user_id (auth_type = password)');
+  } else throw refuse('username', `${who} needs username or user_id (auth_type = password)`);
   const auth: PasswordAuth = { identity: { methods: ['password'], password: { user } } };
   if (given(o.project_id)) auth.scope = { project: { id: o.project_id } };
   else if (given(o.project_name)) {
@@ -77,9 +85,10 @@ function passwordAuth(o: KeystoneAuthtokenOptions): PasswordAuth {
   return auth;
 }
 
-export function keystoneSettings(config: Config, logger: Logger): KeystoneSettings {
-  const o = config.get(KEYSTONE_AUTHTOKEN_GROUP);
-  if (given(o.auth_section)) throw refuse('auth_section', 'not supported: put the password plugin options in [keystone_authtoken] itself');
+/** The checks keystoneauth's loading makes of a password plugin group (the auth type, an absolute auth_url). */
+function checkPasswordPlugin(o: KeystoneauthPasswordOptions, group: string): string {
+  const refuse = refuseIn(group);
+  if (given(o.auth_section)) throw refuse('auth_section', `not supported: put the password plugin options in [${group}] itself`);
   const authType = o.auth_type ?? '';
   if (authType !== 'password' && authType !== 'v3password') {
     throw refuse('auth_type', `${authType ? `'${authType}' is` : 'an empty auth_type (the legacy admin_user options) is'} not supported; use auth_type = password`);
@@ -90,6 +99,18 @@ export function keystoneSettings(config: Config, logger: Logger): KeystoneSettin
   } catch {
     throw refuse('auth_url', `not a URL: ${o.auth_url}`);
   }
+  return o.auth_url;
+}
+
+function checkTlsFiles(o: KeystoneauthTlsOptions, group: string): void {
+  for (const [option, file] of [['cafile', o.cafile], ['certfile', o.certfile], ['keyfile', o.keyfile]] as const) {
+    if (file === '') throw refuseIn(group)(option, 'empty path');
+  }
+}
+
+export function keystoneSettings(config: Config, logger: Logger): KeystoneSettings {
+  const o = config.get(KEYSTONE_AUTHTOKEN_GROUP);
+  const authUrl = checkPasswordPlugin(o, GROUP);
   if (o.auth_version && !/^v?3(\.\d+)?$/.test(o.auth_version)) {
     logger.warn({ auth_version: o.auth_version }, 'only the Identity v3 API is spoken; auth_version is ignored');
   }
@@ -99,15 +120,13 @@ export function keystoneSettings(config: Config, logger: Logger): KeystoneSettin
   if (o.www_authenticate_uri === null) {
     logger.warn('www_authenticate_uri is not set: the WWW-Authenticate header of 401 answers names auth_url');
   }
-  for (const [option, file] of [['cafile', o.cafile], ['certfile', o.certfile], ['keyfile', o.keyfile]] as const) {
-    if (file === '') throw refuse(option, 'empty path');
-  }
+  checkTlsFiles(o, GROUP);
   return {
-    authUrl: o.auth_url,
-    wwwAuthenticateUri: o.www_authenticate_uri ?? o.auth_url,
+    authUrl,
+    wwwAuthenticateUri: o.www_authenticate_uri ?? authUrl,
     interface: o.interface || 'internal',
     regionName: given(o.region_name) ? o.region_name : undefined,
-    auth: passwordAuth(o),
+    auth: passwordAuth(o, GROUP, 'the service user'),
     delayAuthDecision: o.delay_auth_decision,
     tokenCacheTime: o.token_cache_time ?? 300,
     serviceTokenRoles: o.service_token_roles,
@@ -117,6 +136,40 @@ export function keystoneSettings(config: Config, logger: Logger): KeystoneSettin
     http: {
       timeoutSeconds: o.http_connect_timeout && o.http_connect_timeout > 0 ? o.http_connect_timeout : DEFAULT_TIMEOUT_SECONDS,
       connectRetries: Math.max(0, o.http_request_max_retries ?? 0),
+      cafile: o.cafile ?? undefined,
+      certfile: o.certfile ?? undefined,
+      keyfile: o.keyfile ?? undefined,
+      insecure: o.insecure,
+    },
+  };
+}
+
+/** [trustee] as this plugin uses it (trusts.ts). */
+export interface TrusteeSettings {
+  authUrl: string;
+  /** The trustee's own login, with the scope [trustee] names (if any): it tells the trustee's user id. */
+  auth: PasswordAuth;
+  http: HttpSettings;
+}
+
+/**
+ * [trustee], checked at start-up like [keystone_authtoken]; undefined when
+ * it names no `auth_type` (keystoneauth then loads no plugin: Zaqar has no
+ * trustee, and trust+http(s) subscribers are not served).
+ */
+export function trusteeSettings(config: Config): TrusteeSettings | undefined {
+  const o = config.get(TRUSTEE_GROUP);
+  if (!given(o.auth_type) && !given(o.auth_section)) return undefined;
+  const authUrl = checkPasswordPlugin(o, TRUSTEE);
+  checkTlsFiles(o, TRUSTEE);
+  if (o.timeout !== null && !(o.timeout > 0)) throw refuseIn(TRUSTEE)('timeout', 'must be a positive number of seconds');
+  return {
+    authUrl,
+    auth: passwordAuth(o, TRUSTEE, 'the trustee'),
+    http: {
+      timeoutSeconds: o.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+      // keystoneauth's session: connect_retries defaults to 0.
+      connectRetries: 0,
       cafile: o.cafile ?? undefined,
       certfile: o.certfile ?? undefined,
       keyfile: o.keyfile ?? undefined,

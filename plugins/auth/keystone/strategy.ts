@@ -19,10 +19,13 @@
  *   valid (an invalid service token shows as the handle's serviceStatus),
  *   else with no project and no roles (handle status `Invalid`), which the
  *   core refuses for the missing project, as Zaqar does behind auth_token.
+ * - `trusts`: Keystone trusts for trust+http(s) subscribers (trusts.ts),
+ *   only when [trustee] is configured.
  */
 import type { Logger } from '../../../zaqar/common/logger';
 import { DomainError } from '../../../zaqar/api/errors';
 import { AuthFailure, type AuthStrategy, type Credentials, type Identity } from '../../../zaqar/auth/strategy';
+import type { Trusts } from '../../../zaqar/auth/trusts';
 import { InvalidToken, KeystoneUnavailable } from './errors';
 import type { KeystoneHandle } from './handle';
 import type { ServiceSession } from './service-session';
@@ -43,6 +46,8 @@ export interface KeystoneStrategyParts {
   validator: TokenValidator;
   session: ServiceSession;
   logger: Logger;
+  /** [trustee]'s trusts, when configured. */
+  trusts?: Trusts;
   now?: () => number;
   close?: () => Promise<void> | void;
 }
@@ -58,9 +63,12 @@ export class KeystoneStrategy implements AuthStrategy {
   private readonly now: () => number;
   private warnedServiceRoles = false;
 
+  readonly trusts: Trusts | undefined;
+
   constructor(private readonly parts: KeystoneStrategyParts) {
     this.challenge = `Keystone uri="${parts.settings.wwwAuthenticateUri}"`;
     this.now = parts.now ?? Date.now;
+    this.trusts = parts.trusts;
   }
 
   async authenticate(credentials: Credentials): Promise<Identity> {

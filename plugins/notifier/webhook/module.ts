@@ -10,7 +10,7 @@ import { readWebhookOptions } from './options';
 export const PLUGIN_NAME = 'webhook';
 
 export const createWebhookNotifier: NotifierFactory = (context: NotifierContext) =>
-  new WebhookNotifier(readWebhookOptions(context.config), context.logger.child({ notifier: PLUGIN_NAME }));
+  new WebhookNotifier(readWebhookOptions(context.config), context.logger.child({ notifier: PLUGIN_NAME }), context.trusts);
 
 export function createWebhookModule(): ContainerModule {
   return new ContainerModule((options) => {

@@ -11,11 +11,24 @@
  * port, ...), `post_headers` that is no object, a header value that is no
  * string (requests' InvalidHeader: its values must be str or bytes), a
  * `post_data` that is no string.
+ *
+ * A trust+http(s) subscriber (Zaqar's `TrustTask`) is posted to without
+ * its `trust+` (the first 6 characters), with `X-Auth-Token: <the trust
+ * token>` set before `post_headers` are merged (so, as in Zaqar, a
+ * `post_headers` X-Auth-Token replaces it).
  */
 import { notificationJson, type Delivery } from '../../../zaqar/notification/notifier';
 
 /** The placeholder in `post_data`, quotes included (17 characters). */
 export const MESSAGE_PLACEHOLDER = '"$zaqar_message$"';
+
+/** The prefix of trust+http(s) subscribers, stripped before posting. */
+const TRUST_PREFIX = 'trust+';
+
+/** A trust+http(s) subscriber (scheme names are case-insensitive). */
+export function isTrustSubscriber(subscriber: string): boolean {
+  return subscriber.slice(0, TRUST_PREFIX.length).toLowerCase() === TRUST_PREFIX;
+}
 
 /**
  * Headers the connection owns (length, framing, keep-alive): taken from
@@ -48,9 +61,11 @@ function subscriberUrl(subscriber: string): URL | undefined {
   }
 }
 
-function headersOf(postHeaders: unknown, present: boolean): Record<string, string> | string {
+function headersOf(postHeaders: unknown, present: boolean, authToken: string | undefined): Record<string, string> | string {
   // Case-insensitive, as requests' CaseInsensitiveDict: a later spelling replaces an earlier one.
-  const byName = new Map<string, [string, string]>([['content-type', ['Content-Type', 'application/json']]]);
+  const byName = new Map<string, [string, string]>();
+  if (authToken !== undefined) byName.set('x-auth-token', ['X-Auth-Token', authToken]);
+  byName.set('content-type', ['Content-Type', 'application/json']);
   if (present) {
     if (typeof postHeaders !== 'object' || postHeaders === null || Array.isArray(postHeaders)) {
       return 'post_headers must be an object';
@@ -65,13 +80,13 @@ function headersOf(postHeaders: unknown, present: boolean): Record<string, strin
   return Object.fromEntries(byName.values());
 }
 
-/** The POST for `delivery`, or why it can never be sent. */
-export function buildWebhookRequest(delivery: Delivery): BuiltRequest {
+/** The POST for `delivery` (with `authToken`, the trust token of a trust subscriber), or why it can never be sent. */
+export function buildWebhookRequest(delivery: Delivery, authToken?: string): BuiltRequest {
   const { subscriber, options } = delivery.subscription;
-  const url = subscriberUrl(subscriber);
+  const url = subscriberUrl(isTrustSubscriber(subscriber) ? subscriber.slice(TRUST_PREFIX.length) : subscriber);
   if (!url) return refuse(`malformed subscriber URI ${JSON.stringify(subscriber)}`);
 
-  const headers = headersOf(options.post_headers, 'post_headers' in options);
+  const headers = headersOf(options.post_headers, 'post_headers' in options, authToken);
   if (typeof headers === 'string') return refuse(headers);
 
   const document = notificationJson(delivery.document);

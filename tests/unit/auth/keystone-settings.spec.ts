@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_TIMEOUT_SECONDS, keystoneSettings } from '../../../plugins/auth/keystone/settings';
+import { DEFAULT_TIMEOUT_SECONDS, keystoneSettings, trusteeSettings } from '../../../plugins/auth/keystone/settings';
 import { silentLogger } from '../../../zaqar/common/logger';
 import { loadConfig } from '../../../zaqar/config/load';
 
@@ -73,5 +73,42 @@ describe('auth/keystone: [keystone_authtoken] settings', () => {
       [`${base}user_id = u\nauth_section = other`, /auth_section: not supported/],
     ];
     for (const [lines, expected] of refusals) expect(() => settingsOf(lines), lines).to.throw(expected);
+  });
+
+  describe('[trustee]', () => {
+    function trusteeOf(lines: string) {
+      const file = path.join(dir, 'zaqar.conf');
+      writeFileSync(file, `[trustee]\n${lines}\n`);
+      return trusteeSettings(loadConfig(['--config-file', file], { searchDirs: [], onWarning: () => undefined }).config);
+    }
+
+    it('no auth_type: no trustee (trust+http(s) is then not served)', () => {
+      expect(trusteeOf('')).to.equal(undefined);
+      expect(trusteeOf('auth_url = http://ks:5000\nusername = t')).to.equal(undefined);
+    });
+
+    it('reads the password plugin options, the TLS options and the session timeout', () => {
+      const s = trusteeOf(`${base}username = trustee\nuser_domain_name = Default\ncafile = /ca.pem\ntimeout = 3`)!;
+      expect(s.authUrl).to.equal('http://ks:5000');
+      expect(s.auth).to.deep.equal({
+        identity: { methods: ['password'], password: { user: { name: 'trustee', domain: { name: 'Default' }, password: 'pw' } } },
+      });
+      expect(s.http).to.include({ timeoutSeconds: 3, connectRetries: 0, cafile: '/ca.pem', insecure: false });
+      expect(trusteeOf(`${base}user_id = u\nproject_id = p`)!.auth.scope).to.deep.equal({ project: { id: 'p' } });
+      expect(trusteeOf(`${base}user_id = u`)!.http.timeoutSeconds).to.equal(DEFAULT_TIMEOUT_SECONDS);
+    });
+
+    it('refuses what cannot work, naming [trustee] and the option', () => {
+      const refusals: [string, RegExp][] = [
+        [`${base.replace('password\n', 'token\n')}user_id = u`, /\[trustee\] auth_type: 'token' is not supported/],
+        ['auth_type = password\npassword = pw\nuser_id = u', /\[trustee\] auth_url: the Identity endpoint is required/],
+        ['auth_type = password\nauth_url = http://ks:5000\nuser_id = u', /\[trustee\] password: the trustee needs a password/],
+        [base, /\[trustee\] username: the trustee needs username or user_id/],
+        [`${base}username = t`, /\[trustee\] user_domain_name: username needs/],
+        [`${base}user_id = u\ntimeout = 0`, /\[trustee\] timeout: must be a positive number of seconds/],
+        ['auth_section = other', /\[trustee\] auth_section: not supported/],
+      ];
+      for (const [lines, expected] of refusals) expect(() => trusteeOf(lines), lines).to.throw(expected);
+    });
   });
 });

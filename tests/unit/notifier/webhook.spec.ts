@@ -4,42 +4,21 @@
  * plugin: manifest → DI module → NotifierFactory named `webhook`.
  */
 import { expect } from 'chai';
-import { Container } from 'inversify';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { manifest } from '../../../plugins/notifier/webhook';
 import { DRAIN_LIMIT } from '../../../plugins/notifier/webhook/notifier';
-import { WEBHOOK_GROUP } from '../../../plugins/notifier/webhook/options';
 import { silentLogger } from '../../../zaqar/common/logger';
 import { ConfigError } from '../../../zaqar/config/options';
-import { type Delivery, type Notifier, NotifierFactory, notificationJson } from '../../../zaqar/notification/notifier';
-import { PluginLoader } from '../../../zaqar/plugins/loader';
+import { type Delivery, type Notifier, notificationJson } from '../../../zaqar/notification/notifier';
 import { PluginRegistry } from '../../../zaqar/plugins/registry';
-import { defaultConfig } from '../../../zaqar/testing';
 import { WebhookReceiver } from '../../fixtures/webhook-receiver';
-
-async function openNotifier(options: Record<string, unknown> = {}): Promise<Notifier> {
-  const base = defaultConfig();
-  base.register(WEBHOOK_GROUP);
-  const config = base.withOverrides(WEBHOOK_GROUP.name, options, 'test');
-  const registry = new PluginRegistry(silentLogger);
-  registry.add({ manifest }, 'test');
-  const factory = await new PluginLoader(new Container(), registry, config).factory(manifest, NotifierFactory);
-  return factory({ config, logger: silentLogger });
-}
+import { never, openWebhookNotifier, webhookDelivery } from './webhook-setup';
 
 const DOCUMENT = { ttl: 300, body: { notify: 'me', text: 'café $& done' }, Message_Type: 'Notification', queue_name: 'hookq' };
 
-function delivery(subscriber: string, options: Record<string, unknown> = {}): Delivery {
-  return {
-    kind: 'notification',
-    project: 'p',
-    document: DOCUMENT,
-    subscription: { id: 's1', source: 'hookq', subscriber, ttl: 3600, age: 0, options, confirmed: true },
-  };
-}
-
-const never = (): AbortSignal => new AbortController().signal;
+const openNotifier = (options: Record<string, unknown> = {}): Promise<Notifier> => openWebhookNotifier(options);
+const delivery = (subscriber: string, options: Record<string, unknown> = {}): Delivery => webhookDelivery(DOCUMENT, subscriber, options);
 
 /** A port on which nothing listens (a server was there a moment ago). */
 async function closedPort(): Promise<number> {

@@ -4,6 +4,7 @@
  * queues and on topics (namespace.ts). Creating a subscription creates its
  * queue first, before validation, as Zaqar does.
  */
+import { TrustNotOwned } from '../../auth/trusts';
 import { isJsonObject, pyIntValue } from '../../common/json';
 import { isTruthy, pythonRepr } from '../../common/python';
 import type { SubscriptionNotices } from '../../notification/service';
@@ -78,9 +79,7 @@ export class SubscriptionOperations {
     let options = isJsonObject(document.options) ? document.options : {};
 
     return guarded(async () => {
-      if (this.notices) {
-        options = await this.notices.register(subscriber, options, ttl, { project, userId: ctx.userId, roles: ctx.roles, authToken: ctx.authToken });
-      }
+      if (this.notices) options = await this.register(ctx, subscriber, options, ttl);
       const created = await storage.subscriptions.create(queue, subscriber, ttl, options, project);
       const subscription = created !== null
         ? await storage.subscriptions.get(queue, created, project)
@@ -92,6 +91,16 @@ export class SubscriptionOperations {
       await this.notices?.confirmation(this.source(queue), subscription, project, new Date(Date.now() + ttl * 1000), false);
       return { id: subscription.id };
     });
+  }
+
+  /** The notifier's `register` for the caller; a trust_id that is not the caller's is a 400. */
+  private async register(ctx: RequestContext, subscriber: string, options: Record<string, unknown>, ttl: number): Promise<Record<string, unknown>> {
+    try {
+      return await this.notices!.register(subscriber, options, ttl, { project: ctx.projectId, userId: ctx.userId, roles: ctx.roles, authToken: ctx.authToken });
+    } catch (err) {
+      if (err instanceof TrustNotOwned) throw invalidRequest(err.message);
+      throw err;
+    }
   }
 
   /** Changes `subscriber`, `ttl` and/or `options` (a new ttl restarts the expiry clock). */
@@ -118,6 +127,13 @@ export class SubscriptionOperations {
     }
     if (Object.keys(fields).length === 0) throw this.notUpdated(id);
     return guarded(async () => {
+      // A trust_id must be the caller's once it is set or its subscriber changed (create checks the same).
+      if (this.notices && (fields.subscriber !== undefined || fields.options !== undefined)) {
+        const stored = fields.subscriber === undefined || fields.options === undefined ? await notFoundIfNoSubscription(() => storage.subscriptions.get(queue, id, ctx.projectId)) : null;
+        const subscriber = fields.subscriber ?? stored?.subscriber;
+        const options = fields.options ?? stored?.options;
+        if (subscriber !== undefined && options !== undefined && 'trust_id' in options) await this.register(ctx, subscriber, options, fields.ttl ?? stored?.ttl ?? 0);
+      }
       try {
         await storage.subscriptions.update(queue, id, ctx.projectId, fields);
       } catch (err) {

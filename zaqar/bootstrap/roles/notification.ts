@@ -4,10 +4,12 @@
  * zaqar.notification.notifier`) or the subscription operations when
  * `[notification] require_confirmation` is on. It works on a facade of the
  * stores without pipeline stages, starts the dispatcher and stops it at
- * shutdown, before the stores close.
+ * shutdown, before the stores close. Notifiers get the auth strategy's
+ * Keystone trusts, when it has them (trust+http(s) subscribers).
  */
 import { ContainerModule, type ResolutionContext } from 'inversify';
 import { MessageCipher } from '../../api/rules/encryption';
+import { AuthStrategy } from '../../auth/strategy';
 import { Logger } from '../../common/logger';
 import { NOTIFICATION_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../config/groups';
 import { Config } from '../../config/options';
@@ -50,9 +52,11 @@ export const notificationRole = new ContainerModule(({ bind }) => {
       };
       // A facade without stages: the notifier's own work never passes the notifier stage.
       const storage = createStorage(await resolveAsync(ctx, ManagementStore), await resolveAsync(ctx, MessageStore));
+      // Resolved before this role registers its closer, so the strategy (and its Keystone connections) closes after the notifiers.
+      const { trusts } = await resolveAsync(ctx, AuthStrategy);
       const notifications = new Notifications(
         storage,
-        new Notifiers(resolve(ctx, PluginLoader), config, logger),
+        new Notifiers(resolve(ctx, PluginLoader), config, logger, { trusts }),
         new MessageCipher(config.get(TRANSPORT_GROUP).message_encryption_key),
         settings,
         logger,

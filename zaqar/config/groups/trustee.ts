@@ -1,7 +1,10 @@
 /**
  * [trustee] (Zaqar's `zaqar.common.auth`): the Keystone user that becomes
- * the trustee of trusts created for trust+http(s) subscriptions (not built
- * here yet). Registered in code by the reference, absent from the sample file.
+ * the trustee of trusts created for trust+http(s) subscriptions, and logs
+ * in with them to obtain the tokens delivered (the keystone auth plugin
+ * reads it; without `auth_type` there is no trustee and trust+http(s)
+ * subscribers are not served). Registered in code by the reference, absent
+ * from the sample file.
  */
 import type { OptionGroup } from '../options';
 import { defineOptions } from './define';
