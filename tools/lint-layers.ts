@@ -6,6 +6,8 @@
  *   by name (zaqar/plugins/registry.ts).
  * - Plugins import the core's contracts, never its composition
  *   (zaqar/bootstrap, zaqar/cmd): what a plugin needs is handed to it.
+ * - A plugin imports no other plugin (the WebSocket transport nothing of
+ *   the HTTP one): what two plugins share belongs in the core.
  * - Operations, domain rules and request stages (zaqar/api) know no
  *   transport: no transport code, and no HTTP notion (status codes, hrefs,
  *   Location, query strings) in operations.
@@ -17,7 +19,7 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 
 interface Rule {
-  /** Files under this folder (relative to the root) obey the rule. */
+  /** Files under this folder (relative to the root) obey the rule; `plugins/*\/*` = each plugin folder on its own. */
   files: string;
   /** They may not import anything under these folders. */
   mayNotImport: string[];
@@ -29,6 +31,7 @@ interface Rule {
 const RULES: Rule[] = [
   { files: 'zaqar', mayNotImport: ['plugins'], why: 'the core must not import plugins' },
   { files: 'plugins', mayNotImport: ['zaqar/bootstrap', 'zaqar/cmd'], why: 'plugins import core contracts, not the composition' },
+  { files: 'plugins/*/*', mayNotImport: ['plugins'], why: 'a plugin imports no other plugin' },
   { files: 'zaqar/api', mayNotImport: ['zaqar/transport', 'zaqar/bootstrap', 'zaqar/cmd'], why: 'the API layer knows no transport' },
   {
     files: 'zaqar/api/operations',
@@ -54,10 +57,26 @@ function codeOf(line: string): string {
   return comment >= 0 ? line.slice(0, comment) : line;
 }
 
+interface Scope {
+  dir: string;
+  forbidden: string[];
+  /** A plugin's own folder, which its files may import. */
+  own?: string;
+}
+
+/** The folders a rule applies to, each with the folders its files may not import. */
+function scopes(rule: Rule): Scope[] {
+  const forbidden = rule.mayNotImport.map((folder) => path.join(root, folder) + path.sep);
+  if (!rule.files.endsWith('/*/*')) return [{ dir: path.join(root, rule.files), forbidden }];
+  const base = path.join(root, rule.files.slice(0, -4));
+  const subdirs = (dir: string) => readdirSync(dir).map((name) => path.join(dir, name)).filter((d) => statSync(d).isDirectory());
+  return subdirs(base).flatMap(subdirs).map((dir) => ({ dir, forbidden, own: dir + path.sep }));
+}
+
 const offenders: string[] = [];
 for (const rule of RULES) {
-  const forbidden = rule.mayNotImport.map((folder) => path.join(root, folder) + path.sep);
-  for (const file of walk(path.join(root, rule.files))) {
+  for (const { dir, forbidden, own } of scopes(rule)) {
+  for (const file of walk(dir)) {
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((line, i) => {
@@ -65,10 +84,12 @@ for (const rule of RULES) {
         const m = /(?:from\s+|require\(\s*|^\s*import\s+)['"]([^'"]+)['"]/.exec(line);
         if (m && m[1].startsWith('.')) {
           const target = path.resolve(path.dirname(file), m[1]);
-          if (forbidden.some((folder) => (target + path.sep).startsWith(folder))) offenders.push(where);
+          const inside = own !== undefined && (target + path.sep).startsWith(own);
+          if (!inside && forbidden.some((folder) => (target + path.sep).startsWith(folder))) offenders.push(where);
         }
         if (rule.mayNotSay && rule.mayNotSay.test(codeOf(line))) offenders.push(where);
       });
+  }
   }
 }
 if (offenders.length) {

@@ -30,6 +30,7 @@ import type { Storage } from '../storage/storage';
 import { notificationDocument, type PostedMessage } from './documents';
 import { matchesFilterPolicy } from './filter-policy';
 import { Lane } from './lane';
+import { localSubscribers } from './local-subscribers';
 import type { DeliveryKind, DeliveryOutcome } from './notifier';
 import type { Notifiers } from './notifiers';
 import { isDeliveryEntry, OUTBOX_PROJECT, OUTBOX_QUEUE, type DeliveryEntry, type OutboxEntry, type OutboxWriter, type PostEntry } from './outbox';
@@ -326,7 +327,9 @@ export class Dispatcher {
   private async attempt(delivery: Delivery): Promise<void> {
     const { subscription } = delivery;
     const scheme = subscriberScheme(subscription.subscriber);
-    const notifier = this.notifiers.for(scheme);
+    // A subscriber this process serves itself (a WebSocket connection held here) skips the notifier.
+    const local = localSubscribers.lookup(subscription.subscriber);
+    const notifier = local ? Promise.resolve(local) : this.notifiers.for(scheme);
     if (notifier === undefined) {
       this.logger.warn({ subscription: subscription.id, scheme }, 'no notifier serves this subscriber; notification dropped');
       return;
