@@ -30,7 +30,13 @@ import { Connection, type ConnectionHost, type ConnectionLimits } from './connec
 import { WS_PROFILE } from './actions';
 import { notificationListener } from './listener';
 
-/** Slack over the largest configured document, so that size errors come from Zaqar's checks, not from the frame limit. */
+/**
+ * Frames up to twice the largest configured document (plus the envelope's
+ * slack) are read, so that an oversized post or metadata gets Zaqar's 400
+ * from its own size checks (the reference reads frames of any size);
+ * beyond that the frame is refused with 1009 before it is held in memory.
+ */
+const FRAME_FACTOR = 2;
 const FRAME_SLACK = 64 * 1024;
 
 const bracketed = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
@@ -75,7 +81,7 @@ export class WebSocketTransport implements Transport, ConnectionHost {
       deleteWithClaimIds: limits.message_delete_with_claim_id,
       logger: context.logger,
     });
-    const maxFrame = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + FRAME_SLACK;
+    const maxFrame = FRAME_FACTOR * Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + FRAME_SLACK;
 
     this.http = createServer((req, res) => {
       req.resume();

@@ -46,7 +46,7 @@ export const WEBSOCKET_TRANSPORT_GROUP = defineGroup<WebsocketTransportOptions>(
     notification_port: { type: 'port', default: 0, help: 'Port on which the notification server will listen.' },
     max_requests_in_flight: {
       type: 'integer',
-      default: 32,
+      default: 8,
       help: 'Requests of one connection read and not yet answered; past it the socket is not read until one is answered.',
     },
     max_outbound_buffer: {
