@@ -45,11 +45,11 @@ export function queueName(i: number, scenario: string): string {
   return `bench-${scenario}-${i}`;
 }
 
-/** Runs `loop(connection, index, measuring)` on every connection until the window closes. */
-async function drive(
+/** Runs `loop(connection, index, measuring)` on every connection until the window closes (HTTP or WebSocket connections). */
+export async function drive<C>(
   options: BenchOptions,
-  conns: Connection[],
-  loop: (conn: Connection, index: number, inWindow: () => boolean, done: () => boolean) => Promise<void>,
+  conns: C[],
+  loop: (conn: C, index: number, inWindow: () => boolean, done: () => boolean) => Promise<void>,
 ): Promise<number> {
   const start = now();
   const windowStart = start + options.warmupMs;
@@ -63,7 +63,7 @@ async function drive(
   return options.durationMs / 1000;
 }
 
-function connections(options: BenchOptions, n = options.conns): Connection[] {
+export function connections(options: BenchOptions, n = options.conns): Connection[] {
   return Array.from({ length: n }, () => new Connection(options.url, options.project, options.headers));
 }
 
@@ -96,8 +96,8 @@ export async function producer(options: BenchOptions, batch: number): Promise<Sc
   return { scenario, conns: options.conns, msgs_per_s: messages / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
 }
 
-/** Fills the consumer queues with batches of 10 until `max` messages or `maxMs` elapsed. */
-async function prefill(options: BenchOptions, scenario: string, max: number, maxMs: number): Promise<number> {
+/** Fills the consumer queues with batches of 10 until `max` messages or `maxMs` elapsed (over HTTP). */
+export async function prefill(options: BenchOptions, scenario: string, max: number, maxMs: number): Promise<number> {
   const conns = connections(options);
   const payload = JSON.stringify({ messages: Array.from({ length: 10 }, () => ({ body: messageBody(options.bodyBytes) })) });
   let posted = 0;
@@ -177,25 +177,10 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
   let delivered = 0;
   let requests = 0;
   let errors = 0;
-  const interval = (1000 * producers) / options.rate;
+  const posts: PacedPosts = { requests: 0, errors: 0, latency: request };
   const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
     const queue = queueName(i % options.queues, scenario);
-    if (i < producers) {
-      let next = now() + (interval * i) / producers;
-      while (!done()) {
-        const wait = next - now();
-        if (wait > 0) await sleep(wait);
-        next += interval;
-        const t = now();
-        const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
-        if (reply.status !== 201) errors++;
-        else if (inWindow()) {
-          requests++;
-          request.add(now() - t);
-        }
-      }
-      return;
-    }
+    if (i < producers) return pacedProducer(options, conn, i, producers, queue, inWindow, done, posts);
     while (!done()) {
       const t = now();
       const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10`, '{"ttl": 300, "grace": 60}');
@@ -227,9 +212,49 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
     scenario,
     conns: producers + consumers,
     msgs_per_s: delivered / seconds,
-    req_per_s: requests / seconds,
+    req_per_s: (requests + posts.requests) / seconds,
     latency_ms: request.summary(),
-    errors,
+    errors: errors + posts.errors,
     e2e_ms: delivery.summary(),
   };
+}
+
+/** What the paced producers of an end-to-end scenario did in the window. */
+export interface PacedPosts {
+  requests: number;
+  errors: number;
+  latency: Latencies;
+}
+
+/**
+ * One of `producers` HTTP producers that together post `options.rate`
+ * single-message posts per second to `queue`, each body stamped with its
+ * send time (`sent(t)` is told of those in the window).
+ */
+export async function pacedProducer(
+  options: BenchOptions,
+  conn: Connection,
+  i: number,
+  producers: number,
+  queue: string,
+  inWindow: () => boolean,
+  done: () => boolean,
+  posts: PacedPosts,
+  sent: (t: number) => void = () => undefined,
+): Promise<void> {
+  const interval = (1000 * producers) / options.rate;
+  let next = now() + (interval * i) / producers;
+  while (!done()) {
+    const wait = next - now();
+    if (wait > 0) await sleep(wait);
+    next += interval;
+    const t = now();
+    if (inWindow()) sent(t);
+    const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
+    if (reply.status !== 201) posts.errors++;
+    else if (inWindow()) {
+      posts.requests++;
+      posts.latency.add(now() - t);
+    }
+  }
 }
