@@ -15,9 +15,21 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { messageBody } from './client';
 import { Latencies } from './histogram';
-import { connections, drive, pacedProducer, prefill, queueName, type BenchOptions, type PacedPosts, type ScenarioResult } from './scenarios';
+import {
+  batchOf,
+  connections,
+  consumer,
+  drive,
+  pacedProducer,
+  producer,
+  queueName,
+  type BenchOptions,
+  type OpenClients,
+  type PacedPosts,
+  type ScenarioClient,
+  type ScenarioResult,
+} from './scenarios';
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -85,67 +97,52 @@ async function closeAll(conns: WsConnection[]): Promise<void> {
   await Promise.all(conns.map((c) => c.close()));
 }
 
-export async function wsProducer(options: BenchOptions, wsUrl: string, batch: number): Promise<ScenarioResult> {
-  const scenario = `ws-producer-b${batch}`;
-  const conns = await openAll(wsUrl, options);
-  const latency = new Latencies();
-  let messages = 0;
-  let requests = 0;
-  let errors = 0;
-  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
-    const body = { queue_name: queueName(i % options.queues, scenario), messages: Array.from({ length: batch }, () => ({ body: messageBody(options.bodyBytes) })) };
-    while (!done()) {
-      const t = now();
-      const reply = await conn.send('message_post', body);
-      if (!inWindow()) continue;
-      if (reply.headers.status === 201) {
-        messages += batch;
-        requests++;
-        latency.add(now() - t);
-      } else errors++;
-    }
-  });
-  await closeAll(conns);
-  return { scenario, conns: options.conns, msgs_per_s: messages / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
+/** A claimed message over WebSocket: its id and the claim's. */
+interface WsClaimed {
+  id: string;
+  claimId: string;
 }
 
-export async function wsConsumer(options: BenchOptions, wsUrl: string): Promise<ScenarioResult> {
-  const scenario = 'ws-consumer';
-  const needed = Math.ceil((options.durationMs + options.warmupMs) / 1000) * 20_000;
-  await prefill(options, scenario, Math.min(needed, 300_000), 20_000);
-  const conns = await openAll(wsUrl, options);
-  const latency = new Latencies();
-  let deleted = 0;
-  let requests = 0;
-  let errors = 0;
-  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
-    const queue_name = queueName(i % options.queues, scenario);
-    while (!done()) {
-      let t = now();
-      const claimed = await conn.send('claim_create', { queue_name, limit: 10, ttl: 300, grace: 60 });
-      if (claimed.headers.status !== 201 && claimed.headers.status !== 204) {
-        errors++;
-        continue;
-      }
-      if (inWindow()) {
-        requests++;
-        latency.add(now() - t);
-      }
-      if (claimed.headers.status === 204) return; // drained
-      for (const message of claimed.body.messages as { id: string }[]) {
-        t = now();
-        const reply = await conn.send('message_delete', { queue_name, message_id: message.id, claim_id: claimed.body.claim_id });
-        if (!inWindow()) continue;
-        if (reply.headers.status === 204) {
-          deleted++;
-          requests++;
-          latency.add(now() - t);
-        } else errors++;
-      }
-    }
-  });
-  await closeAll(conns);
-  return { scenario, conns: options.conns, msgs_per_s: deleted / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
+class WsClient implements ScenarioClient<WsClaimed> {
+  private readonly batches = new Map<number, { body: Record<string, unknown> }[]>();
+
+  constructor(
+    private readonly conn: WsConnection,
+    private readonly options: BenchOptions,
+  ) {}
+
+  async post(queue_name: string, batch: number): Promise<boolean> {
+    let messages = this.batches.get(batch);
+    if (messages === undefined) this.batches.set(batch, (messages = batchOf(this.options, batch)));
+    return (await this.conn.send('message_post', { queue_name, messages })).headers.status === 201;
+  }
+
+  async claim(queue_name: string, limit: number): Promise<WsClaimed[] | undefined> {
+    const reply = await this.conn.send('claim_create', { queue_name, limit, ttl: 300, grace: 60 });
+    if (reply.headers.status === 204) return [];
+    if (reply.headers.status !== 201) return undefined;
+    return (reply.body.messages as { id: string }[]).map((m) => ({ id: m.id, claimId: reply.body.claim_id as string }));
+  }
+
+  async remove(queue_name: string, message: WsClaimed): Promise<boolean> {
+    return (await this.conn.send('message_delete', { queue_name, message_id: message.id, claim_id: message.claimId })).headers.status === 204;
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+}
+
+function wsClients(options: BenchOptions, wsUrl: string): OpenClients {
+  return async (n) => (await openAll(wsUrl, options, n)).map((conn) => new WsClient(conn, options));
+}
+
+export function wsProducer(options: BenchOptions, wsUrl: string, batch: number): Promise<ScenarioResult> {
+  return producer(options, batch, wsClients(options, wsUrl), 'ws-');
+}
+
+export function wsConsumer(options: BenchOptions, wsUrl: string): Promise<ScenarioResult> {
+  return consumer(options, wsClients(options, wsUrl), 'ws-');
 }
 
 export async function wsPush(options: BenchOptions, wsUrl: string): Promise<ScenarioResult> {
