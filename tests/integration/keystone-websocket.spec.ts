@@ -1,7 +1,8 @@
 /**
  * The WebSocket transport with `auth_strategy = keystone` against a real
  * Keystone (tools/services/keystone.ts): `authenticate` validates the token
- * once for the connection; the gate of Zaqar's protocol (nothing but
+ * once for the connection; every action after it (the demo token, and the
+ * admin token for health, pools and flavors); the gate of Zaqar's protocol (nothing but
  * `authenticate` before it, then only the token's project); pre-signed
  * message actions on an unauthenticated connection; re-authentication;
  * the close with 4003 when the token expires; the policy deciding each
@@ -12,6 +13,9 @@
  * a reason otherwise; fails under CI=true).
  */
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { KeystoneServer, keystoneMissing } from '../../tools/services/keystone';
 import { skipUnlessAvailable } from '../../tools/services/process';
 import { BOTH_TRANSPORTS, CLIENT_ID, WsClient, wsUrlOf } from '../helpers/ws-client';
@@ -78,6 +82,68 @@ describe('integration: the WebSocket transport behind a real Keystone', function
     const http = new TokenClient(zaqar!.server.url, demoToken);
     const listed = await http.get('/v2/queues/ks-ws/messages?echo=true');
     expect(listed.json.messages.map((m: { body: unknown }) => m.body)).to.deep.equal(['over ws']);
+  });
+
+  it('serves every action after authenticate: queues, messages, claims, subscriptions (pushed) and node with the demo token; health, pools and flavors with the admin token', async () => {
+    const client = await open();
+    expect((await authenticate(client, demoToken)).headers.status).to.equal(200);
+    const expectStatus = async (on: WsClient, action: string, body: Record<string, unknown> | undefined, status: number) => {
+      const reply = await on.send(action, body);
+      expect(reply.headers.status, `${action}: ${JSON.stringify(reply.body)}`).to.equal(status);
+      return reply;
+    };
+    const queue_name = 'ks-every';
+    await expectStatus(client, 'queue_create', { queue_name, metadata: { colour: 'blue' } }, 201);
+    expect((await expectStatus(client, 'queue_get', { queue_name }, 200)).body).to.deep.equal({ colour: 'blue' });
+    expect((await expectStatus(client, 'queue_list', {}, 200)).body.queues.map((q: { name: string }) => q.name)).to.include(queue_name);
+    const subscription_id = (await expectStatus(client, 'subscription_create', { queue_name, ttl: 600 }, 201)).body.subscription_id;
+    expect((await expectStatus(client, 'subscription_list', { queue_name }, 200)).body.subscriptions).to.have.length(1);
+    expect((await expectStatus(client, 'subscription_get', { queue_name, subscription_id }, 200)).body).to.include({ id: subscription_id });
+    const posted = await expectStatus(client, 'message_post', { queue_name, messages: ['a', 'b', 'c', 'd'].map((body) => ({ body })) }, 201);
+    const ids = posted.body.message_ids as string[];
+    await client.waitForNotifications(4);
+    expect(client.notifications.map((n) => n.document.body)).to.deep.equal(['a', 'b', 'c', 'd']);
+    expect((await expectStatus(client, 'queue_get_stats', { queue_name }, 200)).body.messages).to.include({ total: 4 });
+    expect((await expectStatus(client, 'message_list', { queue_name, echo: true }, 200)).body.messages).to.have.length(4);
+    expect((await expectStatus(client, 'message_get', { queue_name, message_id: ids[0] }, 200)).body.messages).to.include({ body: 'a' });
+    expect((await expectStatus(client, 'message_get_many', { queue_name, message_ids: ids }, 200)).body.messages).to.have.length(4);
+    const claim = await expectStatus(client, 'claim_create', { queue_name, limit: 2 }, 201);
+    const claim_id = claim.body.claim_id as string;
+    expect((await expectStatus(client, 'claim_get', { queue_name, claim_id }, 200)).body.messages).to.have.length(2);
+    await expectStatus(client, 'claim_update', { queue_name, claim_id, ttl: 120 }, 204);
+    await expectStatus(client, 'message_delete', { queue_name, message_id: claim.body.messages[0].id, claim_id }, 204);
+    await expectStatus(client, 'claim_delete', { queue_name, claim_id }, 204);
+    await expectStatus(client, 'message_delete_many', { queue_name, message_ids: [ids[3]] }, 204);
+    expect((await expectStatus(client, 'message_delete_many', { queue_name, pop: 1 }, 200)).body.messages).to.have.length(1);
+    await expectStatus(client, 'subscription_delete', { queue_name, subscription_id }, 204);
+    await expectStatus(client, 'queue_purge', { queue_name, resource_types: ['messages'] }, 204);
+    expect((await expectStatus(client, 'queue_get_stats', { queue_name }, 200)).body.messages).to.include({ total: 0 });
+    await expectStatus(client, 'queue_delete', { queue_name }, 204);
+    await expectStatus(client, 'ping_node', undefined, 204);
+    await expectStatus(client, 'get_home_doc', undefined, 501);
+    await expectStatus(client, 'check_node_health', undefined, 403);
+    await expectStatus(client, 'pool_list', { pool_name: 'ignored' }, 403); // Zaqar's schema wants a pool_name
+
+    const admin = await WsClient.open(url, keystone!.accounts.admin.projectId);
+    clients.push(admin);
+    expect((await authenticate(admin, await keystone!.token('admin'), keystone!.accounts.admin.projectId)).headers.status).to.equal(200);
+    expect((await expectStatus(admin, 'check_node_health', undefined, 200)).body).to.have.property('catalog_reachable');
+    const poolDir = mkdtempSync(path.join(tmpdir(), 'zaqar-ts-ks-ws-pool-'));
+    try {
+      const uri = `sqlite:///${poolDir}/pool.sqlite`;
+      await expectStatus(admin, 'pool_create', { pool_name: 'ks-pool', weight: 10, uri }, 201);
+      expect((await expectStatus(admin, 'pool_get', { pool_name: 'ks-pool' }, 200)).body).to.include({ name: 'ks-pool', uri });
+      expect((await expectStatus(admin, 'pool_update', { pool_name: 'ks-pool', weight: 20 }, 200)).body).to.include({ weight: 20 });
+      expect((await expectStatus(admin, 'pool_list', { pool_name: 'ignored' }, 200)).body.pools.map((p: { name: string }) => p.name)).to.deep.equal(['ks-pool']);
+      await expectStatus(admin, 'flavor_create', { flavor_name: 'ks-flavor', pool_name: 'ks-pool' }, 201);
+      expect((await expectStatus(admin, 'flavor_get', { flavor_name: 'ks-flavor' }, 200)).body).to.deep.include({ pool_list: ['ks-pool'] });
+      await expectStatus(admin, 'flavor_update', { flavor_name: 'ks-flavor', pool_name: 'ks-pool' }, 200);
+      expect((await expectStatus(admin, 'flavor_list', { flavor_name: 'ignored' }, 200)).body.flavors.map((f: { name: string }) => f.name)).to.deep.equal(['ks-flavor']);
+      await expectStatus(admin, 'flavor_delete', { flavor_name: 'ks-flavor' }, 204);
+      await expectStatus(admin, 'pool_delete', { pool_name: 'ks-pool' }, 204);
+    } finally {
+      rmSync(poolDir, { recursive: true, force: true });
+    }
   });
 
   it('re-authenticates with another token: the connection then acts for the new project', async () => {
