@@ -252,8 +252,13 @@ export class Dispatcher {
     );
   }
 
+  /** The queue's metadata and subscriptions, read side by side (they are on the path from a post to its delivery). */
   private async queueView(queue: string, project: Project): Promise<QueueView> {
-    const metadata = await this.storage.queues.get(queue, project);
+    const [metadata, subscriptions] = await Promise.all([this.storage.queues.get(queue, project), this.allSubscriptions(queue, project)]);
+    return { metadata, subscriptions };
+  }
+
+  private async allSubscriptions(queue: string, project: Project): Promise<Subscription[]> {
     const subscriptions: Subscription[] = [];
     let marker: string | undefined;
     for (;;) {
@@ -262,7 +267,7 @@ export class Dispatcher {
       if (page.items.length < 100 || page.next === undefined) break;
       marker = page.next;
     }
-    return { metadata, subscriptions };
+    return subscriptions;
   }
 
   /** The posted messages as the subscribers get them (decrypted on encrypted queues). */
