@@ -13,6 +13,11 @@
  * scenario is included. --subscriber URI subscribes every benchmark queue
  * to URI first (`blackhole`: a subscriber in this process that accepts
  * connections and never answers), to measure posting with notifications.
+ *
+ * WebSocket mode: the `ws-*` scenarios (ws-producer-bN, ws-consumer,
+ * ws-push; ws-scenarios.ts) talk to `--ws-url`; with --start-server and a
+ * `ws-*` scenario the server runs both transports and the notifier stage
+ * (`transport = wsgi, websocket`), and the WebSocket URL is read from its log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,12 +27,14 @@ import * as path from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { consumer, endToEnd, producer, queueName, type BenchOptions, type ScenarioResult } from './scenarios';
+import { wsConsumer, wsProducer, wsPush } from './ws-scenarios';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
+    'ws-url': { type: 'string' },
     'start-server': { type: 'boolean', default: false },
     'config-file': { type: 'string', multiple: true, default: [] },
     header: { type: 'string', multiple: true, default: [] },
@@ -55,7 +62,12 @@ function rssMiB(pid: number | undefined): number | undefined {
   }
 }
 
-async function startServer(extraConfigs: string[]): Promise<{ url: string; child: ChildProcess; dir: string }> {
+/** With a WebSocket scenario: both transports, and the notifier stage that feeds ws-push. */
+const WEBSOCKET_CONFIG =
+  `[drivers]\ntransport = wsgi, websocket\n[drivers:transport:websocket]\nbind = 127.0.0.1\nport = 0\nnotification_bind = 127.0.0.1\n` +
+  `[storage]\nmessage_pipeline = zaqar.notification.notifier\n`;
+
+async function startServer(extraConfigs: string[], websocket: boolean): Promise<{ url: string; wsUrl?: string; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'zaqar-ts-bench-'));
   const config = path.join(dir, 'zaqar.conf');
   writeFileSync(
@@ -63,7 +75,8 @@ async function startServer(extraConfigs: string[]): Promise<{ url: string; child
     `[drivers]\ntransport = wsgi\nmessage_store = sqlite\nmanagement_store = sqlalchemy\n` +
       `[drivers:transport:wsgi]\nbind = 127.0.0.1\nport = 0\n` +
       `[drivers:message_store:sqlite]\nuri = sqlite:///${dir}/messages.sqlite\n` +
-      `[drivers:management_store:sqlalchemy]\nuri = sqlite:///${dir}/management.sqlite\n`,
+      `[drivers:management_store:sqlalchemy]\nuri = sqlite:///${dir}/management.sqlite\n` +
+      (websocket ? WEBSOCKET_CONFIG : ''),
   );
   const args = [path.join(ROOT, 'bin', 'zaqar-server.js'), '--config-file', config];
   for (const extra of extraConfigs) args.push('--config-file', extra);
@@ -75,11 +88,13 @@ async function startServer(extraConfigs: string[]): Promise<{ url: string; child
     child.stderr!.on('data', (chunk: string) => {
       stderr += chunk;
       const m = /Serving on http:\/\/[^:"]+:(\d+)/.exec(stderr);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+      const ws = /Serving on ws:\/\/[^:"]+:(\d+)/.exec(stderr);
+      if (m && (!websocket || ws)) resolve(`http://127.0.0.1:${m[1]}`);
     });
   });
   child.removeAllListeners('exit');
-  return { url, child, dir };
+  const ws = /Serving on ws:\/\/[^:"]+:(\d+)/.exec(stderr);
+  return { url, wsUrl: ws ? `ws://127.0.0.1:${ws[1]}` : undefined, child, dir };
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc. */
@@ -138,12 +153,17 @@ async function subscribeQueues(options: BenchOptions, scenario: string, subscrib
 
 async function main(): Promise<void> {
   if (values.help || (!values.url && !values['start-server'])) {
-    process.stderr.write('usage: run.js (--url URL | --start-server [--config-file F]...) [--header "Name: value"]... [--scenarios a,b] [--conns N] [--duration S]\n');
+    process.stderr.write(
+      'usage: run.js (--url URL [--ws-url WS_URL] | --start-server [--config-file F]...) [--header "Name: value"]... [--scenarios a,b] [--conns N] [--duration S]\n' +
+        '  scenarios: producer-bN, consumer, e2e (HTTP); ws-producer-bN, ws-consumer, ws-push (WebSocket)\n',
+    );
     process.exit(values.help ? 0 : 2);
   }
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
-  if (values['start-server']) server = await startServer(values['config-file'] ?? []);
+  const scenarios = (values.scenarios as string).split(',');
+  if (values['start-server']) server = await startServer(values['config-file'] ?? [], scenarios.some((s) => s.startsWith('ws-')));
   const url = server?.url ?? (values.url as string);
+  const wsUrl = server?.wsUrl ?? values['ws-url'];
   const pid = server?.child.pid ?? (values.pid ? Number(values.pid) : undefined);
   const headers: Record<string, string> = {};
   for (const line of values.header ?? []) {
@@ -166,7 +186,8 @@ async function main(): Promise<void> {
   const hole = values.subscriber === 'blackhole' ? await blackhole() : undefined;
   const subscriber = hole?.uri ?? values.subscriber;
   try {
-    for (const name of (values.scenarios as string).split(',')) {
+    for (const name of scenarios) {
+      if (name.startsWith('ws-') && wsUrl === undefined) throw new Error(`${name} needs --ws-url (or --start-server)`);
       if (subscriber !== undefined) await subscribeQueues(options, name, subscriber);
       const cpuBefore = cpuSeconds(pid);
       const started = Date.now();
@@ -174,6 +195,9 @@ async function main(): Promise<void> {
       if (name.startsWith('producer-b')) result = await producer(options, Number(name.slice('producer-b'.length)));
       else if (name === 'consumer') result = await consumer(options);
       else if (name === 'e2e') result = await endToEnd(options);
+      else if (name.startsWith('ws-producer-b')) result = await wsProducer(options, wsUrl!, Number(name.slice('ws-producer-b'.length)));
+      else if (name === 'ws-consumer') result = await wsConsumer(options, wsUrl!);
+      else if (name === 'ws-push') result = await wsPush(options, wsUrl!);
       else throw new Error(`unknown scenario ${name}`);
       // Server CPU per request over the whole scenario (warm-up included), a
       // figure that other load on the machine disturbs far less than throughput.

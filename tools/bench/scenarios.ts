@@ -45,11 +45,11 @@ export function queueName(i: number, scenario: string): string {
   return `bench-${scenario}-${i}`;
 }
 
-/** Runs `loop(connection, index, measuring)` on every connection until the window closes. */
-async function drive(
+/** Runs `loop(connection, index, measuring)` on every connection until the window closes (HTTP or WebSocket connections). */
+export async function drive<C>(
   options: BenchOptions,
-  conns: Connection[],
-  loop: (conn: Connection, index: number, inWindow: () => boolean, done: () => boolean) => Promise<void>,
+  conns: C[],
+  loop: (conn: C, index: number, inWindow: () => boolean, done: () => boolean) => Promise<void>,
 ): Promise<number> {
   const start = now();
   const windowStart = start + options.warmupMs;
@@ -63,7 +63,7 @@ async function drive(
   return options.durationMs / 1000;
 }
 
-function connections(options: BenchOptions, n = options.conns): Connection[] {
+export function connections(options: BenchOptions, n = options.conns): Connection[] {
   return Array.from({ length: n }, () => new Connection(options.url, options.project, options.headers));
 }
 
@@ -71,35 +71,92 @@ async function closeAll(conns: Connection[]): Promise<void> {
   await Promise.all(conns.map((c) => c.close()));
 }
 
-export async function producer(options: BenchOptions, batch: number): Promise<ScenarioResult> {
-  const scenario = `producer-b${batch}`;
-  const conns = connections(options);
+/**
+ * The requests of the producer and consumer scenarios, over HTTP (here) or
+ * WebSocket (ws-scenarios.ts); `M` is what a claim hands back per message.
+ */
+export interface ScenarioClient<M = unknown> {
+  /** Posts `batch` messages to `queue`; true when they were stored. */
+  post(queue: string, batch: number): Promise<boolean>;
+  /** Claims up to `limit` messages: what was claimed, `[]` when the queue is drained, undefined on an error. */
+  claim(queue: string, limit: number): Promise<M[] | undefined>;
+  /** Deletes one claimed message with its claim id; true when deleted. */
+  remove(queue: string, message: M): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens `n` clients of one transport. */
+export type OpenClients = (n: number) => Promise<ScenarioClient[]>;
+
+/** The same message bodies for every post of a batch size (the producer scenarios measure posting, not latency). */
+export function batchOf(options: BenchOptions, batch: number): { body: Record<string, unknown> }[] {
+  return Array.from({ length: batch }, () => ({ body: messageBody(options.bodyBytes) }));
+}
+
+class HttpClient implements ScenarioClient<string> {
+  private readonly payloads = new Map<number, string>();
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly options: BenchOptions,
+  ) {}
+
+  async post(queue: string, batch: number): Promise<boolean> {
+    let payload = this.payloads.get(batch);
+    if (payload === undefined) this.payloads.set(batch, (payload = JSON.stringify({ messages: batchOf(this.options, batch) })));
+    return (await this.conn.request('POST', `/v2/queues/${queue}/messages`, payload)).status === 201;
+  }
+
+  /** The claimed messages' hrefs (each carrying `?claim_id=`). */
+  async claim(queue: string, limit: number): Promise<string[] | undefined> {
+    const reply = await this.conn.request('POST', `/v2/queues/${queue}/claims?limit=${limit}`, '{"ttl": 300, "grace": 60}');
+    if (reply.status === 204) return [];
+    if (reply.status !== 201) return undefined;
+    return (JSON.parse(reply.body) as { messages: { href: string }[] }).messages.map((m) => m.href);
+  }
+
+  async remove(_queue: string, href: string): Promise<boolean> {
+    return (await this.conn.request('DELETE', href)).status === 204;
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+}
+
+export function httpClients(options: BenchOptions): OpenClients {
+  return async (n) => connections(options, n).map((conn) => new HttpClient(conn, options));
+}
+
+/** producer-bN (`prefix` names the transport in the scenario, e.g. `ws-`). */
+export async function producer(options: BenchOptions, batch: number, open = httpClients(options), prefix = ''): Promise<ScenarioResult> {
+  const scenario = `${prefix}producer-b${batch}`;
+  const clients = await open(options.conns);
   const latency = new Latencies();
   let messages = 0;
   let requests = 0;
   let errors = 0;
-  const payload = JSON.stringify({ messages: Array.from({ length: batch }, () => ({ body: messageBody(options.bodyBytes) })) });
-  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
-    const path = `/v2/queues/${queueName(i % options.queues, scenario)}/messages`;
+  const seconds = await drive(options, clients, async (client, i, inWindow, done) => {
+    const queue = queueName(i % options.queues, scenario);
     while (!done()) {
       const t = now();
-      const reply = await conn.request('POST', path, payload);
+      const stored = await client.post(queue, batch);
       if (!inWindow()) continue;
-      if (reply.status === 201) {
+      if (stored) {
         messages += batch;
         requests++;
         latency.add(now() - t);
       } else errors++;
     }
   });
-  await closeAll(conns);
+  await Promise.all(clients.map((c) => c.close()));
   return { scenario, conns: options.conns, msgs_per_s: messages / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
 }
 
-/** Fills the consumer queues with batches of 10 until `max` messages or `maxMs` elapsed. */
-async function prefill(options: BenchOptions, scenario: string, max: number, maxMs: number): Promise<number> {
+/** Fills the consumer queues with batches of 10 until `max` messages or `maxMs` elapsed (over HTTP). */
+export async function prefill(options: BenchOptions, scenario: string, max: number, maxMs: number): Promise<number> {
   const conns = connections(options);
-  const payload = JSON.stringify({ messages: Array.from({ length: 10 }, () => ({ body: messageBody(options.bodyBytes) })) });
+  const payload = JSON.stringify({ messages: batchOf(options, 10) });
   let posted = 0;
   const until = now() + maxMs;
   await Promise.all(
@@ -115,29 +172,22 @@ async function prefill(options: BenchOptions, scenario: string, max: number, max
   return posted;
 }
 
-/** Claims up to `limit` messages; returns their hrefs (each carrying `?claim_id=`). */
-async function claim(conn: Connection, queue: string, limit: number): Promise<string[] | undefined> {
-  const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=${limit}`, '{"ttl": 300, "grace": 60}');
-  if (reply.status === 204) return [];
-  if (reply.status !== 201) return undefined;
-  return (JSON.parse(reply.body) as { messages: { href: string }[] }).messages.map((m) => m.href);
-}
-
-export async function consumer(options: BenchOptions): Promise<ScenarioResult> {
-  const scenario = 'consumer';
+/** consumer: pre-fill (over HTTP), then claim 10 and delete each claimed message with its claim id. */
+export async function consumer(options: BenchOptions, open = httpClients(options), prefix = ''): Promise<ScenarioResult> {
+  const scenario = `${prefix}consumer`;
   const needed = Math.ceil((options.durationMs + options.warmupMs) / 1000) * 20_000;
   await prefill(options, scenario, Math.min(needed, 300_000), 20_000);
-  const conns = connections(options);
+  const clients = await open(options.conns);
   const latency = new Latencies();
   let deleted = 0;
   let requests = 0;
   let errors = 0;
-  const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
+  const seconds = await drive(options, clients, async (client, i, inWindow, done) => {
     const queue = queueName(i % options.queues, scenario);
     while (!done()) {
       let t = now();
-      const hrefs = await claim(conn, queue, 10);
-      if (hrefs === undefined) {
+      const claimed = await client.claim(queue, 10);
+      if (claimed === undefined) {
         errors++;
         continue;
       }
@@ -145,12 +195,12 @@ export async function consumer(options: BenchOptions): Promise<ScenarioResult> {
         requests++;
         latency.add(now() - t);
       }
-      if (hrefs.length === 0) return; // drained
-      for (const href of hrefs) {
+      if (claimed.length === 0) return; // drained
+      for (const message of claimed) {
         t = now();
-        const reply = await conn.request('DELETE', href);
+        const removed = await client.remove(queue, message);
         if (!inWindow()) continue;
-        if (reply.status === 204) {
+        if (removed) {
           deleted++;
           requests++;
           latency.add(now() - t);
@@ -158,7 +208,7 @@ export async function consumer(options: BenchOptions): Promise<ScenarioResult> {
       }
     }
   });
-  await closeAll(conns);
+  await Promise.all(clients.map((c) => c.close()));
   return { scenario, conns: options.conns, msgs_per_s: deleted / seconds, req_per_s: requests / seconds, latency_ms: latency.summary(), errors };
 }
 
@@ -177,25 +227,10 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
   let delivered = 0;
   let requests = 0;
   let errors = 0;
-  const interval = (1000 * producers) / options.rate;
+  const posts: PacedPosts = { requests: 0, errors: 0, latency: request };
   const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
     const queue = queueName(i % options.queues, scenario);
-    if (i < producers) {
-      let next = now() + (interval * i) / producers;
-      while (!done()) {
-        const wait = next - now();
-        if (wait > 0) await sleep(wait);
-        next += interval;
-        const t = now();
-        const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
-        if (reply.status !== 201) errors++;
-        else if (inWindow()) {
-          requests++;
-          request.add(now() - t);
-        }
-      }
-      return;
-    }
+    if (i < producers) return pacedProducer(options, conn, i, producers, queue, inWindow, done, posts);
     while (!done()) {
       const t = now();
       const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10`, '{"ttl": 300, "grace": 60}');
@@ -227,9 +262,49 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
     scenario,
     conns: producers + consumers,
     msgs_per_s: delivered / seconds,
-    req_per_s: requests / seconds,
+    req_per_s: (requests + posts.requests) / seconds,
     latency_ms: request.summary(),
-    errors,
+    errors: errors + posts.errors,
     e2e_ms: delivery.summary(),
   };
+}
+
+/** What the paced producers of an end-to-end scenario did in the window. */
+export interface PacedPosts {
+  requests: number;
+  errors: number;
+  latency: Latencies;
+}
+
+/**
+ * One of `producers` HTTP producers that together post `options.rate`
+ * single-message posts per second to `queue`, each body stamped with its
+ * send time (`sent(t)` is told of those in the window).
+ */
+export async function pacedProducer(
+  options: BenchOptions,
+  conn: Connection,
+  i: number,
+  producers: number,
+  queue: string,
+  inWindow: () => boolean,
+  done: () => boolean,
+  posts: PacedPosts,
+  sent: (t: number) => void = () => undefined,
+): Promise<void> {
+  const interval = (1000 * producers) / options.rate;
+  let next = now() + (interval * i) / producers;
+  while (!done()) {
+    const wait = next - now();
+    if (wait > 0) await sleep(wait);
+    next += interval;
+    const t = now();
+    if (inWindow()) sent(t);
+    const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
+    if (reply.status !== 201) posts.errors++;
+    else if (inWindow()) {
+      posts.requests++;
+      posts.latency.add(now() - t);
+    }
+  }
 }

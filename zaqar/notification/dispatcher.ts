@@ -30,6 +30,7 @@ import type { Storage } from '../storage/storage';
 import { notificationDocument, type PostedMessage } from './documents';
 import { matchesFilterPolicy } from './filter-policy';
 import { Lane } from './lane';
+import { localSubscribers } from './local-subscribers';
 import type { DeliveryKind, DeliveryOutcome } from './notifier';
 import type { Notifiers } from './notifiers';
 import { isDeliveryEntry, OUTBOX_PROJECT, OUTBOX_QUEUE, type DeliveryEntry, type OutboxEntry, type OutboxWriter, type PostEntry } from './outbox';
@@ -253,8 +254,13 @@ export class Dispatcher {
     );
   }
 
+  /** The queue's metadata and subscriptions, read side by side (they are on the path from a post to its delivery). */
   private async queueView(queue: string, project: Project): Promise<QueueView> {
-    const metadata = await this.storage.queues.get(queue, project);
+    const [metadata, subscriptions] = await Promise.all([this.storage.queues.get(queue, project), this.allSubscriptions(queue, project)]);
+    return { metadata, subscriptions };
+  }
+
+  private async allSubscriptions(queue: string, project: Project): Promise<Subscription[]> {
     const subscriptions: Subscription[] = [];
     let marker: string | undefined;
     for (;;) {
@@ -263,7 +269,7 @@ export class Dispatcher {
       if (page.items.length < 100 || page.next === undefined) break;
       marker = page.next;
     }
-    return { metadata, subscriptions };
+    return subscriptions;
   }
 
   /** The posted messages as the subscribers get them (decrypted on encrypted queues). */
@@ -328,7 +334,9 @@ export class Dispatcher {
   private async attempt(delivery: Delivery): Promise<void> {
     const { subscription } = delivery;
     const scheme = subscriberScheme(subscription.subscriber);
-    const notifier = this.notifiers.for(scheme);
+    // A subscriber this process serves itself (a WebSocket connection held here) skips the notifier.
+    const local = localSubscribers.lookup(subscription.subscriber);
+    const notifier = local ? Promise.resolve(local) : this.notifiers.for(scheme);
     if (notifier === undefined) {
       this.logger.warn({ subscription: subscription.id, scheme }, 'no notifier serves this subscriber; notification dropped');
       return;

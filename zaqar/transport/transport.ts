@@ -5,6 +5,7 @@
  */
 import type { Operations } from '../api/operations';
 import type { RequestPipeline } from '../api/request/pipeline';
+import type { AuthStrategy } from '../auth/strategy';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/options';
 import { token } from '../di/token';
@@ -33,6 +34,12 @@ export interface TransportContext {
   operations: Operations;
   /** The core's request stages; a transport may add its own with `pipeline.with()`. */
   pipeline: RequestPipeline;
+  /**
+   * The process's auth strategy (the one the pipeline's authentication
+   * stage calls), for a transport whose connections authenticate once
+   * rather than per request (WebSocket's `authenticate` action).
+   */
+  auth: AuthStrategy;
 }
 
 /** Bound by transport plugins, named by the plugin name. */

@@ -63,7 +63,7 @@ describe('bootstrap: the container, in-process', () => {
     const config = configFrom([embedded(dir.path).replace('transport = wsgi', 'transport = wsgi, carrier-pigeon')]);
     const failure = await bootstrap({ config, logger: silentLogger }).catch((err: unknown) => err);
     expect(failure).to.be.instanceOf(ConfigError);
-    expect(String(failure)).to.match(/\[drivers\] transport: unknown transport plugin 'carrier-pigeon' \(available: wsgi\)$/);
+    expect(String(failure)).to.match(/\[drivers\] transport: unknown transport plugin 'carrier-pigeon' \(available: websocket, wsgi\)$/);
   });
 
   it('refuses an unknown auth_strategy, naming file, group, option and the strategies there are', async () => {

@@ -45,6 +45,10 @@ describe('config/groups: the core option groups', () => {
       external_port: null,
       notification_bind: null,
       notification_port: 0,
+      // ours: per-connection limits and keep-alive (Zaqar has none)
+      max_requests_in_flight: 8,
+      max_outbound_buffer: 8 * 1024 * 1024,
+      ping_interval: 30,
     });
     expect(config.get(TRANSPORT_GROUP)).to.include({
       default_message_ttl: 3600,

@@ -45,6 +45,8 @@ print(json.dumps(out))
 `;
 
 function reference(context: Mocha.Context, cases: unknown): { subjects: string[]; bodies: string[] } {
+  // Python imports Zaqar first: well over mocha's 2 s on a loaded machine.
+  context.timeout(35_000);
   const run = spawnSync(PYTHON, ['-c', REFERENCE], { input: JSON.stringify(cases), encoding: 'utf8', timeout: 30_000 });
   if (run.error || run.status !== 0) {
     skipUnlessAvailable(context, `${PYTHON} cannot run zaqar.notification.tasks.mailto (${run.error?.message ?? run.stderr.trim()}): install Debian package python3-zaqar`);

@@ -1,11 +1,12 @@
 /**
  * The transports role: one server per name in `[drivers] transport`, each
  * given the operations and the request pipeline (several transports can run
- * in one process, e.g. `transport = wsgi, websocket` once WebSocket is built).
+ * in one process, e.g. `transport = wsgi, websocket`).
  */
 import { ContainerModule } from 'inversify';
 import { Operations } from '../../api/operations';
 import { RequestPipeline } from '../../api/request/pipeline';
+import { AuthStrategy } from '../../auth/strategy';
 import { Logger } from '../../common/logger';
 import { Config } from '../../config/options';
 import { resolve, resolveAsync } from '../../di/token';
@@ -24,6 +25,7 @@ export function transportsRole(transports: readonly PluginManifest[]): Container
             logger: resolve(ctx, Logger).child({ component: `transport:${manifest.name}` }),
             operations: await resolveAsync(ctx, Operations),
             pipeline: await resolveAsync(ctx, RequestPipeline),
+            auth: await resolveAsync(ctx, AuthStrategy),
           });
         })
         .inSingletonScope();

@@ -1,9 +1,10 @@
 /**
  * Listen addresses of Zaqar's two transports: [drivers:transport:wsgi] and
- * [drivers:transport:websocket] (no WebSocket transport here yet). Zaqar
+ * [drivers:transport:websocket] (plugins/transport/websocket). Zaqar
  * declares the websocket options with dashes (`external-port`); in the file
  * and here they are written with underscores, the dashed spelling is ignored
- * (oslo reads a file by `dest` name).
+ * (oslo reads a file by `dest` name). The last three are ours (Zaqar has no
+ * per-connection limits): what one WebSocket connection may hold.
  */
 import { defineGroup } from './define';
 
@@ -21,6 +22,12 @@ export interface WebsocketTransportOptions {
   notification_bind: string | null;
   /** 0 = ephemeral port. */
   notification_port: number;
+  /** Requests read from one connection and not yet answered; beyond it the server stops reading that socket until one is answered. */
+  max_requests_in_flight: number;
+  /** Bytes queued for one client that it has not read yet; beyond it the connection is closed (1008). */
+  max_outbound_buffer: number;
+  /** Seconds between pings; a connection that answered nothing since the previous ping is dropped. 0 = no pings. */
+  ping_interval: number;
 }
 
 export const WSGI_TRANSPORT_GROUP = defineGroup<WsgiTransportOptions>('drivers:transport:wsgi', 'HTTP transport.', {
@@ -37,5 +44,20 @@ export const WEBSOCKET_TRANSPORT_GROUP = defineGroup<WebsocketTransportOptions>(
     external_port: { type: 'port', help: 'Port on which the service is provided to the user.' },
     notification_bind: { type: 'host', help: 'Address on which the notification server will listen.' },
     notification_port: { type: 'port', default: 0, help: 'Port on which the notification server will listen.' },
+    max_requests_in_flight: {
+      type: 'integer',
+      default: 8,
+      help: 'Requests of one connection read and not yet answered; past it the socket is not read until one is answered.',
+    },
+    max_outbound_buffer: {
+      type: 'integer',
+      default: 8 * 1024 * 1024,
+      help: 'Bytes waiting to be read by one client; past it the connection is closed with 1008.',
+    },
+    ping_interval: {
+      type: 'integer',
+      default: 30,
+      help: 'Seconds between keep-alive pings; a connection silent for a whole interval is dropped (0: no pings).',
+    },
   },
 );
