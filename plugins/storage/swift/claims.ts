@@ -21,6 +21,26 @@ import { heldBy, isExpired, mapLimit, type MessageObject, type MessageObjects, s
 /** Messages read or written at once by one operation. */
 export const WIDTH = 16;
 
+/**
+ * A claim gives up after this many candidates that were taken already (at
+ * least MIN_LOST, or LOST_PER_MESSAGE per message asked for) and returns
+ * what it has, possibly nothing: a bound on its requests under contention,
+ * as Zaqar's losers of a claim race get fewer messages without a retry.
+ */
+const LOST_PER_MESSAGE = 4;
+const MIN_LOST = 40;
+
+/** take()'s answer for a message it moved to the dead-letter queue. */
+const MOVED = 'moved';
+
+/** Shuffles `items` from index `from` on, in place (Fisher–Yates). */
+function shuffleFrom<T>(items: T[], from: number): void {
+  for (let i = items.length - 1; i > from; i--) {
+    const j = from + Math.floor(Math.random() * (i - from + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+
 /** A message a claim took, and the lock generation it holds. */
 export interface Taken {
   message: StoredMessage;
@@ -56,6 +76,9 @@ export class SwiftClaimController implements ClaimController {
     const expires = now + options.ttl * 1000;
     const won: Taken[] = [];
     const container = messageContainer(queue, project);
+    // Candidates that turned out taken (a stale listing hint, or a race lost to another claimer).
+    let lost = 0;
+    const maxLost = Math.max(MIN_LOST, LOST_PER_MESSAGE * options.limit);
     await this.objects.walk(container, async (page) => {
       const candidates = page.filter((entry) => {
         if (this.taking.has(`${container}/${entry.name}`)) return false;
@@ -63,13 +86,21 @@ export class SwiftClaimController implements ClaimController {
         // Objects without our Content-Type (the reference's) are read first.
         return hint === undefined || (heldBy(hint, now) === null && hint.delayExpires <= now && !isExpired(hint, now));
       });
-      for (let i = 0; i < candidates.length && won.length < options.limit; ) {
+      for (let i = 0; i < candidates.length && won.length < options.limit && lost < maxLost; ) {
         const batch = candidates.slice(i, i + options.limit - won.length);
         i += batch.length;
         const results = await mapLimit(batch, WIDTH, (entry) => this.take(queue, project, entry.name, decodeState(entry.content_type), claimId, expires, options));
-        for (const message of results) if (message) won.push(message);
+        const before = lost;
+        for (const result of results) {
+          if (result === undefined) lost++;
+          else if (result !== MOVED) won.push(result);
+        }
+        // Contention: the claimers that listed the same page would keep
+        // meeting at its head, so this one goes on at random places after it.
+        // (Without contention nothing is lost and the claim stays FIFO.)
+        if (lost > before) shuffleFrom(candidates, i);
       }
-      return won.length < options.limit;
+      return won.length < options.limit && lost < maxLost;
     });
     if (won.length === 0) return { claimId: null, taken: [] };
     won.sort((a, b) => (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0));
@@ -77,8 +108,8 @@ export class SwiftClaimController implements ClaimController {
     return { claimId, taken: won };
   }
 
-  /** Claims one message: lock, state, and (dead-letter mode) the move; the claimed message, or undefined. */
-  private async take(queue: string, project: Project, id: string, hint: MessageState | undefined, claimId: string, expires: number, options: ClaimOptions): Promise<Taken | undefined> {
+  /** Claims one message: lock, state, and (dead-letter mode) the move; the claimed message, MOVED, or undefined (not claimable). */
+  private async take(queue: string, project: Project, id: string, hint: MessageState | undefined, claimId: string, expires: number, options: ClaimOptions): Promise<Taken | typeof MOVED | undefined> {
     const key = `${messageContainer(queue, project)}/${id}`;
     this.taking.add(key);
     try {
@@ -92,13 +123,18 @@ export class SwiftClaimController implements ClaimController {
       if (taken === undefined) return undefined;
       const now = Date.now();
       const message = await this.objects.read(queue, project, id, now);
-      // Gone, or another taker of this generation (only possible after the message was deleted).
-      if (!message || message.state.generation >= taken || !this.claimable(message, now)) return undefined;
+      if (!message) {
+        // Deleted meanwhile (a stale listing entry): the delete already dropped its locks, so drop the one made here.
+        await this.objects.dropLock(queue, project, id, taken);
+        return undefined;
+      }
+      // Another taker of this generation (only possible after the message was deleted).
+      if (message.state.generation >= taken || !this.claimable(message, now)) return undefined;
       const state: MessageState = { ...message.state, generation: taken, claimId, claimExpires: expires };
       if (options.deadLetter) {
         if (state.claimCount >= options.deadLetter.maxClaimCount) {
           await this.moveToDeadLetter(queue, project, message, taken, options.deadLetter.queue, options.deadLetter.ttl, now);
-          return undefined;
+          return MOVED;
         }
         state.claimCount++;
       }

@@ -203,10 +203,13 @@ export class MessageObjects {
   /** Drops the lock containers of a deleted message (best effort: gc() finds what is left). */
   async removeLocks(queue: string, project: Project, id: string, generation: number): Promise<void> {
     const deletions: Promise<unknown>[] = [];
-    for (let g = 1; g <= generation; g++) {
-      deletions.push(this.client.send({ method: 'DELETE', container: lockContainer(queue, project, id, g) }).catch(() => undefined));
-    }
+    for (let g = 1; g <= generation; g++) deletions.push(this.dropLock(queue, project, id, g));
     await Promise.all(deletions);
+  }
+
+  /** Drops one lock container (best effort). */
+  async dropLock(queue: string, project: Project, id: string, generation: number): Promise<void> {
+    await this.client.send({ method: 'DELETE', container: lockContainer(queue, project, id, generation) }).catch(() => undefined);
   }
 }
 
