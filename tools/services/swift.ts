@@ -42,7 +42,8 @@ function projectRoot(): string {
   while (!existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
   return dir;
 }
-const SCRIPTS = path.join(projectRoot(), 'tools', 'services');
+/** tools/services in the source tree (the Python helpers are not compiled into dist/). */
+export const SCRIPTS = path.join(projectRoot(), 'tools', 'services');
 
 /** Why Swift tests cannot run here, or undefined when they can. */
 export function swiftMissing(): string | undefined {
