@@ -22,7 +22,8 @@
  * - `-v` makes the servers log to their stdout (there is no syslog);
  * - the object expirer (optional) removes expired objects from container
  *   listings (reads hide them as soon as they expire in any case); it is
- *   run from python3-swift, with its own internal proxy pipeline.
+ *   run from python3-swift, with its own internal proxy pipeline, and
+ *   needs the container updater (which keeps the account counts it reads).
  * Under CI a missing Swift fails instead of skipping (process.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,7 +142,8 @@ export class SwiftServer {
       writeFileSync(
         path.join(etc, `${kind}-server.conf`),
         `[DEFAULT]\n${common}\nbind_port = ${this.ports[kind]}\n\n[pipeline:main]\npipeline = healthcheck ${kind}-server\n\n` +
-          `[app:${kind}-server]\nuse = egg:swift#${kind}\n\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n`,
+          `[app:${kind}-server]\nuse = egg:swift#${kind}\n\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n` +
+          (kind === 'container' ? '\n[container-updater]\ninterval = 1\n' : ''),
       );
     }
     const filters = ['catch_errors', 'gatekeeper', 'healthcheck', 'proxy_logging', 'listing_formats', 'tempurl', 'copy', 'slo', 'dlo', 'symlink'];
@@ -175,17 +177,22 @@ export class SwiftServer {
       this.processes.push(startProcess(findExecutable(`swift-${kind}-server`)!, [path.join(etc, `${kind}-server.conf`), '-v'], { dir: this.dir }));
     }
     this.processes.push(startProcess(findExecutable('swift-proxy-server')!, [path.join(etc, 'proxy-server.conf'), '-v'], { dir: this.dir, env }));
-    if (this.options.expirer) {
-      const daemon =
-        'from swift.common.daemon import run_daemon\nfrom swift.common.utils import parse_options\n' +
-        'from swift.obj.expirer import ObjectExpirer\nconf_file, options = parse_options(once=True)\nrun_daemon(ObjectExpirer, conf_file, **options)';
-      this.processes.push(startProcess(swiftPython(), ['-c', daemon, path.join(etc, 'object-expirer.conf'), '-v'], { dir: this.dir, env }));
-    }
     const all = [this.ports.object, this.ports.container, this.ports.account, this.ports.proxy];
     for (const [i, port] of all.entries()) {
       await waitUntil(async () => (await fetch(`http://${LOOPBACK}:${port}/healthcheck`)).ok, START_TIMEOUT_MS, `swift on port ${port}`, this.processes[i]);
     }
     await waitUntil(async () => (await this.token()) !== undefined, START_TIMEOUT_MS, 'swift tempauth', this.processes[3]);
+    // Only once the servers answer: the expirer's internal client error-limits a
+    // server it could not reach (for 60 s), so an early start stalls it for a minute.
+    if (this.options.expirer) {
+      const daemon =
+        'from swift.common.daemon import run_daemon\nfrom swift.common.utils import parse_options\n' +
+        'from swift.obj.expirer import ObjectExpirer\nconf_file, options = parse_options(once=True)\nrun_daemon(ObjectExpirer, conf_file, **options)';
+      this.processes.push(startProcess(swiftPython(), ['-c', daemon, path.join(etc, 'object-expirer.conf'), '-v'], { dir: this.dir, env }));
+      // The expirer skips a pass when the .expiring_objects account reports no
+      // containers, and account counts are only updated by the container updater.
+      this.processes.push(startProcess(findExecutable('swift-container-updater')!, [path.join(etc, 'container-server.conf'), '-v'], { dir: this.dir }));
+    }
   }
 
   /** A tempauth token and storage URL for test:tester (or undefined when tempauth does not answer). */
