@@ -75,6 +75,8 @@ export class SwiftClient {
   private session: Session | undefined;
   private authenticating: Promise<Session> | undefined;
   private closed = false;
+  /** Requests sent to Swift (attempts, retries included), by method: the health report shows them (README: requests per operation). */
+  readonly sent: Record<Method, number> = { GET: 0, HEAD: 0, PUT: 0, POST: 0, DELETE: 0 };
 
   constructor(
     private readonly credentials: SwiftCredentials,
@@ -198,6 +200,7 @@ export class SwiftClient {
       let failure: string;
       try {
         const session = await this.authenticate();
+        this.sent[req.method]++;
         const response = await this.raw(this.url(session.storageUrl, req), {
           method: req.method,
           headers: { ...req.headers, 'x-auth-token': session.token },

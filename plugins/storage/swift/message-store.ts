@@ -54,7 +54,11 @@ export class SwiftMessageStore implements MessageStore {
 
   async health(): Promise<Record<string, unknown>> {
     const reachable = await this.isAlive();
-    return { storage_reachable: reachable, swift: { storage_url: this.client.storageUrl ?? null } };
+    // The requests sent so far, before this report's own listings (tools/bench/swift-requests.ts reads them).
+    const requests = { ...this.client.sent };
+    const report: Record<string, unknown> = { storage_reachable: reachable };
+    if (reachable) report.message_volume = await this.queueDataController.messageVolume();
+    return { ...report, swift: { storage_url: this.client.storageUrl ?? null, requests } };
   }
 
   /**

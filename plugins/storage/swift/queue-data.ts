@@ -48,6 +48,29 @@ export class SwiftQueueDataController implements QueueDataController {
     return stats;
   }
 
+  /** Zaqar's health KPI `message_volume`: the stats of every message container of the account, summed. */
+  async messageVolume(): Promise<{ free: number; claimed: number; total: number }> {
+    const volume = { free: 0, claimed: 0, total: 0 };
+    const prefix = 'zaqar_message:';
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.objects.listPage('', { prefix, marker });
+      if (page.length === 0) return volume;
+      marker = page[page.length - 1].name;
+      // zaqar_message:<queue>:<project>; queue names have no ':', a project may.
+      for (const e of page) {
+        const rest = e.name.slice(prefix.length);
+        const colon = rest.indexOf(':');
+        if (colon <= 0) continue;
+        const project = rest.slice(colon + 1);
+        const { messages } = await this.stats(rest.slice(0, colon), project === 'None' ? null : project);
+        volume.free += messages.free;
+        volume.claimed += messages.claimed;
+        volume.total += messages.total;
+      }
+    }
+  }
+
   /** Every message and claim object of the queue, their containers, and the queue's lock containers. */
   async purge(queue: string, project: Project): Promise<void> {
     for (const container of [messageContainer(queue, project), claimContainer(queue, project)]) {
