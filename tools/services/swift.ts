@@ -203,6 +203,21 @@ export class SwiftServer {
     return response.ok && token && storageUrl ? { token, storageUrl } : undefined;
   }
 
+  /**
+   * Names in a container of test:tester's account (or the account's
+   * containers when `container` is empty), as another user with `auth`;
+   * for tests that look into Swift directly.
+   */
+  async names(container: string, options: { prefix?: string; auth?: [string, string] } = {}): Promise<string[]> {
+    const session = await this.token(...(options.auth ?? []));
+    if (!session) throw new Error('swift tempauth refused the test user');
+    const query = new URLSearchParams({ format: 'json', limit: '10000', ...(options.prefix ? { prefix: options.prefix } : {}) });
+    const response = await fetch(`${session.storageUrl}${container ? `/${encodeURIComponent(container)}` : ''}?${query}`, { headers: { 'x-auth-token': session.token } });
+    if (response.status === 404 || response.status === 204) return [];
+    if (!response.ok) throw new Error(`swift listing ${container}: ${response.status}`);
+    return ((await response.json()) as { name: string }[]).map((o) => o.name);
+  }
+
   /** What the servers printed (for failure messages). */
   output(): string {
     return this.processes.map((p) => p.output()).join('\n');
