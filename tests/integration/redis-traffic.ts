@@ -92,6 +92,11 @@ export class Traffic {
     return this.failures.filter((f) => f.status === 503).length;
   }
 
+  /** Counts and the last failures, for a test's failure message. */
+  describe(): string {
+    return `acknowledged ${this.acknowledged.size}, claimed ${this.claimedBy.size}, failures ${this.failures.length}; last: ${JSON.stringify(this.failures.slice(-3))}`;
+  }
+
   /** Every failed request got Zaqar's 503 (never a 500, a hang or a dropped connection). */
   expectOnlyZaqar503s(): void {
     const other = this.failures.filter((f) => f.status !== 503 || !/"title": "Service temporarily unavailable"/.test(f.text));

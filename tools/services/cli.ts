@@ -11,6 +11,8 @@
  *   node dist/tools/services/cli.js run keystone [--messaging-url URL]
  *                                                       Keystone with the test users; prints the
  *                                                       [keystone_authtoken] block and OS_* for demo
+ *   node dist/tools/services/cli.js run swift [--expirer]  a Swift all-in-one (tempauth); prints the
+ *                                                       [drivers:message_store:swift] options
  *   node dist/tools/services/cli.js ensure-ferretdb     build/cache the FerretDB binary (CI)
  *
  * `run` prints the URI to put in zaqar.conf (`ZAQAR_URI=...`; for smtp its host,
@@ -24,6 +26,7 @@ import { PostgresServer } from './postgres';
 import { RedisServer } from './redis';
 import { SentinelSetup } from './sentinel';
 import { SmtpServer } from './smtp';
+import { SwiftServer } from './swift';
 
 async function untilSignal(): Promise<void> {
   await new Promise<void>((resolve) => {
@@ -44,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run' || !service) {
-    process.stderr.write('usage: cli.js run redis|sentinel|ferretdb|mariadb|postgres|keystone|smtp [flags] | cli.js ensure-ferretdb\n');
+    process.stderr.write('usage: cli.js run redis|sentinel|swift|ferretdb|mariadb|postgres|keystone|smtp [flags] | cli.js ensure-ferretdb\n');
     return 2;
   }
   if (service === 'redis') {
@@ -52,6 +55,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ZAQAR_URI=${redis.uri()}\n`);
     await untilSignal();
     await redis.close();
+    return 0;
+  }
+  if (service === 'swift') {
+    const swift = await SwiftServer.start({ expirer: flags.includes('--expirer') });
+    process.stdout.write(`ZAQAR_URI=${swift.zaqarUri()}\nSWIFT_AUTH_URL=${swift.authUrl}\n`);
+    process.stdout.write(`# zaqar.conf:\n# [drivers:message_store:swift]\n# uri = ${swift.zaqarUri()}\n# auth_url = ${swift.authUrl}\n`);
+    await untilSignal();
+    await swift.close();
     return 0;
   }
   if (service === 'sentinel') {
