@@ -32,6 +32,8 @@ export interface SqlTestServer {
   uri(database: string, scheme?: string): string;
   /** Runs one statement in `database`; returns the rows. */
   sql<Row = Record<string, unknown>>(database: string, statement: string): Promise<Row[]>;
+  /** Empties `tables` of `database` (they exist once a store has opened it). */
+  emptyTables(database: string, tables: readonly string[]): Promise<void>;
   /** A clean shutdown; the data stays for `launch`. */
   stop(): Promise<void>;
   launch(): Promise<void>;
@@ -53,8 +55,6 @@ export interface SqlServerSuite<S extends SqlTestServer> {
   start(): Promise<S>;
   /** `name` quoted as an identifier of the server's SQL. */
   quote(name: string): string;
-  /** Empties the four tables of `database` (they exist once a store has opened it). */
-  emptyTables(server: S, database: string): Promise<void>;
   /** The tests of the tables the store creates, in database `zaqar` at `uri()`. */
   tablesItCreates(context: SqlSuiteContext<S> & { uri(): string }): void;
   /** Suites only this server has, after the race. */
@@ -108,7 +108,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       describeManagementStoreConformance(`sqlalchemy on ${suite.name}`, async () => {
         const store = await openManagementStore(manifest, { uri });
-        await suite.emptyTables(server(), 'zaqar');
+        await server().emptyTables('zaqar', TABLES);
         return managementStoreFixture(async () => store);
       });
 
@@ -122,7 +122,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
       });
       beforeEach(async () => {
         await open(uri);
-        await suite.emptyTables(server(), 'zaqar_race');
+        await server().emptyTables('zaqar_race', TABLES);
       });
 
       it('one creator wins each race: queues, catalogue entries, flavor names, pool URIs', async () => {
@@ -242,7 +242,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       describeManagementStoreConformance(suite.interoperability.conformanceTitle, async () => {
         const store = await openManagementStore(manifest, { uri });
-        await suite.emptyTables(server(), 'zaqar_python');
+        await server().emptyTables('zaqar_python', TABLES);
         return managementStoreFixture(async () => store);
       });
     });
