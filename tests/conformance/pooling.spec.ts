@@ -12,8 +12,8 @@ import { manifest as sqlManifest } from '../../plugins/storage/sql';
 import { MariaDBServer, mariadbMissing } from '../../tools/services/mariadb';
 import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
 import { useFerretDB } from '../../tools/services/ferretdb';
-import { skipUnlessAvailable } from '../../tools/services/process';
-import { RedisServer, redisServerMissing } from '../../tools/services/redis';
+import { useService } from '../../tools/services/process';
+import { useRedisServer } from '../../tools/services/redis';
 import { openManagementStore } from '../../zaqar/testing/stores';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
 import { describePoolingSuite } from './pooling/suite';
@@ -33,16 +33,11 @@ describePoolingSuite('sqlalchemy (SQLite)', async () => {
 
 describe('pooling with a Redis management store', function () {
   this.timeout(30_000);
-  let redis: RedisServer | undefined;
-  before(async function () {
-    skipUnlessAvailable(this, redisServerMissing());
-    redis = await RedisServer.start();
-  });
-  after(async () => redis?.close());
+  const redis = useRedisServer();
 
   describePoolingSuite('redis', async () => {
-    await redis!.command('FLUSHALL');
-    const store = await openManagementStore(redisControl, { uri: redis!.uri() });
+    await redis().command('FLUSHALL');
+    const store = await openManagementStore(redisControl, { uri: redis().uri() });
     return { store, cleanup: () => store.close() };
   });
 });
@@ -74,18 +69,20 @@ describe('pooling with a MongoDB management store (on FerretDB)', function () {
 function describeOnSqlServer(name: string, start: () => Promise<SqlTestServer>, missing: () => string | undefined): void {
   describe(`pooling with the SQL management store on ${name}`, function () {
     this.timeout(60_000);
-    let server: SqlTestServer | undefined;
-    let uri = '';
-    before(async function () {
-      skipUnlessAvailable(this, missing());
-      server = await start();
-      uri = await server.createDatabase(DATABASE);
+    const server = useService({
+      what: name,
+      missing,
+      async start() {
+        const started = await start();
+        await started.createDatabase(DATABASE);
+        return started;
+      },
+      stop: (running) => running.close(),
     });
-    after(async () => server?.close());
 
     describePoolingSuite(`sqlalchemy (${name})`, async () => {
-      const store = await openManagementStore(sqlManifest, { uri });
-      await server!.emptyTables(DATABASE, TABLES_CHILDREN_FIRST);
+      const store = await openManagementStore(sqlManifest, { uri: server().uri(DATABASE) });
+      await server().emptyTables(DATABASE, TABLES_CHILDREN_FIRST);
       return { store, cleanup: () => store.close() };
     });
   });
