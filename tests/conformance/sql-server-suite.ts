@@ -18,6 +18,7 @@ import type { ManagementStore } from '../../zaqar/storage/interfaces';
 import { describeManagementStoreConformance } from '../../zaqar/testing/conformance';
 import { managementStoreFixture, openManagementStore } from '../../zaqar/testing/stores';
 import { runCommand, skipUnlessAvailable } from '../../tools/services/process';
+import { expectZaqarRecords } from '../helpers/zaqar-records';
 
 /** Zaqar's four management tables, and ours beside them (the topic records). */
 export const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues', 'Topics'];
@@ -196,23 +197,13 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       it('reads what Zaqar wrote', async () => {
         const store = await open(uri);
-        expect(await store.queueController.get('global-q', null)).to.deep.equal({ _default_message_ttl: 3600 });
-        const metadata = await store.queueController.getMetadata('fizbit', 'tenant-a');
-        expect(dumpJson(metadata)).to.equal(dumpJson({ description: 'café', ratio: new JsonNumber('1.0') }));
-        expect(await store.poolsController.get('pool1', true)).to.deep.equal({
-          name: 'pool1',
-          uri: 'mongodb://localhost:27017',
-          weight: 100,
-          flavor: 'gold',
-          options: { database: 'zaqar_p1' },
-        });
+        await expectZaqarRecords(store, 'gold');
         expect(await store.flavorsController.get('gold', 'tenant-a', true)).to.deep.equal({
           name: 'gold',
           project: 'tenant-a',
           capabilities: { FIFO: true },
         });
         expect(await store.catalogueController.list(null)).to.deep.equal([{ queue: 'global-q', project: null, pool: 'pool1' }]);
-        expect(await store.catalogueController.get('tenant-a', 'fizbit')).to.deep.equal({ queue: 'fizbit', project: 'tenant-a', pool: 'pool1' });
       });
 
       it('writes what Zaqar reads', async () => {
