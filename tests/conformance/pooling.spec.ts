@@ -12,11 +12,12 @@ import { manifest as sqlManifest } from '../../plugins/storage/sql';
 import { MariaDBServer, mariadbMissing } from '../../tools/services/mariadb';
 import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
 import { useFerretDB } from '../../tools/services/ferretdb';
-import { skipUnlessAvailable } from '../../tools/services/process';
-import { RedisServer, redisServerMissing } from '../../tools/services/redis';
+import { useService } from '../../tools/services/process';
+import { useRedisServer } from '../../tools/services/redis';
 import { openManagementStore } from '../../zaqar/testing/stores';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
 import { describePoolingSuite } from './pooling/suite';
+import type { SqlTestServer } from './sql-server-suite';
 
 describePoolingSuite('sqlalchemy (SQLite)', async () => {
   const temp = makeTempDir('zaqar-pooling-sql-');
@@ -32,16 +33,11 @@ describePoolingSuite('sqlalchemy (SQLite)', async () => {
 
 describe('pooling with a Redis management store', function () {
   this.timeout(30_000);
-  let redis: RedisServer | undefined;
-  before(async function () {
-    skipUnlessAvailable(this, redisServerMissing());
-    redis = await RedisServer.start();
-  });
-  after(async () => redis?.close());
+  const redis = useRedisServer();
 
   describePoolingSuite('redis', async () => {
-    await redis!.command('FLUSHALL');
-    const store = await openManagementStore(redisControl, { uri: redis!.uri() });
+    await redis().command('FLUSHALL');
+    const store = await openManagementStore(redisControl, { uri: redis().uri() });
     return { store, cleanup: () => store.close() };
   });
 });
@@ -70,54 +66,30 @@ describe('pooling with a MongoDB management store (on FerretDB)', function () {
 });
 
 /** The SQL management store on a database server: tables emptied before each test (children first). */
-function describeOnSqlServer(name: string, start: () => Promise<{ uri: string; empty: () => Promise<void>; stop: () => Promise<void> }>, missing: () => string | undefined): void {
+function describeOnSqlServer(name: string, start: () => Promise<SqlTestServer>, missing: () => string | undefined): void {
   describe(`pooling with the SQL management store on ${name}`, function () {
     this.timeout(60_000);
-    let server: Awaited<ReturnType<typeof start>> | undefined;
-    before(async function () {
-      skipUnlessAvailable(this, missing());
-      server = await start();
+    const server = useService({
+      what: name,
+      missing,
+      async start() {
+        const started = await start();
+        await started.createDatabase(DATABASE);
+        return started;
+      },
+      stop: (running) => running.close(),
     });
-    after(async () => server?.stop());
 
     describePoolingSuite(`sqlalchemy (${name})`, async () => {
-      const store = await openManagementStore(sqlManifest, { uri: server!.uri });
-      await server!.empty();
+      const store = await openManagementStore(sqlManifest, { uri: server().uri(DATABASE) });
+      await server().emptyTables(DATABASE, TABLES_CHILDREN_FIRST);
       return { store, cleanup: () => store.close() };
     });
   });
 }
 
+const DATABASE = 'zaqar_pooling';
 const TABLES_CHILDREN_FIRST = ['Catalogue', 'Pools', 'Flavors', 'Queues'];
 
-describeOnSqlServer(
-  'MariaDB',
-  async () => {
-    const server = await MariaDBServer.start();
-    const uri = await server.createDatabase('zaqar_pooling');
-    return {
-      uri,
-      empty: async () => {
-        for (const table of TABLES_CHILDREN_FIRST) await server.sql('zaqar_pooling', `DELETE FROM \`${table}\``);
-      },
-      stop: () => server.close(),
-    };
-  },
-  mariadbMissing,
-);
-
-describeOnSqlServer(
-  'PostgreSQL',
-  async () => {
-    const server = await PostgresServer.start();
-    const uri = await server.createDatabase('zaqar_pooling');
-    return {
-      uri,
-      empty: async () => {
-        await server.sql('zaqar_pooling', `TRUNCATE ${TABLES_CHILDREN_FIRST.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY`);
-      },
-      stop: () => server.close(),
-    };
-  },
-  postgresMissing,
-);
+describeOnSqlServer('MariaDB', () => MariaDBServer.start(), mariadbMissing);
+describeOnSqlServer('PostgreSQL', () => PostgresServer.start(), postgresMissing);

@@ -8,16 +8,13 @@
  */
 import { expect } from 'chai';
 import { PostgresServer, postgresMissing } from '../../tools/services/postgres';
-import { columnLayout, describeSqlServerStore, TABLES, zaqarPythonMissing } from './sql-server-suite';
+import { columnLayout, describeSqlServerStore, zaqarPythonMissing } from './sql-server-suite';
 
 describeSqlServerStore<PostgresServer>({
   name: 'PostgreSQL',
   missing: postgresMissing,
   start: () => PostgresServer.start(),
   quote: (name) => `"${name}"`,
-  async emptyTables(server, database) {
-    await server.sql(database, `TRUNCATE ${TABLES.map((table) => `"${table}"`).join(', ')} RESTART IDENTITY`);
-  },
 
   tablesItCreates({ server, open, uri }) {
     it("creates Zaqar's tables, names quoted as SQLAlchemy quotes them, with its column types", async () => {

@@ -8,8 +8,7 @@
 import { expect } from 'chai';
 import { controlManifest, dataManifest } from '../../plugins/storage/redis';
 import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
-import { RedisServer, redisServerMissing } from '../../tools/services/redis';
-import { skipUnlessAvailable } from '../../tools/services/process';
+import { useRedisServer } from '../../tools/services/redis';
 import type { ManagementStoreFixture, MessageStoreFixture } from '../../zaqar/testing/conformance/harness';
 import { describeManagementStoreConformance, describeMessageStoreConformance } from '../../zaqar/testing/conformance';
 import { post } from '../../zaqar/testing/conformance/helpers';
@@ -21,27 +20,19 @@ const openData = (uri: string, control: ManagementStore): Promise<MessageStore> 
 describe('redis', function () {
   // A real server: leave room for slow machines (mocha's default is 2 s).
   this.timeout(30_000);
-  let redis: RedisServer | undefined;
-
-  before(async function () {
-    skipUnlessAvailable(this, redisServerMissing());
-    redis = await RedisServer.start();
-  });
-  after(async () => {
-    await redis?.close();
-  });
+  const redis = useRedisServer();
 
   async function makeMessageStoreFixture(): Promise<MessageStoreFixture> {
-    await redis!.command('FLUSHALL');
+    await redis().command('FLUSHALL');
     return messageStoreFixture(
-      () => openControl(redis!.uri()),
-      (management) => openData(redis!.uri(), management),
+      () => openControl(redis().uri()),
+      (management) => openData(redis().uri(), management),
     );
   }
 
   async function makeManagementStoreFixture(): Promise<ManagementStoreFixture> {
-    await redis!.command('FLUSHALL');
-    return managementStoreFixture(() => openControl(redis!.uri()));
+    await redis().command('FLUSHALL');
+    return managementStoreFixture(() => openControl(redis().uri()));
   }
 
   describeMessageStoreConformance('redis', makeMessageStoreFixture);
@@ -52,14 +43,14 @@ describe('redis', function () {
     const PROJECT: Project = 'tenant-a';
     const opened: { close(): Promise<void> }[] = [];
 
-    beforeEach(() => redis!.command('FLUSHALL'));
+    beforeEach(() => redis().command('FLUSHALL'));
     afterEach(async () => {
       for (const driver of opened.splice(0)) await driver.close();
     });
 
     async function openInstance(): Promise<MessageStore> {
-      const control = await openControl(redis!.uri());
-      const data = await openData(redis!.uri(), control);
+      const control = await openControl(redis().uri());
+      const data = await openData(redis().uri(), control);
       opened.push(data, control);
       return data;
     }

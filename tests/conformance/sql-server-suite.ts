@@ -18,6 +18,7 @@ import type { ManagementStore } from '../../zaqar/storage/interfaces';
 import { describeManagementStoreConformance } from '../../zaqar/testing/conformance';
 import { managementStoreFixture, openManagementStore } from '../../zaqar/testing/stores';
 import { runCommand, skipUnlessAvailable } from '../../tools/services/process';
+import { expectZaqarRecords } from '../helpers/zaqar-records';
 
 /** Zaqar's four management tables, and ours beside them (the topic records). */
 export const TABLES = ['Catalogue', 'Pools', 'Flavors', 'Queues', 'Topics'];
@@ -32,6 +33,8 @@ export interface SqlTestServer {
   uri(database: string, scheme?: string): string;
   /** Runs one statement in `database`; returns the rows. */
   sql<Row = Record<string, unknown>>(database: string, statement: string): Promise<Row[]>;
+  /** Empties `tables` of `database` (they exist once a store has opened it). */
+  emptyTables(database: string, tables: readonly string[]): Promise<void>;
   /** A clean shutdown; the data stays for `launch`. */
   stop(): Promise<void>;
   launch(): Promise<void>;
@@ -53,8 +56,6 @@ export interface SqlServerSuite<S extends SqlTestServer> {
   start(): Promise<S>;
   /** `name` quoted as an identifier of the server's SQL. */
   quote(name: string): string;
-  /** Empties the four tables of `database` (they exist once a store has opened it). */
-  emptyTables(server: S, database: string): Promise<void>;
   /** The tests of the tables the store creates, in database `zaqar` at `uri()`. */
   tablesItCreates(context: SqlSuiteContext<S> & { uri(): string }): void;
   /** Suites only this server has, after the race. */
@@ -108,7 +109,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       describeManagementStoreConformance(`sqlalchemy on ${suite.name}`, async () => {
         const store = await openManagementStore(manifest, { uri });
-        await suite.emptyTables(server(), 'zaqar');
+        await server().emptyTables('zaqar', TABLES);
         return managementStoreFixture(async () => store);
       });
 
@@ -122,7 +123,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
       });
       beforeEach(async () => {
         await open(uri);
-        await suite.emptyTables(server(), 'zaqar_race');
+        await server().emptyTables('zaqar_race', TABLES);
       });
 
       it('one creator wins each race: queues, catalogue entries, flavor names, pool URIs', async () => {
@@ -196,23 +197,13 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       it('reads what Zaqar wrote', async () => {
         const store = await open(uri);
-        expect(await store.queueController.get('global-q', null)).to.deep.equal({ _default_message_ttl: 3600 });
-        const metadata = await store.queueController.getMetadata('fizbit', 'tenant-a');
-        expect(dumpJson(metadata)).to.equal(dumpJson({ description: 'café', ratio: new JsonNumber('1.0') }));
-        expect(await store.poolsController.get('pool1', true)).to.deep.equal({
-          name: 'pool1',
-          uri: 'mongodb://localhost:27017',
-          weight: 100,
-          flavor: 'gold',
-          options: { database: 'zaqar_p1' },
-        });
+        await expectZaqarRecords(store, 'gold');
         expect(await store.flavorsController.get('gold', 'tenant-a', true)).to.deep.equal({
           name: 'gold',
           project: 'tenant-a',
           capabilities: { FIFO: true },
         });
         expect(await store.catalogueController.list(null)).to.deep.equal([{ queue: 'global-q', project: null, pool: 'pool1' }]);
-        expect(await store.catalogueController.get('tenant-a', 'fizbit')).to.deep.equal({ queue: 'fizbit', project: 'tenant-a', pool: 'pool1' });
       });
 
       it('writes what Zaqar reads', async () => {
@@ -242,7 +233,7 @@ export function describeSqlServerStore<S extends SqlTestServer>(suite: SqlServer
 
       describeManagementStoreConformance(suite.interoperability.conformanceTitle, async () => {
         const store = await openManagementStore(manifest, { uri });
-        await suite.emptyTables(server(), 'zaqar_python');
+        await server().emptyTables('zaqar_python', TABLES);
         return managementStoreFixture(async () => store);
       });
     });

@@ -2,6 +2,8 @@
  * A small HTTP client for functional tests: real sockets (Node's fetch),
  * Zaqar's required headers by default, JSON in and out.
  */
+import { jsonOrUndefined } from '../../zaqar/common/json';
+
 export const CLIENT_ID = '3381af92-2b9e-11e3-b191-71861300734c';
 
 export interface Reply {
@@ -38,13 +40,7 @@ export class ZaqarClient {
     }
     const res = await fetch(this.url + path, { method, headers, body });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return { status: res.status, headers: res.headers, text, json: jsonOrUndefined(text) };
   }
 
   get(path: string, options?: RequestOptions) {

@@ -28,6 +28,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
+import { jsonOrUndefined } from '../../zaqar/common/json';
 import { findExecutable, freePort, type ManagedProcess, startProcess, waitUntil } from './process';
 
 export const LOOPBACK = '127.0.0.1';
@@ -290,14 +291,7 @@ ${extra}
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(30_000),
     });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json };
+    return { status: res.status, headers: res.headers, json: jsonOrUndefined(await res.text()) };
   }
 
   private async call(method: string, apiPath: string, token: string, body?: unknown): Promise<KeystoneReply> {

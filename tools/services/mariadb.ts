@@ -125,6 +125,11 @@ export class MariaDBServer extends LocalServer {
     return this.uri(database);
   }
 
+  /** Deletes every row of `tables` in `database`, in that order (TRUNCATE refuses tables under a foreign key: children first). */
+  async emptyTables(database: string, tables: readonly string[]): Promise<void> {
+    for (const table of tables) await this.sql(database, `DELETE FROM \`${table}\``);
+  }
+
   /** Runs one statement as the test user over TCP, on a connection of its own; returns the rows. */
   async sql<Row = Record<string, unknown>>(database: string | undefined, statement: string, values: unknown[] = []): Promise<Row[]> {
     return this.connected({ host: LOOPBACK, port: this.port, user: MARIADB_USER, password: MARIADB_PASSWORD, database }, async (run) =>

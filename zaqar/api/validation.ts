@@ -100,31 +100,28 @@ export function subscriberScheme(uri: string): string {
   return match ? match[1].toLowerCase() : '';
 }
 
+/** A queue's or topic's name and its project (topic names follow the queue name rules). */
+function identification(kind: 'Queue' | 'Topic', name: string, project: string | null): void {
+  if (project !== null && project.length > PROJECT_ID_MAX_LEN) {
+    throw new ValidationFailed(`Project ids may not be more than ${PROJECT_ID_MAX_LEN} characters long.`);
+  }
+  if (name.length > QUEUE_NAME_MAX_LEN) {
+    throw new ValidationFailed(`${kind} names may not be more than ${QUEUE_NAME_MAX_LEN} characters long.`);
+  }
+  if (!QUEUE_NAME_REGEX.test(name)) {
+    throw new ValidationFailed(`${kind} names may only contain ASCII letters, digits, underscores, and dashes.`);
+  }
+}
+
 export class Validator {
   constructor(public readonly limits: ValidationLimits) {}
 
   queueIdentification(queue: string, project: string | null): void {
-    if (project !== null && project.length > PROJECT_ID_MAX_LEN) {
-      throw new ValidationFailed(`Project ids may not be more than ${PROJECT_ID_MAX_LEN} characters long.`);
-    }
-    if (queue.length > QUEUE_NAME_MAX_LEN) {
-      throw new ValidationFailed(`Queue names may not be more than ${QUEUE_NAME_MAX_LEN} characters long.`);
-    }
-    if (!QUEUE_NAME_REGEX.test(queue)) {
-      throw new ValidationFailed('Queue names may only contain ASCII letters, digits, underscores, and dashes.');
-    }
+    identification('Queue', queue, project);
   }
 
   topicIdentification(topic: string, project: string | null): void {
-    if (project !== null && project.length > PROJECT_ID_MAX_LEN) {
-      throw new ValidationFailed(`Project ids may not be more than ${PROJECT_ID_MAX_LEN} characters long.`);
-    }
-    if (topic.length > QUEUE_NAME_MAX_LEN) {
-      throw new ValidationFailed(`Topic names may not be more than ${QUEUE_NAME_MAX_LEN} characters long.`);
-    }
-    if (!QUEUE_NAME_REGEX.test(topic)) {
-      throw new ValidationFailed('Topic names may only contain ASCII letters, digits, underscores, and dashes.');
-    }
+    identification('Topic', topic, project);
   }
 
   /**

@@ -190,3 +190,13 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
     !(value instanceof RawJson)
   );
 }
+
+/** The JSON body of an HTTP answer, as JSON.parse reads it; undefined when the text is empty or not JSON. */
+export function jsonOrUndefined(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

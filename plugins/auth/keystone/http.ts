@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { jsonOrUndefined } from '../../../zaqar/common/json';
 
 export interface HttpSettings {
   /** Seconds a request may take, connection included. */
@@ -114,13 +115,7 @@ export class KeystoneHttp {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (err) => reject(new ConnectionFailure(`reading the answer of ${method} ${target.origin}${target.pathname} failed: ${err.message}`, err)));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            body = undefined;
-          }
+          const body = jsonOrUndefined(Buffer.concat(chunks).toString('utf8'));
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
         });
       });

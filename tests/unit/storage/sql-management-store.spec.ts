@@ -7,12 +7,13 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { manifest } from '../../../plugins/storage/sql';
-import { dumpJson, JsonNumber } from '../../../zaqar/common/json';
+import { JsonNumber } from '../../../zaqar/common/json';
 import { ConfigError } from '../../../zaqar/config/options';
 import { Conflict, ConnectionError, PoolDoesNotExist } from '../../../zaqar/storage/errors';
 import type { ManagementStore } from '../../../zaqar/storage/interfaces';
 import { freePort } from '../../../tools/services/process';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../../helpers/storage-sqlite';
+import { expectZaqarRecords } from '../../helpers/zaqar-records';
 
 /** The tables as alembic revision 001 creates them (lower-case names, pool groups, no Pools.flavor). */
 const ZAQAR_001_SCHEMA = `
@@ -123,21 +124,7 @@ describe('sql management store', () => {
       db.close();
 
       const control = await open();
-      expect(await control.queueController.get('global-q', null)).to.deep.equal({ _default_message_ttl: 3600 });
-      const metadata = await control.queueController.getMetadata('fizbit', 'tenant-a');
-      expect(dumpJson(metadata)).to.equal(dumpJson({ description: 'café', ratio: new JsonNumber('1.0') }));
-      expect(await control.poolsController.get('pool1', true)).to.deep.equal({
-        name: 'pool1',
-        uri: 'mongodb://localhost:27017',
-        weight: 100,
-        flavor: null,
-        options: { database: 'zaqar_p1' },
-      });
-      expect(await control.catalogueController.get('tenant-a', 'fizbit')).to.deep.equal({
-        queue: 'fizbit',
-        project: 'tenant-a',
-        pool: 'pool1',
-      });
+      await expectZaqarRecords(control, null);
       await control.poolsController.update('pool1', { flavor: 'gold' });
       expect((await control.poolsController.get('pool1')).flavor).to.equal('gold');
       // Zaqar has no topics table: ours was added beside its tables.

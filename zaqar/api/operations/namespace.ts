@@ -23,14 +23,21 @@ export interface Namespace {
   reservedDefaults(limits: ApiLimits): [string, unknown][];
 }
 
+/** The reserved defaults of posting, which queues and topics both show. */
+function postingDefaults(limits: ApiLimits): [string, unknown][] {
+  return [
+    ['_max_messages_post_size', limits.max_messages_post_size],
+    ['_default_message_ttl', limits.default_message_ttl],
+    ['_default_message_delay', limits.default_message_delay],
+  ];
+}
+
 export const QUEUES: Namespace = {
   kind: 'queue',
   names: (storage) => storage.queues,
   isMissing: (err) => err instanceof QueueDoesNotExist,
   reservedDefaults: (limits) => [
-    ['_max_messages_post_size', limits.max_messages_post_size],
-    ['_default_message_ttl', limits.default_message_ttl],
-    ['_default_message_delay', limits.default_message_delay],
+    ...postingDefaults(limits),
     ['_dead_letter_queue', null],
     ['_dead_letter_queue_messages_ttl', null],
     ['_max_claim_count', null],
@@ -38,14 +45,10 @@ export const QUEUES: Namespace = {
   ],
 };
 
-/** Topics show three reserved defaults only (Zaqar's `topic._get_reserved_metadata`). */
+/** Topics show those three reserved defaults only (Zaqar's `topic._get_reserved_metadata`). */
 export const TOPICS: Namespace = {
   kind: 'topic',
   names: (storage) => storage.topics,
   isMissing: (err) => err instanceof TopicDoesNotExist,
-  reservedDefaults: (limits) => [
-    ['_max_messages_post_size', limits.max_messages_post_size],
-    ['_default_message_ttl', limits.default_message_ttl],
-    ['_default_message_delay', limits.default_message_delay],
-  ],
+  reservedDefaults: postingDefaults,
 };

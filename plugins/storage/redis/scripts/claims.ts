@@ -47,41 +47,32 @@ local continuing = ARGV[10] == '1'
 local claim_expires = now + ttl
 
 local claimed, moved, is_moved, vanished, out = {}, {}, {}, {}, {}
-local taken, scanned, done = 0, 0, 0
-while taken < limit and scanned < budget do
-  local batch = math.min(100, budget - scanned)
-  local min = after == '-inf' and '-inf' or '(' .. after
-  local page = redis.call('ZRANGEBYSCORE', set, min, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
-  local i = 1
-  while i < #page and taken < limit do
-    local id, rank = page[i], page[i + 1]
-    scanned, after, i = scanned + 1, rank, i + 2
-    local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'c.c')
-    if not f[1] then
-      vanished[#vanished + 1] = id
-    elseif alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) and not is_moved[id] then
-      taken = taken + 1
-      local count = tonumber(f[5]) or 0
-      if max_claims and count >= max_claims then
-        is_moved[id] = true
-        moved[#moved + 1] = id
-      else
-        local expires = tonumber(f[1])
-        redis.call('HMSET', id, 'c', claim_id, 'c.e', claim_expires)
-        if max_claims then redis.call('HSET', id, 'c.c', count + 1) end
-        if expires < claim_expires then
-          -- The message must outlive its claim: claim expiry + grace.
-          expires = claim_expires + grace
-          redis.call('HMSET', id, 't', ttl + grace, 'e', expires)
-          redis.call('ZADD', expiries, expires, id)
-        end
-        keep_until(id, expires)
-        claimed[#claimed + 1] = id
+local taken = 0
+local last, done = walk_set(set, after, budget, function() return taken < limit end, function(id)
+  local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'c.c')
+  if not f[1] then
+    vanished[#vanished + 1] = id
+  elseif alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) and not is_moved[id] then
+    taken = taken + 1
+    local count = tonumber(f[5]) or 0
+    if max_claims and count >= max_claims then
+      is_moved[id] = true
+      moved[#moved + 1] = id
+    else
+      local expires = tonumber(f[1])
+      redis.call('HMSET', id, 'c', claim_id, 'c.e', claim_expires)
+      if max_claims then redis.call('HSET', id, 'c.c', count + 1) end
+      if expires < claim_expires then
+        -- The message must outlive its claim: claim expiry + grace.
+        expires = claim_expires + grace
+        redis.call('HMSET', id, 't', ttl + grace, 'e', expires)
+        redis.call('ZADD', expiries, expires, id)
       end
+      keep_until(id, expires)
+      claimed[#claimed + 1] = id
     end
   end
-  if #page < 2 * batch and i >= #page then done = 1 break end
-end
+end)
 
 for _, id in ipairs(vanished) do
   -- Redis expired the hash (or another writer deleted it): forget the id.
@@ -123,8 +114,7 @@ if #claimed > 0 then
   for _, id in ipairs(claimed) do push_message(out, id) end
 end
 
-if after == '-inf' then after = '' end
-local reply = {after, done, taken}
+local reply = {last, done, taken}
 for _, v in ipairs(out) do reply[#reply + 1] = v end
 return reply
 `,

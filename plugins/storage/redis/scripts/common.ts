@@ -55,6 +55,27 @@ local function push_message(out, id)
   for i = 1, ${MESSAGE_FIELDS.length} do out[#out + 1] = f[i] end
 end
 
+-- Walks the message set past the rank in after ('-inf': from the head), in pages of at most 100 and
+-- over no more than budget ids, calling visit(id, rank) for each while wanted() holds. Returns
+-- the last rank seen ('' when none) and 1 when the set has no more ids after it, else 0.
+local function walk_set(set, after, budget, wanted, visit)
+  local scanned, done = 0, 0
+  while wanted() and scanned < budget do
+    local batch = math.min(100, budget - scanned)
+    local min = after == '-inf' and '-inf' or '(' .. after
+    local page = redis.call('ZRANGEBYSCORE', set, min, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
+    local i = 1
+    while i < #page and wanted() do
+      local id, rank = page[i], page[i + 1]
+      scanned, after, i = scanned + 1, rank, i + 2
+      visit(id, rank)
+    end
+    if #page < 2 * batch and i >= #page then done = 1 break end
+  end
+  if after == '-inf' then after = '' end
+  return after, done
+end
+
 -- Removes a message and its index entries; drops it from a claim that still lists it.
 local function remove_message(set, expiries, id)
   local claim = redis.call('HGET', id, 'c')

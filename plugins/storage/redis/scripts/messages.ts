@@ -67,27 +67,17 @@ if ARGV[9] ~= '' then
   if not score then return {'', 1} end
   after = score
 end
-local out, found, scanned, done = {}, 0, 0, 0
-while found < limit and scanned < budget do
-  local batch = math.min(100, budget - scanned)
-  local min = after == '-inf' and '-inf' or '(' .. after
-  local page = redis.call('ZRANGEBYSCORE', set, min, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
-  local i = 1
-  while i < #page and found < limit do
-    local id, rank = page[i], page[i + 1]
-    scanned, after, i = scanned + 1, rank, i + 2
-    local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'u')
-    if alive(f[1]) and (include_claimed or not holder(f[2], f[3]))
-        and (include_delayed or not delayed(f[4])) and not (exclude and f[5] == client) then
-      found = found + 1
-      out[#out + 1] = rank
-      push_message(out, id)
-    end
+local out, found = {}, 0
+local last, done = walk_set(set, after, budget, function() return found < limit end, function(id, rank)
+  local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'u')
+  if alive(f[1]) and (include_claimed or not holder(f[2], f[3]))
+      and (include_delayed or not delayed(f[4])) and not (exclude and f[5] == client) then
+    found = found + 1
+    out[#out + 1] = rank
+    push_message(out, id)
   end
-  if #page < 2 * batch and i >= #page then done = 1 break end
-end
-if after == '-inf' then after = '' end
-local reply = {after, done}
+end)
+local reply = {last, done}
 for _, v in ipairs(out) do reply[#reply + 1] = v end
 return reply
 `,
@@ -231,26 +221,16 @@ export const POP = lua(
   `${COMMON_LUA}
 local set, expiries = KEYS[1], KEYS[2]
 local limit, after, budget = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local out, taken, scanned, done = {}, {}, 0, 0
-while #taken < limit and scanned < budget do
-  local batch = math.min(100, budget - scanned)
-  local min = after == '-inf' and '-inf' or '(' .. after
-  local page = redis.call('ZRANGEBYSCORE', set, min, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
-  local i = 1
-  while i < #page and #taken < limit do
-    local id, rank = page[i], page[i + 1]
-    scanned, after, i = scanned + 1, rank, i + 2
-    local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd')
-    if alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) then
-      taken[#taken + 1] = id
-      push_message(out, id)
-    end
+local out, taken = {}, {}
+local last, done = walk_set(set, after, budget, function() return #taken < limit end, function(id)
+  local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd')
+  if alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) then
+    taken[#taken + 1] = id
+    push_message(out, id)
   end
-  if #page < 2 * batch and i >= #page then done = 1 break end
-end
+end)
 for _, id in ipairs(taken) do remove_message(set, expiries, id) end
-if after == '-inf' then after = '' end
-local reply = {after, done}
+local reply = {last, done}
 for _, v in ipairs(out) do reply[#reply + 1] = v end
 return reply
 `,

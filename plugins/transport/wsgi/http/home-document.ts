@@ -1,670 +1,99 @@
 /**
  * The JSON-home documents of v2 (`GET /v2/`) and v1.1, resource for resource
- * as Zaqar 15 serves it. Admin resources are appended when `[DEFAULT]
- * admin_mode` is on.
+ * as Zaqar 15 serves it (key order included; tests/unit/transport/wsgi/
+ * home-document.spec.ts holds the text fixed). Admin resources are appended
+ * when `[DEFAULT] admin_mode` is on.
  */
-/* eslint-disable */
 
-export const V2_PUBLIC_RESOURCES: Record<string, unknown> = {
-  "rel/queues": {
-    "href-template": "/v2/queues{?marker,limit,detailed}",
-    "href-vars": {
-      "marker": "param/marker",
-      "limit": "param/queue_limit",
-      "detailed": "param/detailed"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/queue": {
-    "href-template": "/v2/queues/{queue_name}",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "PUT",
-        "DELETE",
-        "PATCH"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/queue_stats": {
-    "href-template": "/v2/queues/{queue_name}/stats",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/queue_share": {
-    "href-template": "/v2/queues/{queue_name}/share",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/queue_purge": {
-    "href-template": "/v2/queues/{queue_name}/purge",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/messages": {
-    "href-template": "/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "marker": "param/marker",
-      "limit": "param/messages_limit",
-      "echo": "param/echo",
-      "include_claimed": "param/include_claimed"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/post_messages": {
-    "href-template": "/v2/queues/{queue_name}/messages",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/messages_delete": {
-    "href-template": "/v2/queues/{queue_name}/messages{?ids,pop}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "ids": "param/ids",
-      "pop": "param/pop"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/message_delete": {
-    "href-template": "/v2/queues/{queue_name}/messages/{message_id}{?claim}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "message_id": "param/message_id",
-      "claim": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/message_get": {
-    "href-template": "/v2/queues/{queue_name}/messages/{message_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "message_id": "param/message_id"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/claim": {
-    "href-template": "/v2/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/post_claim": {
-    "href-template": "/v2/queues/{queue_name}/claims{?limit}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "limit": "param/claim_limit"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/patch_claim": {
-    "href-template": "/v2/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "PATCH"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/delete_claim": {
-    "href-template": "/v2/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/subscriptions_get": {
-    "href-template": "/v2/queues/{queue_name}/subscriptions{?marker,limit}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "marker": "param/marker",
-      "limit": "param/subscription_limit"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/subscriptions_post": {
-    "href-template": "/v2/queues/{queue_name}/subscriptions",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "limit": "param/subscription_limit"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/subscription": {
-    "href-template": "/v2/queues/{queue_name}/subscriptions/{subscriptions_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "subscriptions_id": "param/subscriptions_id"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/subscription_patch": {
-    "href-template": "/v2/queues/{queue_name}/subscriptions/{subscriptions_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "subscriptions_id": "param/subscriptions_id"
-    },
-    "hints": {
-      "allow": [
-        "PATCH"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/ping": {
-    "href-template": "/v2/ping",
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  }
-};
+/** One resource of a home document, in Zaqar's words. */
+interface Resource {
+  rel: string;
+  /** Below the version prefix: an RFC 6570 template (`href-template`), or a plain path when `plain`. */
+  path: string;
+  plain?: boolean;
+  /** Each variable's `param/…` name (Zaqar lists some the template does not use). */
+  vars?: Record<string, string>;
+  allow: string[];
+  /** Hints `accept-post: ["application/json"]`. */
+  acceptsJson?: boolean;
+}
 
-export const V2_ADMIN_RESOURCES: Record<string, unknown> = {
-  "rel/pools": {
-    "href-template": "/v2/pools{?detailed,limit,marker}",
-    "href-vars": {
-      "detailed": "param/detailed",
-      "limit": "param/pool_limit",
-      "marker": "param/marker"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/pool": {
-    "href-template": "/v2/pools/{pool_name}",
-    "href-vars": {
-      "pool_name": "param/pool_name"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "PUT",
-        "PATCH",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/flavors": {
-    "href-template": "/v2/flavors{?detailed,limit,marker}",
-    "href-vars": {
-      "detailed": "param/detailed",
-      "limit": "param/flavor_limit",
-      "marker": "param/marker"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/flavor": {
-    "href-template": "/v2/flavors/{flavor_name}",
-    "href-vars": {
-      "flavor_name": "param/flavor_name"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "PUT",
-        "PATCH",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/health": {
-    "href": "/v2/health",
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  }
-};
+/** The document for `prefix`: `rel/<rel>` → href-template (or href), href-vars, hints. */
+function homeDocument(prefix: string, resources: Resource[]): Record<string, unknown> {
+  return Object.fromEntries(
+    resources.map((r) => [
+      `rel/${r.rel}`,
+      {
+        [r.plain ? 'href' : 'href-template']: prefix + r.path,
+        ...(r.vars && { 'href-vars': Object.fromEntries(Object.entries(r.vars).map(([name, param]) => [name, `param/${param}`])) }),
+        hints: {
+          allow: [...r.allow],
+          formats: { 'application/json': {} },
+          ...(r.acceptsJson && { 'accept-post': ['application/json'] }),
+        },
+      },
+    ]),
+  );
+}
 
-/** API v1.1 (`GET /v1.1/`; Zaqar's `zaqar.transport.wsgi.v1_1`). */
-export const V1_1_PUBLIC_RESOURCES: Record<string, unknown> = {
-  "rel/queues": {
-    "href-template": "/v1.1/queues{?marker,limit,detailed}",
-    "href-vars": {
-      "marker": "param/marker",
-      "limit": "param/queue_limit",
-      "detailed": "param/detailed"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/queue": {
-    "href-template": "/v1.1/queues/{queue_name}",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "PUT",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/queue_stats": {
-    "href-template": "/v1.1/queues/{queue_name}/stats",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/messages": {
-    "href-template": "/v1.1/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "marker": "param/marker",
-      "limit": "param/messages_limit",
-      "echo": "param/echo",
-      "include_claimed": "param/include_claimed"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/post_messages": {
-    "href-template": "/v1.1/queues/{queue_name}/messages",
-    "href-vars": {
-      "queue_name": "param/queue_name"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/messages_delete": {
-    "href-template": "/v1.1/queues/{queue_name}/messages{?ids,pop}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "ids": "param/ids",
-      "pop": "param/pop"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/message_delete": {
-    "href-template": "/v1.1/queues/{queue_name}/messages/{message_id}{?claim}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "message_id": "param/message_id",
-      "claim": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/claim": {
-    "href-template": "/v1.1/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/post_claim": {
-    "href-template": "/v1.1/queues/{queue_name}/claims{?limit}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "limit": "param/claim_limit"
-    },
-    "hints": {
-      "allow": [
-        "POST"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/patch_claim": {
-    "href-template": "/v1.1/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "PATCH"
-      ],
-      "formats": {
-        "application/json": {}
-      },
-      "accept-post": [
-        "application/json"
-      ]
-    }
-  },
-  "rel/delete_claim": {
-    "href-template": "/v1.1/queues/{queue_name}/claims/{claim_id}",
-    "href-vars": {
-      "queue_name": "param/queue_name",
-      "claim_id": "param/claim_id"
-    },
-    "hints": {
-      "allow": [
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/ping": {
-    "href-template": "/v1.1/ping",
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  }
-};
+const QUEUE = { queue_name: 'queue_name' };
+const MESSAGE = { ...QUEUE, message_id: 'message_id' };
+const CLAIM = { ...QUEUE, claim_id: 'claim_id' };
+const SUBSCRIPTION = { ...QUEUE, subscriptions_id: 'subscriptions_id' };
 
-export const V1_1_ADMIN_RESOURCES: Record<string, unknown> = {
-  "rel/pools": {
-    "href-template": "/v1.1/pools{?detailed,limit,marker}",
-    "href-vars": {
-      "detailed": "param/detailed",
-      "limit": "param/pool_limit",
-      "marker": "param/marker"
+/** The public resources; v1.1 has fewer (no share, purge, single message get or subscriptions) and a queue without GET and PATCH. */
+function publicResources(v2: boolean): Resource[] {
+  return [
+    { rel: 'queues', path: '/queues{?marker,limit,detailed}', vars: { marker: 'marker', limit: 'queue_limit', detailed: 'detailed' }, allow: ['GET'] },
+    { rel: 'queue', path: '/queues/{queue_name}', vars: QUEUE, allow: v2 ? ['GET', 'PUT', 'DELETE', 'PATCH'] : ['PUT', 'DELETE'] },
+    { rel: 'queue_stats', path: '/queues/{queue_name}/stats', vars: QUEUE, allow: ['GET'] },
+    ...(v2
+      ? [
+          { rel: 'queue_share', path: '/queues/{queue_name}/share', vars: QUEUE, allow: ['POST'], acceptsJson: true },
+          { rel: 'queue_purge', path: '/queues/{queue_name}/purge', vars: QUEUE, allow: ['POST'], acceptsJson: true },
+        ]
+      : []),
+    {
+      rel: 'messages',
+      path: '/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}',
+      vars: { ...QUEUE, marker: 'marker', limit: 'messages_limit', echo: 'echo', include_claimed: 'include_claimed' },
+      allow: ['GET'],
     },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/pool": {
-    "href-template": "/v1.1/pools/{pool_name}",
-    "href-vars": {
-      "pool_name": "param/pool_name"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "PUT",
-        "PATCH",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/flavors": {
-    "href-template": "/v1.1/flavors{?detailed,limit,marker}",
-    "href-vars": {
-      "detailed": "param/detailed",
-      "limit": "param/flavor_limit",
-      "marker": "param/marker"
-    },
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/flavor": {
-    "href-template": "/v1.1/flavors/{flavor_name}",
-    "href-vars": {
-      "flavor_name": "param/flavor_name"
-    },
-    "hints": {
-      "allow": [
-        "GET",
-        "PUT",
-        "PATCH",
-        "DELETE"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  },
-  "rel/health": {
-    "href": "/v1.1/health",
-    "hints": {
-      "allow": [
-        "GET"
-      ],
-      "formats": {
-        "application/json": {}
-      }
-    }
-  }
-};
+    { rel: 'post_messages', path: '/queues/{queue_name}/messages', vars: QUEUE, allow: ['POST'], acceptsJson: true },
+    { rel: 'messages_delete', path: '/queues/{queue_name}/messages{?ids,pop}', vars: { ...QUEUE, ids: 'ids', pop: 'pop' }, allow: ['DELETE'] },
+    { rel: 'message_delete', path: '/queues/{queue_name}/messages/{message_id}{?claim}', vars: { ...MESSAGE, claim: 'claim_id' }, allow: ['DELETE'] },
+    ...(v2 ? [{ rel: 'message_get', path: '/queues/{queue_name}/messages/{message_id}', vars: MESSAGE, allow: ['GET'] }] : []),
+    { rel: 'claim', path: '/queues/{queue_name}/claims/{claim_id}', vars: CLAIM, allow: ['GET'] },
+    { rel: 'post_claim', path: '/queues/{queue_name}/claims{?limit}', vars: { ...QUEUE, limit: 'claim_limit' }, allow: ['POST'], acceptsJson: true },
+    { rel: 'patch_claim', path: '/queues/{queue_name}/claims/{claim_id}', vars: CLAIM, allow: ['PATCH'], acceptsJson: true },
+    { rel: 'delete_claim', path: '/queues/{queue_name}/claims/{claim_id}', vars: CLAIM, allow: ['DELETE'] },
+    ...(v2
+      ? [
+          {
+            rel: 'subscriptions_get',
+            path: '/queues/{queue_name}/subscriptions{?marker,limit}',
+            vars: { ...QUEUE, marker: 'marker', limit: 'subscription_limit' },
+            allow: ['GET'],
+          },
+          { rel: 'subscriptions_post', path: '/queues/{queue_name}/subscriptions', vars: { ...QUEUE, limit: 'subscription_limit' }, allow: ['POST'], acceptsJson: true },
+          { rel: 'subscription', path: '/queues/{queue_name}/subscriptions/{subscriptions_id}', vars: SUBSCRIPTION, allow: ['GET', 'DELETE'] },
+          { rel: 'subscription_patch', path: '/queues/{queue_name}/subscriptions/{subscriptions_id}', vars: SUBSCRIPTION, allow: ['PATCH'], acceptsJson: true },
+        ]
+      : []),
+    { rel: 'ping', path: '/ping', allow: ['GET'] },
+  ];
+}
+
+/** The admin resources, alike in both versions. */
+const ADMIN_RESOURCES: Resource[] = [
+  { rel: 'pools', path: '/pools{?detailed,limit,marker}', vars: { detailed: 'detailed', limit: 'pool_limit', marker: 'marker' }, allow: ['GET'] },
+  { rel: 'pool', path: '/pools/{pool_name}', vars: { pool_name: 'pool_name' }, allow: ['GET', 'PUT', 'PATCH', 'DELETE'] },
+  { rel: 'flavors', path: '/flavors{?detailed,limit,marker}', vars: { detailed: 'detailed', limit: 'flavor_limit', marker: 'marker' }, allow: ['GET'] },
+  { rel: 'flavor', path: '/flavors/{flavor_name}', vars: { flavor_name: 'flavor_name' }, allow: ['GET', 'PUT', 'PATCH', 'DELETE'] },
+  { rel: 'health', path: '/health', plain: true, allow: ['GET'] },
+];
+
+export const V2_PUBLIC_RESOURCES = homeDocument('/v2', publicResources(true));
+export const V2_ADMIN_RESOURCES = homeDocument('/v2', ADMIN_RESOURCES);
+export const V1_1_PUBLIC_RESOURCES = homeDocument('/v1.1', publicResources(false));
+export const V1_1_ADMIN_RESOURCES = homeDocument('/v1.1', ADMIN_RESOURCES);

@@ -76,25 +76,7 @@ function versionRoutes(operations: Operations, version: HttpVersion, settings: R
       },
     },
     { path: `${q}/stats`, operations: { GET: op('queues:stats', queues.stats, 'Queue stats could not be read.') } },
-    {
-      path: `${q}/messages`,
-      operations: {
-        GET: op('messages:get_all', messages.list, (req) =>
-          req.query.has('ids') ? 'Message could not be retrieved.' : 'Messages could not be listed.',
-        ),
-        POST: op('messages:create', messages.post, 'Messages could not be enqueued.'),
-        DELETE: op('messages:delete_all', messages.deleteMany, (req) =>
-          req.query.has('ids') ? 'Messages could not be deleted.' : 'Messages could not be popped.',
-        ),
-      },
-    },
-    {
-      path: `${q}/messages/:message_id`,
-      operations: {
-        GET: op('messages:get', messages.getOne, 'Message could not be retrieved.'),
-        DELETE: op('messages:delete', messages.deleteOne, 'Message could not be deleted.'),
-      },
-    },
+    ...messageRoutes(messages, q, op),
     { path: `${q}/claims`, operations: { POST: op('claims:create', claims.create, 'Claim could not be created.') } },
     {
       path: `${q}/claims/:claim_id`,
@@ -121,6 +103,31 @@ function versionRoutes(operations: Operations, version: HttpVersion, settings: R
 }
 
 type OperationOf = (rule: string, handler: HttpHandler, unavailable?: HttpOperation['unavailable']) => HttpOperation;
+
+/** The messages below a queue or topic path (`base`). */
+function messageRoutes(messages: MessagesPresenter, base: string, op: OperationOf): Route[] {
+  return [
+    {
+      path: `${base}/messages`,
+      operations: {
+        GET: op('messages:get_all', messages.list, (req) =>
+          req.query.has('ids') ? 'Message could not be retrieved.' : 'Messages could not be listed.',
+        ),
+        POST: op('messages:create', messages.post, 'Messages could not be enqueued.'),
+        DELETE: op('messages:delete_all', messages.deleteMany, (req) =>
+          req.query.has('ids') ? 'Messages could not be deleted.' : 'Messages could not be popped.',
+        ),
+      },
+    },
+    {
+      path: `${base}/messages/:message_id`,
+      operations: {
+        GET: op('messages:get', messages.getOne, 'Message could not be retrieved.'),
+        DELETE: op('messages:delete', messages.deleteOne, 'Message could not be deleted.'),
+      },
+    },
+  ];
+}
 
 /** The subscriptions below a queue or topic path (`base`). */
 function subscriptionRoutes(subscriptions: SubscriptionsPresenter, base: string, op: OperationOf): Route[] {
@@ -169,25 +176,7 @@ function topicRoutes(ops: OperationSet, version: HttpVersion, settings: RouteSet
     },
     { path: `${t}/stats`, operations: { GET: op('topics:stats', topics.stats, 'Topic stats could not be read.') } },
     { path: `${t}/purge`, operations: { POST: op('topics:purge', topics.purge, 'Topic could not be purged.') } },
-    {
-      path: `${t}/messages`,
-      operations: {
-        GET: op('messages:get_all', messages.list, (req) =>
-          req.query.has('ids') ? 'Message could not be retrieved.' : 'Messages could not be listed.',
-        ),
-        POST: op('messages:create', messages.post, 'Messages could not be enqueued.'),
-        DELETE: op('messages:delete_all', messages.deleteMany, (req) =>
-          req.query.has('ids') ? 'Messages could not be deleted.' : 'Messages could not be popped.',
-        ),
-      },
-    },
-    {
-      path: `${t}/messages/:message_id`,
-      operations: {
-        GET: op('messages:get', messages.getOne, 'Message could not be retrieved.'),
-        DELETE: op('messages:delete', messages.deleteOne, 'Message could not be deleted.'),
-      },
-    },
+    ...messageRoutes(messages, t, op),
     ...subscriptionRoutes(new SubscriptionsPresenter(ops.topicSubscriptions, TOPIC_ROUTES), t, op),
   ];
 }

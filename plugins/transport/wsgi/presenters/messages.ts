@@ -13,7 +13,7 @@ import type { HttpHandler, HttpRequest } from '../http/model';
 import { nextLinks, readPaging, type QueryEcho } from '../http/paging';
 import type { HttpVersion } from '../http/versions';
 import { formatMessage, formatPoppedMessage, queuePathOf } from './format';
-import { QUEUE_ROUTES, type NamespaceRoutes } from './queues';
+import { NamespacePresenter, QUEUE_ROUTES, type NamespaceRoutes } from './queues';
 
 /** What a single-message delete answers for each claim refusal (bulk deletes answer the store's text). */
 const SINGLE_DELETE_REFUSALS: Partial<Record<DomainError['code'], HttpError>> = {
@@ -22,16 +22,14 @@ const SINGLE_DELETE_REFUSALS: Partial<Record<DomainError['code'], HttpError>> = 
   message_claimed: new HttpError(403, 'Unable to delete', 'This message is claimed; it cannot be deleted without a valid claim ID.'),
 };
 
-export class MessagesPresenter {
+export class MessagesPresenter extends NamespacePresenter {
   constructor(
     private readonly ops: MessageOperations,
     private readonly version: HttpVersion,
     private readonly limits: ApiLimits,
-    private readonly routes: NamespaceRoutes = QUEUE_ROUTES,
-  ) {}
-
-  private name(req: HttpRequest): string {
-    return req.params[this.routes.param];
+    routes: NamespaceRoutes = QUEUE_ROUTES,
+  ) {
+    super(routes);
   }
 
   // POST /v2/queues/{q}/messages

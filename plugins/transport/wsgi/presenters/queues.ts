@@ -56,15 +56,23 @@ export interface NamespaceRoutes {
 export const QUEUE_ROUTES: NamespaceRoutes = { param: 'queue_name', collection: 'queues', withCount: true, claimCounts: true };
 export const TOPIC_ROUTES: NamespaceRoutes = { param: 'topic_name', collection: 'topics', withCount: false, claimCounts: false };
 
-export class QueuesPresenter {
+/** A presenter of what lives in a namespace (a queue or a topic): the namespace is the one its route names. */
+export abstract class NamespacePresenter {
+  constructor(protected readonly routes: NamespaceRoutes) {}
+
+  /** The queue or topic the request's path names. */
+  protected name(req: HttpRequest): string {
+    return req.params[this.routes.param];
+  }
+}
+
+export class QueuesPresenter extends NamespacePresenter {
   constructor(
     private readonly ops: QueueOperations,
     private readonly version: HttpVersion,
-    private readonly routes: NamespaceRoutes = QUEUE_ROUTES,
-  ) {}
-
-  private name(req: HttpRequest): string {
-    return req.params[this.routes.param];
+    routes: NamespaceRoutes = QUEUE_ROUTES,
+  ) {
+    super(routes);
   }
 
   // GET /v2/queues

@@ -8,23 +8,21 @@ import type { SubscriptionOperations } from '../../../../zaqar/api/operations';
 import type { Subscription } from '../../../../zaqar/storage/interfaces';
 import { jsonBody } from '../http/body';
 import { HttpError } from '../http/errors';
-import type { HttpHandler, HttpRequest } from '../http/model';
+import type { HttpHandler } from '../http/model';
 import { nextLinks, readPaging, type QueryEcho } from '../http/paging';
-import { QUEUE_ROUTES, type NamespaceRoutes } from './queues';
+import { NamespacePresenter, QUEUE_ROUTES, type NamespaceRoutes } from './queues';
 
 /** A subscription in Zaqar's key order, whatever order the store built it in. */
 function formatSubscription(s: Subscription): Record<string, unknown> {
   return { id: s.id, source: s.source, subscriber: s.subscriber, ttl: s.ttl, age: s.age, options: s.options, confirmed: s.confirmed };
 }
 
-export class SubscriptionsPresenter {
+export class SubscriptionsPresenter extends NamespacePresenter {
   constructor(
     private readonly ops: SubscriptionOperations,
-    private readonly routes: NamespaceRoutes = QUEUE_ROUTES,
-  ) {}
-
-  private name(req: HttpRequest): string {
-    return req.params[this.routes.param];
+    routes: NamespaceRoutes = QUEUE_ROUTES,
+  ) {
+    super(routes);
   }
 
   // GET /v2/queues/{q}/subscriptions
