@@ -31,18 +31,7 @@ import { bsonInteger, bsonNumber } from './bson-json';
 import type { MongoCalls } from './calls';
 import { type ClaimLocks, inLockedEpoch } from './claim-locks';
 import { activeDeadLetter, type DeadLetterMover } from './dead-letter';
-import {
-  claimable,
-  type MessageDocument,
-  type MessageFilter,
-  newObjectId,
-  now,
-  type Now,
-  RAW_NUMBERS,
-  toObjectId,
-  toStoredMessage,
-  visible,
-} from './documents';
+import { claimable, type MessageDocument, type MessageFilter, newObjectId, now, type Now, RAW_NUMBERS, toObjectId, toStoredMessage, visible } from './documents';
 import type { Partitions } from './partitions';
 import { scopeOf } from './scope';
 

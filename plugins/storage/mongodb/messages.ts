@@ -19,14 +19,7 @@
 import type { Collection, ObjectId } from 'mongodb';
 import { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
 import { MessageDoesNotExist, QueueIsEmpty } from '../../../zaqar/storage/errors';
-import type {
-  MessageController,
-  MessageListOptions,
-  NewMessage,
-  Page,
-  Project,
-  StoredMessage,
-} from '../../../zaqar/storage/interfaces';
+import type { MessageController, MessageListOptions, NewMessage, Page, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { bsonInteger } from './bson-json';
 import type { MongoCalls } from './calls';

@@ -16,14 +16,7 @@
  */
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import { type DoesNotExist, QueueDoesNotExist, TopicDoesNotExist } from '../../../zaqar/storage/errors';
-import type {
-  Page,
-  Project,
-  QueueController,
-  QueueListing,
-  QueueListOptions,
-  QueueMetadata,
-} from '../../../zaqar/storage/interfaces';
+import type { Page, Project, QueueController, QueueListing, QueueListOptions, QueueMetadata } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { isJsonObject } from '../../../zaqar/common/json';
 import { isDuplicateKey, type MongoCalls } from './calls';

@@ -13,14 +13,7 @@
  */
 import { throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
 import { MessageDoesNotExist, QueueIsEmpty } from '../../../zaqar/storage/errors';
-import type {
-  MessageController,
-  MessageListOptions,
-  NewMessage,
-  Page,
-  Project,
-  StoredMessage,
-} from '../../../zaqar/storage/interfaces';
+import type { MessageController, MessageListOptions, NewMessage, Page, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { isWellFormedId, newId } from '../../../zaqar/storage/ids';

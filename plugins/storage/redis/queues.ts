@@ -10,14 +10,7 @@
  */
 import { dumpJson } from '../../../zaqar/common/json';
 import { type DoesNotExist, QueueDoesNotExist, StorageError, TopicDoesNotExist } from '../../../zaqar/storage/errors';
-import type {
-  Page,
-  Project,
-  QueueController,
-  QueueListing,
-  QueueListOptions,
-  QueueMetadata,
-} from '../../../zaqar/storage/interfaces';
+import type { Page, Project, QueueController, QueueListing, QueueListOptions, QueueMetadata } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import type { RedisConnection } from './connection';
 import { decodeJsonObjectField, encodeJsonField } from './json-fields';

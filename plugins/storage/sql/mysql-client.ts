@@ -15,14 +15,7 @@ import type { Logger } from '../../../zaqar/common/logger';
 import type { ConfigError } from '../../../zaqar/config/options';
 import { ConnectionError } from '../../../zaqar/storage/errors';
 import type { ServerDatabaseUri } from '../../../zaqar/storage/sql-uri';
-import {
-  CONNECT_TIMEOUT_MS,
-  POOL_SIZE,
-  QUERY_TIMEOUT_MS,
-  ServerSqlClient,
-  type SqlParams,
-  UniqueViolation,
-} from './client';
+import { CONNECT_TIMEOUT_MS, POOL_SIZE, QUERY_TIMEOUT_MS, ServerSqlClient, type SqlParams, UniqueViolation } from './client';
 import { mysqlDialect } from './dialects';
 import { StatementCompiler } from './statements';
 import { UriQuery } from './uri-query';

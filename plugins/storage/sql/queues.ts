@@ -8,14 +8,7 @@
  */
 import { dumpJson } from '../../../zaqar/common/json';
 import { type DoesNotExist, QueueDoesNotExist, TopicDoesNotExist } from '../../../zaqar/storage/errors';
-import type {
-  Page,
-  Project,
-  QueueController,
-  QueueListing,
-  QueueListOptions,
-  QueueMetadata,
-} from '../../../zaqar/storage/interfaces';
+import type { Page, Project, QueueController, QueueListing, QueueListOptions, QueueMetadata } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { type SqlClient, UniqueViolation } from './client';
 import { jsonBytes, parseJsonObjectColumn } from './json-columns';

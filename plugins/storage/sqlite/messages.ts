@@ -9,18 +9,8 @@
 import type Database from 'better-sqlite3';
 import { dumpJson } from '../../../zaqar/common/json';
 import { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused } from '../../../zaqar/storage/delete-rules';
-import {
-  MessageDoesNotExist,
-  QueueIsEmpty,
-} from '../../../zaqar/storage/errors';
-import type {
-  MessageController,
-  MessageListOptions,
-  NewMessage,
-  Page,
-  Project,
-  StoredMessage,
-} from '../../../zaqar/storage/interfaces';
+import { MessageDoesNotExist, QueueIsEmpty } from '../../../zaqar/storage/errors';
+import type { MessageController, MessageListOptions, NewMessage, Page, Project, StoredMessage } from '../../../zaqar/storage/interfaces';
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
 import type { GroupCommit } from './group-commit';
