@@ -22,6 +22,7 @@
 import { isJsonObject, RawJson } from '../common/json';
 import { isTruthy } from '../common/python';
 import type { Logger } from '../common/logger';
+import { TurnBatches } from '../common/turn-batches';
 import type { MessageCipher } from '../api/rules/encryption';
 import { subscriberScheme } from '../api/validation';
 import { ClaimDoesNotExist, SubscriptionDoesNotExist } from '../storage/errors';
@@ -410,72 +411,27 @@ export class Dispatcher {
  * claim go in one bulk delete.
  */
 class ClaimedDeletes {
-  private pending = new Map<string, { ids: string[]; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }>();
-  private scheduled = false;
+  private readonly batches: TurnBatches<{ claimId: string; ids: string[] }>;
 
-  constructor(private readonly storage: Storage) {}
-
-  delete(id: string, claimId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let group = this.pending.get(claimId);
-      if (group === undefined) {
-        group = { ids: [], waiters: [] };
-        this.pending.set(claimId, group);
-      }
-      group.ids.push(id);
-      group.waiters.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+  constructor(storage: Storage) {
+    this.batches = new TurnBatches(({ claimId, ids }) => storage.messages.bulkDelete(OUTBOX_QUEUE, ids, OUTBOX_PROJECT, [claimId]));
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const groups = this.pending;
-    this.pending = new Map();
-    for (const [claimId, group] of groups) {
-      this.storage.messages.bulkDelete(OUTBOX_QUEUE, group.ids, OUTBOX_PROJECT, [claimId]).then(
-        () => group.waiters.forEach((w) => w.resolve()),
-        (err: unknown) => group.waiters.forEach((w) => w.reject(err)),
-      );
-    }
+  delete(id: string, claimId: string): Promise<void> {
+    return this.batches.add(claimId, () => ({ claimId, ids: [id] }), (group) => group.ids.push(id));
   }
 }
 
 /** Postponed deliveries of one turn, one outbox entry per subscriber, kind, attempt and delay. */
 class Postponed {
-  private pending = new Map<string, { entry: DeliveryEntry; delay: number; waiters: { resolve: () => void; reject: (err: unknown) => void }[] }>();
-  private scheduled = false;
+  private readonly batches: TurnBatches<{ entry: DeliveryEntry; delay: number }>;
 
-  constructor(private readonly outbox: OutboxWriter) {}
-
-  add(entry: DeliveryEntry, delay: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const key = [entry.p ?? '', entry.q, entry.s, entry.k, entry.a, entry.o ?? 0, delay].join('\u0000');
-      const group = this.pending.get(key);
-      if (group === undefined) this.pending.set(key, { entry, delay, waiters: [{ resolve, reject }] });
-      else {
-        group.entry.d.push(...entry.d);
-        group.waiters.push({ resolve, reject });
-      }
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+  constructor(outbox: OutboxWriter) {
+    this.batches = new TurnBatches(({ entry, delay }) => outbox.append(entry, delay));
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const groups = this.pending;
-    this.pending = new Map();
-    for (const group of groups.values()) {
-      this.outbox.append(group.entry, group.delay).then(
-        () => group.waiters.forEach((w) => w.resolve()),
-        (err: unknown) => group.waiters.forEach((w) => w.reject(err)),
-      );
-    }
+  add(entry: DeliveryEntry, delay: number): Promise<void> {
+    const key = [entry.p ?? '', entry.q, entry.s, entry.k, entry.a, entry.o ?? 0, delay].join('\u0000');
+    return this.batches.add(key, () => ({ entry, delay }), (group) => group.entry.d.push(...entry.d));
   }
 }
