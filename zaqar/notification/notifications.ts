@@ -5,6 +5,7 @@
  * operations send.
  *
  *     POST messages → [message pipeline: notifier stage] → store → outbox entry → 201
+ *                                                    (only when the queue has subscriptions: presence.ts)
  *                                                      dispatcher (every node) → lanes → notifiers
  *
  * It works on the stores beneath the pipelines (a facade without stages),
@@ -22,6 +23,7 @@ import { confirmationDocument, type ConfirmationSettings } from './documents';
 import type { Subscriber } from './notifier';
 import type { Notifiers } from './notifiers';
 import { OUTBOX_PROJECT, OUTBOX_QUEUE, OutboxWriter } from './outbox';
+import { SubscriptionPresence } from './presence';
 import type { SubscriptionNotices, SubscriptionSource } from './service';
 
 export interface NotificationSettings {
@@ -35,6 +37,8 @@ export class Notifications implements SubscriptionNotices {
   readonly dispatcher: Dispatcher;
   /** The `zaqar.notification.notifier` stage: after a post is stored, records it in the outbox. */
   readonly stage: PipelineStage;
+  /** Which queues have subscriptions: a post to one without writes no outbox entry (presence.ts). */
+  readonly presence: SubscriptionPresence;
 
   constructor(
     private readonly storage: Storage,
@@ -51,12 +55,17 @@ export class Notifications implements SubscriptionNotices {
     );
     this.dispatcher = new Dispatcher(storage, this.outbox, notifiers, cipher, settings.dispatcher, logger);
     this.outbox.onWritten = () => this.dispatcher.nudge();
+    this.presence = new SubscriptionPresence(storage.subscriptions);
     const outbox = this.outbox;
+    const presence = this.presence;
     this.stage = {
       message: {
         async post(next, queue, messages, clientId, project) {
+          if (queue === OUTBOX_QUEUE) return next(queue, messages, clientId, project);
+          // Side by side: the message write and the subscription check (a read issued after this post arrived, see presence.ts).
+          const subscribed = presence.has(queue, project);
           const ids = await next(queue, messages, clientId, project);
-          if (queue !== OUTBOX_QUEUE) {
+          if (await subscribed) {
             await outbox.append({ q: queue, p: project, m: messages.map((m) => (m.delay ? { ttl: m.ttl, body: m.body, delay: m.delay } : { ttl: m.ttl, body: m.body })) });
           }
           return ids;
