@@ -30,6 +30,7 @@
  * Nothing is invalidated on subscription create/delete: only the harmless
  * "yes" is ever cached.
  */
+import { TurnBatches } from '../common/turn-batches';
 import type { Project, SubscriptionController } from '../storage/interfaces';
 
 /** How long a "has subscriptions" answer is reused (ms). */
@@ -38,16 +39,16 @@ export const POSITIVE_TTL_MS = 1_000;
 const MAX_POSITIVE = 10_000;
 
 interface Lookup {
+  key: string;
   queue: string;
   project: Project;
-  waiters: ((has: boolean) => void)[];
 }
 
 export class SubscriptionPresence {
   /** key → until when (ms since epoch) "has subscriptions" holds. */
   private readonly positive = new Map<string, number>();
-  private pending = new Map<string, Lookup>();
-  private scheduled = false;
+  /** Calls of one turn for one queue share one read. */
+  private readonly lookups = new TurnBatches<Lookup, boolean>((lookup) => this.read(lookup));
   /** Reads issued (for tests and figures). */
   reads = 0;
 
@@ -65,32 +66,14 @@ export class SubscriptionPresence {
       if (until > this.now()) return Promise.resolve(true);
       this.positive.delete(key);
     }
-    return new Promise((resolve) => {
-      let lookup = this.pending.get(key);
-      if (lookup === undefined) {
-        lookup = { queue, project, waiters: [] };
-        this.pending.set(key, lookup);
-      }
-      lookup.waiters.push(resolve);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.lookups.add(key, () => ({ key, queue, project }), () => undefined);
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = new Map();
-    for (const [key, lookup] of batch) void this.read(key, lookup);
-  }
-
-  private async read(key: string, lookup: Lookup): Promise<void> {
+  private async read({ key, queue, project }: Lookup): Promise<boolean> {
     let has: boolean;
     this.reads++;
     try {
-      has = (await this.subscriptions.list(lookup.queue, lookup.project, { limit: 1 })).items.length > 0;
+      has = (await this.subscriptions.list(queue, project, { limit: 1 })).items.length > 0;
     } catch {
       has = true; // unknown: write the entry, as without this check
     }
@@ -98,6 +81,6 @@ export class SubscriptionPresence {
       if (this.positive.size >= MAX_POSITIVE) this.positive.clear();
       this.positive.set(key, this.now() + this.positiveTtlMs);
     }
-    for (const resolve of lookup.waiters) resolve(has);
+    return has;
   }
 }
