@@ -130,7 +130,7 @@ describe('mailto notifier over SMTP (real server)', function () {
     let smtp: SmtpServer;
     let mailer: Notifier;
     before(async function () {
-      if (smtpServerMissing()) this.skip();
+      skipUnlessAvailable(this, smtpServerMissing());
       smtp = await server({ flavour: 'starttls', user: USER, password: PASSWORD });
     });
     beforeEach(async () => {
@@ -191,7 +191,7 @@ describe('mailto notifier over SMTP (real server)', function () {
   describe('confirmation mails', () => {
     let smtp: SmtpServer;
     before(async function () {
-      if (smtpServerMissing()) this.skip();
+      skipUnlessAvailable(this, smtpServerMissing());
       smtp = await server({ flavour: 'smtps', user: USER, password: PASSWORD });
     });
 
