@@ -14,20 +14,27 @@
  * to URI first (`blackhole`: a subscriber in this process that accepts
  * connections and never answers), to measure posting with notifications.
  *
+ * When stderr is a terminal, a progress line per scenario is rewritten in
+ * place (progress.ts). --json-out FILE writes the whole run (settings and
+ * every scenario's result) as one JSON document; stdout is unchanged.
+ * --wait N: claims long-poll (`?wait=N`), no back-off after an empty claim.
+ *
  * WebSocket mode: the `ws-*` scenarios (ws-producer-bN, ws-consumer,
  * ws-push; ws-scenarios.ts) talk to `--ws-url`; with --start-server and a
  * `ws-*` scenario the server runs both transports and the notifier stage
  * (`transport = wsgi, websocket`), and the WebSocket URL is read from its log.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { consumer, endToEnd, producer, queueName, type BenchOptions, type ScenarioResult } from './scenarios';
 import { wsConsumer, wsProducer, wsPush } from './ws-scenarios';
+import { cpuSeconds, rssMiB } from './proc';
+import { Progress } from './progress';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -47,20 +54,12 @@ const { values } = parseArgs({
     'body-bytes': { type: 'string', default: '256' },
     rate: { type: 'string', default: '1000' },
     subscriber: { type: 'string' },
+    wait: { type: 'string', default: '0' },
+    'json-out': { type: 'string' },
+    store: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
-
-function rssMiB(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    return Math.round((kb / 1024) * 10) / 10;
-  } catch {
-    return undefined;
-  }
-}
 
 /** With a WebSocket scenario: both transports, and the notifier stage that feeds ws-push. */
 const WEBSOCKET_CONFIG =
@@ -95,18 +94,6 @@ async function startServer(extraConfigs: string[], websocket: boolean): Promise<
   child.removeAllListeners('exit');
   const ws = /Serving on ws:\/\/[^:"]+:(\d+)/.exec(stderr);
   return { url, wsUrl: ws ? `ws://127.0.0.1:${ws[1]}` : undefined, child, dir };
-}
-
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime are fields 14 and 15 of stat (12 and 13 after the command name).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 function format(r: ScenarioResult & { rss_mib?: number; server_cpu_us_per_req?: number }): string {
@@ -151,10 +138,56 @@ async function subscribeQueues(options: BenchOptions, scenario: string, subscrib
   }
 }
 
+/** The commit of this checkout (with `-dirty` when it has changes), if git can tell. */
+function gitCommit(): string | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${commit}-dirty` : commit;
+  } catch {
+    return undefined;
+  }
+}
+
+/** --start-server: the message store the layered config files select (the last `message_store =` wins), sqlite by default. */
+function storeOf(extraConfigs: string[]): string {
+  let store = 'sqlite';
+  for (const file of extraConfigs) {
+    try {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^\s*message_store\s*=\s*(\S+)/gm)) store = m[1];
+    } catch {
+      // the server reports an unreadable config file itself
+    }
+  }
+  return store;
+}
+
+/** The settings part of the --json-out document. */
+function runSettings(options: BenchOptions, store: string | undefined, durationS: number): Record<string, unknown> {
+  return {
+    tool: 'zaqar-ts tools/bench/run.js',
+    date: new Date().toISOString(),
+    url: options.url,
+    store: store ?? null,
+    conns: options.conns,
+    queues: options.queues,
+    warmup_s: options.warmupMs / 1000,
+    duration_s: Math.min(durationS, 60),
+    body_bytes: options.bodyBytes,
+    rate: options.rate,
+    wait_s: options.waitS ?? 0,
+    subscriber: values.subscriber ?? null,
+    git_commit: gitCommit() ?? null,
+    machine: { hostname: hostname(), cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, load: loadavg().map((l) => Math.round(l * 100) / 100) },
+    node: process.version,
+  };
+}
+
 async function main(): Promise<void> {
   if (values.help || (!values.url && !values['start-server'])) {
     process.stderr.write(
       'usage: run.js (--url URL [--ws-url WS_URL] | --start-server [--config-file F]...) [--header "Name: value"]... [--scenarios a,b] [--conns N] [--duration S]\n' +
+        '  [--wait N] [--json-out FILE] [--store NAME] [--pid PID] [--subscriber URI|blackhole]\n' +
         '  scenarios: producer-bN, consumer, e2e (HTTP); ws-producer-bN, ws-consumer, ws-push (WebSocket)\n',
     );
     process.exit(values.help ? 0 : 2);
@@ -181,7 +214,13 @@ async function main(): Promise<void> {
     durationMs: Math.min(Number(values.duration), 60) * 1000,
     bodyBytes: Number(values['body-bytes']),
     rate: Number(values.rate),
+    waitS: Number(values.wait),
   };
+  if (!Number.isInteger(options.waitS) || options.waitS! < 0 || options.waitS! > 20) throw new Error(`--wait wants 0-20 seconds, got ${values.wait}`);
+  const progress = process.stderr.isTTY ? new Progress({ columns: process.stderr.columns || 120 }) : undefined;
+  options.meter = progress;
+  const settings = runSettings(options, values.store ?? (server ? storeOf(values['config-file'] ?? []) : undefined), Number(values.duration));
+  const results: unknown[] = [];
   process.stderr.write(`benchmark against ${url}: ${options.conns} connections, ${options.queues} queues, ${values.duration}s per scenario\n`);
   const hole = values.subscriber === 'blackhole' ? await blackhole() : undefined;
   const subscriber = hole?.uri ?? values.subscriber;
@@ -189,6 +228,7 @@ async function main(): Promise<void> {
     for (const name of scenarios) {
       if (name.startsWith('ws-') && wsUrl === undefined) throw new Error(`${name} needs --ws-url (or --start-server)`);
       if (subscriber !== undefined) await subscribeQueues(options, name, subscriber);
+      progress?.start(name);
       const cpuBefore = cpuSeconds(pid);
       const started = Date.now();
       let result: ScenarioResult;
@@ -199,6 +239,7 @@ async function main(): Promise<void> {
       else if (name === 'ws-consumer') result = await wsConsumer(options, wsUrl!);
       else if (name === 'ws-push') result = await wsPush(options, wsUrl!);
       else throw new Error(`unknown scenario ${name}`);
+      progress?.stop();
       // Server CPU per request over the whole scenario (warm-up included), a
       // figure that other load on the machine disturbs far less than throughput.
       const cpuAfter = cpuSeconds(pid);
@@ -211,8 +252,15 @@ async function main(): Promise<void> {
       const withRss = { ...result, rss_mib: rssMiB(pid), server_cpu_us_per_req: cpuPerRequest };
       process.stdout.write(JSON.stringify(withRss) + '\n');
       process.stderr.write(format(withRss) + '\n');
+      results.push(withRss);
+    }
+    if (values['json-out']) {
+      const document = { ...settings, finished: new Date().toISOString(), load_after: loadavg().map((l) => Math.round(l * 100) / 100), results };
+      writeFileSync(values['json-out'], JSON.stringify(document, null, 2) + '\n');
+      process.stderr.write(`results written to ${values['json-out']}\n`);
     }
   } finally {
+    progress?.stop();
     hole?.close();
     if (server) {
       server.child.kill('SIGTERM');

@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { Connection, messageBody } from './client';
 import { Latencies } from './histogram';
+import type { Meter } from './progress';
 
 export interface BenchOptions {
   url: string;
@@ -25,6 +26,14 @@ export interface BenchOptions {
   rate: number;
   /** Sent with every request (`--header`), lower-case names. */
   headers?: Record<string, string>;
+  /** Told what the window counts as it happens (the live progress line); optional. */
+  meter?: Meter;
+  /**
+   * Long polling (`--wait`): claims carry `?wait=N` (the server holds an
+   * empty claim up to N s) and the e2e consumers do not back off after an
+   * empty claim. 0 or absent: no `wait` parameter, today's behaviour.
+   */
+  waitS?: number;
 }
 
 export interface ScenarioResult {
@@ -59,6 +68,7 @@ export async function drive<C>(
     return t >= windowStart && t < windowEnd;
   };
   const done = () => now() >= windowEnd;
+  options.meter?.begin(options.warmupMs, options.durationMs);
   await Promise.all(conns.map((c, i) => loop(c, i, inWindow, done)));
   return options.durationMs / 1000;
 }
@@ -109,7 +119,7 @@ class HttpClient implements ScenarioClient<string> {
 
   /** The claimed messages' hrefs (each carrying `?claim_id=`). */
   async claim(queue: string, limit: number): Promise<string[] | undefined> {
-    const reply = await this.conn.request('POST', `/v2/queues/${queue}/claims?limit=${limit}`, '{"ttl": 300, "grace": 60}');
+    const reply = await this.conn.request('POST', `/v2/queues/${queue}/claims?limit=${limit}${waitParameter(this.options)}`, '{"ttl": 300, "grace": 60}');
     if (reply.status === 204) return [];
     if (reply.status !== 201) return undefined;
     return (JSON.parse(reply.body) as { messages: { href: string }[] }).messages.map((m) => m.href);
@@ -122,6 +132,11 @@ class HttpClient implements ScenarioClient<string> {
   close(): Promise<void> {
     return this.conn.close();
   }
+}
+
+/** `&wait=N` when long polling is asked for, else nothing (the request of today). */
+export function waitParameter(options: BenchOptions): string {
+  return options.waitS !== undefined && options.waitS > 0 ? `&wait=${options.waitS}` : '';
 }
 
 export function httpClients(options: BenchOptions): OpenClients {
@@ -145,8 +160,14 @@ export async function producer(options: BenchOptions, batch: number, open = http
       if (stored) {
         messages += batch;
         requests++;
-        latency.add(now() - t);
-      } else errors++;
+        const ms = now() - t;
+        latency.add(ms);
+        options.meter?.messages(batch);
+        options.meter?.latency(ms);
+      } else {
+        errors++;
+        options.meter?.error();
+      }
     }
   });
   await Promise.all(clients.map((c) => c.close()));
@@ -189,11 +210,14 @@ export async function consumer(options: BenchOptions, open = httpClients(options
       const claimed = await client.claim(queue, 10);
       if (claimed === undefined) {
         errors++;
+        options.meter?.error();
         continue;
       }
       if (inWindow()) {
         requests++;
-        latency.add(now() - t);
+        const ms = now() - t;
+        latency.add(ms);
+        options.meter?.latency(ms);
       }
       if (claimed.length === 0) return; // drained
       for (const message of claimed) {
@@ -203,8 +227,14 @@ export async function consumer(options: BenchOptions, open = httpClients(options
         if (removed) {
           deleted++;
           requests++;
-          latency.add(now() - t);
-        } else errors++;
+          const ms = now() - t;
+          latency.add(ms);
+          options.meter?.messages(1);
+          options.meter?.latency(ms);
+        } else {
+          errors++;
+          options.meter?.error();
+        }
       }
     }
   });
@@ -214,7 +244,7 @@ export async function consumer(options: BenchOptions, open = httpClients(options
 
 /**
  * Producers at a fixed total rate and consumers (claim 10, 2 ms back-off
- * after an empty claim, delete each); delivery latency from the timestamp in
+ * after an empty claim unless long polling, delete each); delivery latency from the timestamp in
  * each body. The same offered load on every server, so latencies compare.
  */
 export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
@@ -233,14 +263,16 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
     if (i < producers) return pacedProducer(options, conn, i, producers, queue, inWindow, done, posts);
     while (!done()) {
       const t = now();
-      const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10`, '{"ttl": 300, "grace": 60}');
+      const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10${waitParameter(options)}`, '{"ttl": 300, "grace": 60}');
       const received = now();
       if (reply.status === 204) {
-        await sleep(2);
+        // Long polling: the server already held the claim; ask again at once.
+        if (!options.waitS) await sleep(2);
         continue;
       }
       if (reply.status !== 201) {
         errors++;
+        options.meter?.error();
         continue;
       }
       if (inWindow()) {
@@ -250,8 +282,11 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
       const claimed = (JSON.parse(reply.body) as { messages: { href: string; body: { sent_at: number } }[] }).messages;
       for (const message of claimed) {
         if (inWindow()) {
-          delivery.add(received - message.body.sent_at);
+          const ms = received - message.body.sent_at;
+          delivery.add(ms);
           delivered++;
+          options.meter?.messages(1);
+          options.meter?.latency(ms);
         }
         await conn.request('DELETE', message.href);
       }
@@ -301,8 +336,10 @@ export async function pacedProducer(
     const t = now();
     if (inWindow()) sent(t);
     const reply = await conn.request('POST', `/v2/queues/${queue}/messages`, JSON.stringify({ messages: [{ body: messageBody(options.bodyBytes, t) }] }));
-    if (reply.status !== 201) posts.errors++;
-    else if (inWindow()) {
+    if (reply.status !== 201) {
+      posts.errors++;
+      options.meter?.error();
+    } else if (inWindow()) {
       posts.requests++;
       posts.latency.add(now() - t);
     }

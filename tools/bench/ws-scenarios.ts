@@ -161,6 +161,8 @@ export async function wsPush(options: BenchOptions, wsUrl: string): Promise<Scen
       if (!measured.delete(document.body.sent_at)) return;
       delivery.add(at - document.body.sent_at);
       delivered++;
+      options.meter?.messages(1);
+      options.meter?.latency(at - document.body.sent_at);
     };
   }
   // The producers are HTTP's e2e producers: the same posts, found by push instead of by claiming.
