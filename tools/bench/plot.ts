@@ -174,21 +174,23 @@ function panel(
   out.push(...legend.map((l) => l.replace(/__Y__/g, String(top + 30))));
   let max = 0;
   for (const s of scenarios) for (const se of series) max = Math.max(max, get(se.label, s, se.metric)?.max ?? 0);
-  const yMax = niceMax(max * 1.08);
+  const groupW = plotW / Math.max(1, scenarios.length);
+  const barW = Math.min(34, (groupW * 0.8) / Math.max(1, series.length));
+  // Narrow bars get their values written upwards, which needs more headroom.
+  const vertical = barW < 28;
+  const yMax = niceMax(max * (vertical ? 1.2 : 1.08));
   const y = (v: number) => plotTop + plotH - (v / yMax) * plotH;
   // Grid and y ticks.
   for (let i = 0; i <= 5; i++) {
     const v = (yMax * i) / 5;
     out.push(`<line x1="${left}" y1="${n(y(v))}" x2="${left + plotW}" y2="${n(y(v))}" stroke="#e0e0e0" stroke-width="1"/>`);
-    out.push(`<text x="${left - 6}" y="${n(y(v) + 4)}" font-size="10" text-anchor="end">${escapeXml(formatValue(v))}</text>`);
+    out.push(`<text x="${left - 6}" y="${n(y(v) + 4)}" font-size="10" text-anchor="end">${v === 0 ? '0' : escapeXml(formatValue(v))}</text>`);
   }
   out.push(`<line x1="${left}" y1="${plotTop}" x2="${left}" y2="${plotTop + plotH}" stroke="#333" stroke-width="1"/>`);
   out.push(`<line x1="${left}" y1="${plotTop + plotH}" x2="${left + plotW}" y2="${plotTop + plotH}" stroke="#333" stroke-width="1"/>`);
   out.push(
     `<text x="16" y="${n(plotTop + plotH / 2)}" font-size="11" text-anchor="middle" transform="rotate(-90 16 ${n(plotTop + plotH / 2)})">${escapeXml(yLabel)}</text>`,
   );
-  const groupW = plotW / Math.max(1, scenarios.length);
-  const barW = Math.min(34, (groupW * 0.8) / Math.max(1, series.length));
   for (const [g, scenario] of scenarios.entries()) {
     const x0 = left + g * groupW + (groupW - barW * series.length) / 2;
     out.push(`<text x="${n(left + g * groupW + groupW / 2)}" y="${plotTop + plotH + 16}" font-size="11" text-anchor="middle">${escapeXml(scenario)}</text>`);
@@ -211,7 +213,11 @@ function panel(
         );
       }
       const labelY = Math.min(y(st.median), st.n > 1 ? y(st.max) : Infinity) - 3;
-      out.push(`<text x="${n(cx)}" y="${n(labelY)}" font-size="9" text-anchor="middle">${escapeXml(formatValue(st.median))}</text>`);
+      out.push(
+        vertical
+          ? `<text x="${n(cx + 3)}" y="${n(labelY)}" font-size="9" transform="rotate(-90 ${n(cx + 3)} ${n(labelY)})">${escapeXml(formatValue(st.median))}</text>`
+          : `<text x="${n(cx)}" y="${n(labelY)}" font-size="9" text-anchor="middle">${escapeXml(formatValue(st.median))}</text>`,
+      );
     }
   }
   return out;
@@ -229,7 +235,7 @@ export function renderSvg(rows: Row[], title = 'zaqar-ts benchmark'): string {
     { label, metric: 'p99' as const, color: color(label), light: false },
     ...(hasE2e ? [{ label, metric: 'e2eP99' as const, color: color(label), light: true }] : []),
   ]);
-  const widthFor = (groups: number, bars: number) => 90 + groups * Math.max(90, bars * 30 + 24);
+  const widthFor = (groups: number, bars: number) => 90 + groups * Math.max(84, bars * 22 + 20);
   const width = Math.max(640, widthFor(throughputScenarios.length, throughputSeries.length), widthFor(latencyScenarios.length, latencySeries.length));
   const rounds = rows.length > new Set(rows.map((r) => `${r.label}\u0000${r.scenario}`)).size;
   const legend: string[] = [];
