@@ -135,8 +135,10 @@ class HttpClient implements ScenarioClient<string> {
 }
 
 /** `&wait=N` when long polling is asked for, else nothing (the request of today). */
-export function waitParameter(options: BenchOptions): string {
-  return options.waitS !== undefined && options.waitS > 0 ? `&wait=${options.waitS}` : '';
+export function waitParameter(options: BenchOptions, remainingMs = Infinity): string {
+  if (options.waitS === undefined || options.waitS <= 0) return '';
+  // Not held much past the window's end (whole seconds, at least 1).
+  return `&wait=${Math.min(options.waitS, Math.max(1, Math.ceil(remainingMs / 1000)))}`;
 }
 
 export function httpClients(options: BenchOptions): OpenClients {
@@ -258,12 +260,13 @@ export async function endToEnd(options: BenchOptions): Promise<ScenarioResult> {
   let requests = 0;
   let errors = 0;
   const posts: PacedPosts = { requests: 0, errors: 0, latency: request };
+  const end = now() + options.warmupMs + options.durationMs;
   const seconds = await drive(options, conns, async (conn, i, inWindow, done) => {
     const queue = queueName(i % options.queues, scenario);
     if (i < producers) return pacedProducer(options, conn, i, producers, queue, inWindow, done, posts);
     while (!done()) {
       const t = now();
-      const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10${waitParameter(options)}`, '{"ttl": 300, "grace": 60}');
+      const reply = await conn.request('POST', `/v2/queues/${queue}/claims?limit=10${waitParameter(options, end - now())}`, '{"ttl": 300, "grace": 60}');
       const received = now();
       if (reply.status === 204) {
         // Long polling: the server already held the claim; ask again at once.
