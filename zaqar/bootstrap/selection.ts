@@ -35,7 +35,7 @@ export function selectPlugins(config: Config, plugins: PluginLoader): PluginSele
   const storage = config.get(STORAGE_GROUP);
   const stages = {} as Record<PipelineResource, PluginManifest[]>;
   for (const resource of PIPELINE_RESOURCES) {
-    const option = `${resource}_pipeline` as keyof StorageOptions;
+    const option = `${resource}_pipeline` as `${PipelineResource}_pipeline` & keyof StorageOptions;
     stages[resource] = storage[option].map((name) => plugins.select('pipeline_stage', name, 'storage', option));
   }
   const transports = transportNames(drivers.transport);

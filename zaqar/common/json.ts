@@ -74,10 +74,38 @@ function parseNumberLiteral(text: string): number | JsonNumber {
   return new JsonNumber(text);
 }
 
+/** Strings (skipped whole, so digits inside them never count) and number literals of valid JSON text. */
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+/** A float written in plain decimal notation: in [1e-4, 1e16) JavaScript and Python print those alike. */
+const PLAIN_DECIMAL = /^-?\d+\.\d+$/;
+
+/**
+ * Whether every number in `text` (valid JSON) comes back from JSON.parse
+ * as a value that prints exactly as written, in Python's spelling: safe
+ * integers, and non-integral floats in plain decimal notation that are
+ * already in shortest form. Then JSON.parse loses nothing and the slower
+ * lossless parser is not needed (`1.0`, `2.50`, `1e5`, big integers: it is).
+ */
+function numbersSurviveJsonParse(text: string): boolean {
+  STRING_OR_NUMBER.lastIndex = 0;
+  for (let m = STRING_OR_NUMBER.exec(text); m !== null; m = STRING_OR_NUMBER.exec(text)) {
+    const literal = m[0];
+    if (literal.charCodeAt(0) === 34 /* " */) continue;
+    const n = Number(literal);
+    if (String(n) !== literal) return false;
+    if (Number.isSafeInteger(n)) continue;
+    const size = Math.abs(n);
+    if (Number.isInteger(n) || !PLAIN_DECIMAL.test(literal) || size < 1e-4 || size >= 1e16) return false;
+  }
+  return true;
+}
+
 /** Parse JSON text (any top-level value). Throws JsonParseError. */
 export function parseJsonText(text: string): unknown {
   try {
     if (!NEEDS_LOSSLESS.test(text)) return JSON.parse(text);
+    const fast = JSON.parse(text) as unknown;
+    if (numbersSurviveJsonParse(text)) return fast;
     return losslessParse(text, null, parseNumberLiteral);
   } catch (err) {
     if (err instanceof JsonParseError) throw err;

@@ -36,7 +36,8 @@ export interface PackedJson {
 
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Node 20 has String.prototype.isWellFormed (ES2024; lib ES2022 here): native, much faster than a regex per string. */
+const hasLoneSurrogate = (s: string): boolean => !(s as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Encodes a JSON value (plain JS values, JsonNumber, RawJson, bigint) as the reference would. */
 export function packJson(value: unknown): PackedJson {
@@ -149,7 +150,7 @@ function writeValue(w: Writer, value: unknown, state: { exact: boolean }): void 
     case 'string':
       // Python refuses lone surrogates (they cannot be UTF-8); Buffer would
       // replace them with U+FFFD, so keep the exact text aside.
-      if (LONE_SURROGATE.test(value)) state.exact = false;
+      if (hasLoneSurrogate(value)) state.exact = false;
       w.utf8(value);
       return;
     case 'number':
@@ -180,10 +181,15 @@ function writeValue(w: Writer, value: unknown, state: { exact: boolean }): void 
     for (const item of value) writeValue(w, item, state);
   } else {
     // dumpJson skips undefined members; so does the map.
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    w.header(entries.length, 0x80, 16, 0, 0xde, 0xdf);
-    for (const [key, item] of entries) {
-      if (LONE_SURROGATE.test(key)) state.exact = false;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let size = 0;
+    for (const key of keys) if (record[key] !== undefined) size++;
+    w.header(size, 0x80, 16, 0, 0xde, 0xdf);
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      if (hasLoneSurrogate(key)) state.exact = false;
       w.utf8(key);
       writeValue(w, item, state);
     }

@@ -5,9 +5,11 @@
  * Every write runs in its own savepoint, so one failing call (a claim
  * conflict, a constraint) does not undo the others. A caller's promise
  * settles only after the shared commit, so nothing is acknowledged before
- * it is durable.
+ * it is durable: with a WalSync (wal-sync.ts), after the WAL's fsync, which
+ * runs off the event loop while the next turn's writes commit.
  */
 import type Database from 'better-sqlite3';
+import type { WalSync } from './wal-sync';
 
 interface PendingWrite {
   write: () => unknown;
@@ -21,7 +23,10 @@ export class GroupCommit {
   private scheduled = false;
   private readonly commitBatch: Database.Transaction<(batch: PendingWrite[]) => void>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly durable?: WalSync,
+  ) {
     // Called inside the batch transaction, better-sqlite3 turns this into SAVEPOINT/RELEASE.
     const inSavepoint = db.transaction((write: () => unknown) => write());
     this.commitBatch = db.transaction((batch: PendingWrite[]) => {
@@ -57,6 +62,18 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
+    if (this.durable === undefined) this.settle(batch);
+    else
+      this.durable.sync().then(
+        () => this.settle(batch),
+        (error: unknown) => {
+          // Committed but not known to be on disk: no caller may be told it succeeded.
+          for (const item of batch) item.reject(error);
+        },
+      );
+  }
+
+  private settle(batch: PendingWrite[]): void {
     for (const item of batch) {
       const outcome = item.outcome!;
       if (outcome.ok) item.resolve(outcome.value);

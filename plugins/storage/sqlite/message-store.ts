@@ -9,6 +9,7 @@ import type { Logger } from '../../../zaqar/common/logger';
 import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { SqliteClaimController } from './claims';
 import { GroupCommit } from './group-commit';
+import type { WalSync } from './wal-sync';
 import { SqliteMessageController } from './messages';
 import { SqliteQueueDataController } from './queue-data';
 import { SqliteSubscriptionController } from './subscriptions';
@@ -34,8 +35,9 @@ export class SqliteMessageStore implements MessageStore {
   constructor(
     private readonly db: Database.Database,
     private readonly logger: Logger,
+    private readonly walSync?: WalSync,
   ) {
-    const commit = new GroupCommit(db);
+    const commit = new GroupCommit(db, walSync);
     this.messageController = new SqliteMessageController(db, commit);
     this.claimController = new SqliteClaimController(db, commit);
     this.subscriptionController = new SqliteSubscriptionController(db, commit);
@@ -88,9 +90,16 @@ export class SqliteMessageStore implements MessageStore {
     return this.collect.immediate(Date.now());
   }
 
+  /** The durability commits get: FULL when WalSync makes them durable, else the connection's own level. */
+  synchronousLevel(): 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' {
+    if (this.walSync !== undefined) return 'FULL';
+    return (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[this.db.pragma('synchronous', { simple: true }) as number];
+  }
+
   async close(): Promise<void> {
     clearInterval(this.gcTimer);
     if (this.db.open) this.db.close();
+    this.walSync?.close();
   }
 
   private gcInBackground(): void {

@@ -7,7 +7,8 @@ import { type MessageStoreContext, MessageStoreFactory } from '../../../zaqar/st
 import { sqliteFilename } from '../../../zaqar/storage/sql-uri';
 import { SqliteMessageStore } from './message-store';
 import { readSqliteMessageStoreOptions, SQLITE_MESSAGE_STORE_GROUP } from './options';
-import { openMessageDatabase } from './schema';
+import { openMessageDatabase, walSyncs } from './schema';
+import { WalSync } from './wal-sync';
 
 export const PLUGIN_NAME = 'sqlite';
 
@@ -18,7 +19,7 @@ export const createSqliteMessageStore: MessageStoreFactory = async (context: Mes
   const db = openMessageDatabase(filename, options);
   const logger = context.logger.child({ store: PLUGIN_NAME });
   logger.debug({ filename, synchronous: options.synchronous }, 'sqlite message store opened');
-  return new SqliteMessageStore(db, logger);
+  return new SqliteMessageStore(db, logger, walSyncs(filename, options) ? new WalSync(`${filename}-wal`) : undefined);
 };
 
 export function createSqliteDataModule(): ContainerModule {

@@ -123,6 +123,11 @@ export interface MessageDatabaseOptions {
   busyTimeoutMs: number;
 }
 
+/** Whether commits are made durable by WalSync rather than by SQLite: FULL on a file (not `:memory:`). */
+export function walSyncs(filename: string, options: MessageDatabaseOptions): boolean {
+  return options.synchronous === 'FULL' && filename !== ':memory:' && filename !== '';
+}
+
 /** Opens (creating if needed) the message database at `filename` (`:memory:` allowed). */
 export function openMessageDatabase(filename: string, options: MessageDatabaseOptions): Database.Database {
   const db = new Database(filename, { timeout: options.busyTimeoutMs });
@@ -130,7 +135,8 @@ export function openMessageDatabase(filename: string, options: MessageDatabaseOp
     // WAL: readers never block the writer and vice versa, which is what lets
     // several API processes share one file (in-memory databases report "memory").
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous}`);
+    // FULL's fsync is done off the event loop by WalSync (wal-sync.ts), so the connection itself runs at NORMAL.
+    db.pragma(`synchronous = ${walSyncs(filename, options) ? 'NORMAL' : options.synchronous}`);
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     // A 16 MiB page cache (SQLite's default is 2 MiB) keeps hot queues' index pages in memory.

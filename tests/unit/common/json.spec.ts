@@ -73,3 +73,20 @@ describe('common/json', () => {
     });
   });
 });
+
+describe('common/json parse fast path', () => {
+  it('keeps JSON.parse\'s values when every number prints back as written (plain floats, safe integers)', () => {
+    const value = parseJsonText('{"ts": 1796214201153.123, "n": 42, "s": "1.0 inside a string", "f": [0.5, -2.25]}') as Record<string, unknown>;
+    expect(value.ts).to.equal(1796214201153.123);
+    expect((value.f as unknown[])[1]).to.equal(-2.25);
+    expect(dumpJson(value)).to.equal('{"ts": 1796214201153.123, "n": 42, "s": "1.0 inside a string", "f": [0.5, -2.25]}');
+  });
+
+  for (const literal of ['1.0', '2.50', '1e5', '1E-7', '0.00001', '12345678901234567', '1e16', '-0.0', '10000000000000000.5']) {
+    it(`keeps the spelling of ${literal} (the lossless parser takes it)`, () => {
+      const value = parseJsonText(`{"x": ${literal}, "y": 1.5}`) as Record<string, unknown>;
+      expect(value.x).to.be.instanceOf(JsonNumber);
+      expect(dumpJson(value)).to.equal(`{"x": ${literal}, "y": 1.5}`);
+    });
+  }
+});

@@ -11,7 +11,9 @@ import * as sinon from 'sinon';
 import { manifest } from '../../../plugins/storage/sqlite';
 import { GC_INTERVAL_MS } from '../../../plugins/storage/sqlite/message-store';
 import { readSqliteMessageStoreOptions } from '../../../plugins/storage/sqlite/options';
-import { openMessageDatabase, SCHEMA_VERSION } from '../../../plugins/storage/sqlite/schema';
+import { GroupCommit } from '../../../plugins/storage/sqlite/group-commit';
+import { openMessageDatabase, SCHEMA_VERSION, walSyncs } from '../../../plugins/storage/sqlite/schema';
+import { WalSync } from '../../../plugins/storage/sqlite/wal-sync';
 import { RawJson } from '../../../zaqar/common/json';
 import { ConfigError } from '../../../zaqar/config/options';
 import { Capability, type ManagementStore, type MessageStore } from '../../../zaqar/storage/interfaces';
@@ -107,11 +109,60 @@ describe('sqlite message store', () => {
       expect(db.pragma('busy_timeout', { simple: true })).to.equal(1234);
     });
 
-    it('defaults to synchronous FULL', () => {
+    it('defaults to synchronous FULL, made durable by an fsync of the WAL off the event loop (the connection runs at NORMAL)', () => {
       const defaults = readSqliteMessageStoreOptions({});
+      expect(defaults.synchronous).to.equal('FULL');
+      expect(walSyncs(file, defaults)).to.equal(true);
+      expect(walSyncs(':memory:', defaults)).to.equal(false);
       const db = openMessageDatabase(file, defaults);
       toClose.push(db);
-      expect(db.pragma('synchronous', { simple: true })).to.equal(2); // FULL
+      expect(db.pragma('synchronous', { simple: true })).to.equal(1); // NORMAL: WalSync does FULL's fsync
+    });
+
+    it('acknowledges a FULL write only after the WAL fsync, and refuses it when the fsync fails', async () => {
+      const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
+      toClose.push(db);
+      db.exec('CREATE TABLE t (v INTEGER)');
+      let release: (err?: Error) => void = () => undefined;
+      const syncs: Promise<void>[] = [];
+      const durable = {
+        sync: () => {
+          const p = new Promise<void>((resolve, reject) => (release = (err) => (err ? reject(err) : resolve())));
+          syncs.push(p);
+          return p;
+        },
+      } as unknown as WalSync;
+      const commit = new GroupCommit(db, durable);
+      let settled = false;
+      const write = commit.run(() => db.prepare('INSERT INTO t VALUES (1)').run()).then(() => (settled = true));
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(syncs).to.have.length(1);
+      expect(settled).to.equal(false);
+      release();
+      await write;
+      expect(settled).to.equal(true);
+      const failing = commit.run(() => db.prepare('INSERT INTO t VALUES (2)').run());
+      await new Promise((r) => setImmediate(r));
+      release(new Error('EIO'));
+      await failing.then(
+        () => expect.fail('a write whose fsync failed was acknowledged'),
+        (err: Error) => expect(err.message).to.equal('EIO'),
+      );
+    });
+
+    it('WalSync fsyncs the WAL file, sharing one fsync among concurrent callers', async () => {
+      const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
+      toClose.push(db);
+      db.exec('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)');
+      const sync = new WalSync(`${file}-wal`);
+      await Promise.all([sync.sync(), sync.sync(), sync.sync()]);
+      sync.close();
+      const missing = new WalSync(`${file}-nowhere`);
+      await missing.sync().then(
+        () => expect.fail('fsync of a missing WAL succeeded'),
+        (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+      );
     });
 
     it('records the schema version and reopens an existing file with its messages', async () => {

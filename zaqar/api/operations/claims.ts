@@ -42,16 +42,24 @@ export class ClaimOperations {
     return messages.map((m) => ({ ...m, body: this.deps.cipher.decrypt(m.body) }));
   }
 
+  /** The queue's metadata (undefined when missing), through the settings cache when there is one (settings-cache.ts). */
+  private claimingSettings(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
+    const load = () =>
+      this.deps.storage.queues.getMetadata(queue, project).catch((err: unknown) => {
+        if (err instanceof QueueDoesNotExist) return undefined;
+        throw err;
+      });
+    const cache = this.deps.settingsCache;
+    return cache === undefined ? load() : cache.read('queue', queue, project, load);
+  }
+
   create(ctx: RequestContext, queue: string, limit: number | undefined, body: RequestBody | undefined): Promise<ClaimCreateResult> {
     const { storage, validator } = this.deps;
     const project = ctx.projectId;
     const options = this.claimOptions(body);
     return guarded(async () => {
       valid(() => validator.claimCreation(options, limit));
-      const metadata = await storage.queues.getMetadata(queue, project).catch((err: unknown) => {
-        if (err instanceof QueueDoesNotExist) return {} as QueueMetadata;
-        throw err;
-      });
+      const metadata = (await this.claimingSettings(queue, project)) ?? {};
       const claim = await storage.claims.create(
         queue,
         { ttl: pyIntValue(options.ttl), grace: pyIntValue(options.grace), limit: limit ?? 10, deadLetter: deadLetterOptions(metadata) },

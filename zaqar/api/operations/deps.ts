@@ -12,6 +12,7 @@ import { asDomainError, DomainError, type DomainErrorCode } from '../errors';
 import type { ApiProfile } from '../profile';
 import type { MessageCipher } from '../rules/encryption';
 import type { ApiSettings } from '../settings';
+import type { QueueSettingsCache } from './settings-cache';
 import { ValidationFailed, type Validator } from '../validation';
 
 export interface OperationDeps {
@@ -25,6 +26,8 @@ export interface OperationDeps {
   pooling?: PoolingAdmin;
   /** With notifications or confirmation on: schemes served, notifier registration, confirmation notices. */
   notices?: SubscriptionNotices;
+  /** Queue metadata for posts and claims (settings-cache.ts); absent: read every time. */
+  settingsCache?: QueueSettingsCache;
 }
 
 /** Runs a validator check; its ValidationFailed becomes a DomainError with `code` and the validator's text. */

@@ -68,6 +68,13 @@ export class MessageOperations {
     return this.deps.profile.queueSettings ? this.metadataOrUndefined(queue, project) : undefined;
   }
 
+  /** Metadata as posts read it: through the settings cache when there is one (settings-cache.ts). */
+  private postingSettings(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
+    const cache = this.deps.settingsCache;
+    const load = () => this.metadataOrUndefined(queue, project);
+    return cache === undefined ? load() : cache.read(this.namespace.kind, queue, project, load);
+  }
+
   private async metadataOrUndefined(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
     try {
       return await this.names.getMetadata(queue, project);
@@ -91,7 +98,7 @@ export class MessageOperations {
     // v2 creates the queue before validating; v1.1 after (below).
     const metadata: QueueMetadata = profile.queueSettings
       ? await guarded(async () => {
-          const existing = await this.metadataOrUndefined(queue, project);
+          const existing = await this.postingSettings(queue, project);
           if (existing !== undefined) return existing;
           await this.names.create(queue, {}, project);
           return {};

@@ -59,6 +59,11 @@ export class QueueOperations {
     return this.namespace.names(this.deps.storage);
   }
 
+  /** After this process changed the queue: posts and claims read its metadata afresh (settings-cache.ts). */
+  private forget(queue: string, project: string | null): void {
+    this.deps.settingsCache?.forget(this.namespace.kind, queue, project);
+  }
+
   /** What a client reads as queue metadata: with reserved defaults (v2), or as stored (v1.1). */
   private presented(metadata: QueueMetadata): QueueMetadata {
     return this.deps.profile.reservedDefaults ? withReservedDefaults({ ...metadata }, this.reserved) : metadata;
@@ -100,6 +105,8 @@ export class QueueOperations {
       } catch (err) {
         if (err instanceof FlavorDoesNotExist) throw invalidRequest(err.message);
         throw err;
+      } finally {
+        this.forget(queue, ctx.projectId);
       }
     });
   }
@@ -117,7 +124,11 @@ export class QueueOperations {
       const current = await notFoundIfMissing(() => this.names.getMetadata(queue, project));
       for (const change of changes) this.applyChange(current, change);
       valid(() => validator.queueMetadataPutting(current), 'invalid_body');
-      await notFoundIfMissing(() => this.names.setMetadata(queue, current, project));
+      try {
+        await notFoundIfMissing(() => this.names.setMetadata(queue, current, project));
+      } finally {
+        this.forget(queue, project);
+      }
       return withReservedDefaults(current, this.reserved);
     });
   }
@@ -143,7 +154,7 @@ export class QueueOperations {
 
   /** Deletes the queue with its messages and claims; idempotent. */
   delete(ctx: RequestContext, queue: string): Promise<void> {
-    return guarded(() => this.names.delete(queue, ctx.projectId));
+    return guarded(() => this.names.delete(queue, ctx.projectId).finally(() => this.forget(queue, ctx.projectId)));
   }
 
   stats(ctx: RequestContext, queue: string): Promise<QueueStatsResult> {

@@ -5,6 +5,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { Operations } from '../../api/operations';
+import { QueueSettingsCache } from '../../api/operations/settings-cache';
 import { RequestPipeline } from '../../api/request/pipeline';
 import { RequestStage } from '../../api/request/stage';
 import { extraSpecStage } from '../../api/request/stages/extra-spec';
@@ -14,7 +15,7 @@ import { MessageCipher } from '../../api/rules/encryption';
 import type { ApiSettings } from '../../api/settings';
 import { Validator } from '../../api/validation';
 import { Logger } from '../../common/logger';
-import { DEFAULT_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../config/groups';
+import { DEFAULT_GROUP, SIGNED_URL_GROUP, STORAGE_GROUP, TRANSPORT_GROUP } from '../../config/groups';
 import { Config } from '../../config/options';
 import { contributions } from '../../di/contributions';
 import { resolve, resolveAsync } from '../../di/token';
@@ -44,6 +45,7 @@ export const apiRole = new ContainerModule(({ bind }) => {
         logger: resolve(ctx, Logger).child({ component: 'api' }),
         pooling: config.get(DEFAULT_GROUP).pooling ? await resolveAsync(ctx, PoolingAdmin) : undefined,
         notices: (await resolveAsync(ctx, SubscriptionNotices)) ?? undefined,
+        settingsCache: new QueueSettingsCache(config.get(STORAGE_GROUP).queue_settings_cache_seconds * 1000),
       });
     })
     .inSingletonScope();
