@@ -65,11 +65,20 @@ export function reconnectWait(attempt: number, sleepMs: number): number {
 
 /** Settles with `promise`, or rejects with a ConnectionError after `ms`. The command itself is not cancelled. */
 export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectionError(`${what}: no reply from Redis within ${ms} ms`)), ms);
+  // One promise and one timer per call (no race, no finally chain): this wraps every Redis call.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ConnectionError(`${what}: no reply from Redis within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 const ignore = (): void => undefined;
