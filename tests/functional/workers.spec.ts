@@ -17,6 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CLIENT_ID } from '../helpers/client';
 import { baseConfig, ROOT, SERVER_BIN, startServer, type RunningServer } from '../helpers/server';
+import { BOTH_TRANSPORTS, WsClient, wsUrlOf } from '../helpers/ws-client';
 
 const WORKERS_2 = '\n[drivers:transport:wsgi]\nworkers = 2\n';
 const DEBUG = '\n[DEFAULT]\ndebug = true\n';
@@ -72,7 +73,7 @@ interface Answer {
   body: string;
 }
 
-function send(port: number, method: string, urlPath: string, options: { agent?: Agent | false; body?: string } = {}): Promise<Answer> {
+function send(port: number, method: string, urlPath: string, options: { agent?: Agent | false; body?: string; project?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -81,7 +82,7 @@ function send(port: number, method: string, urlPath: string, options: { agent?: 
         method,
         path: urlPath,
         agent: options.agent ?? false,
-        headers: { 'Client-ID': CLIENT_ID, 'X-Project-ID': 'workers', 'Content-Type': 'application/json' },
+        headers: { 'Client-ID': CLIENT_ID, 'X-Project-ID': options.project ?? 'workers', 'Content-Type': 'application/json' },
       },
       (res) => {
         let body = '';
@@ -247,6 +248,43 @@ describe('functional: [drivers:transport:wsgi] workers (node:cluster)', function
       expect(server.stderr()).to.contain("unknown message_store plugin 'nosuch'");
       expect(server.stderr()).to.match(/zaqar-server: 5 workers replaced within 60 s and the last one died too/);
     });
+  });
+
+  it('workers = 2 with wsgi and websocket: one port each, notifications reach connections held by either worker', async () => {
+    const server = await startServer({ extraConfig: BOTH_TRANSPORTS + WORKERS_2, timeoutMs: 45_000 });
+    const clients: WsClient[] = [];
+    try {
+      const url = await wsUrlOf(server);
+      expect(server.stderr().match(/Serving on ws:/g)).to.have.length(1);
+      // A connection's subscriber URI names its worker's own notification listener: open
+      // connections until two workers hold one each.
+      const byListener = new Map<string, WsClient>();
+      for (let i = 0; i < 10 && byListener.size < 2; i++) {
+        const client = await WsClient.open(url, 'ws-workers');
+        clients.push(client);
+        const queue = `wq${i}`;
+        expect((await client.send('subscription_create', { queue_name: queue })).headers.status).to.equal(201);
+        const listed = await client.send('subscription_list', { queue_name: queue });
+        const listener = new URL(listed.body.subscriptions[0].subscriber as string).port;
+        if (!byListener.has(listener)) byListener.set(listener, client);
+        else await client.send('subscription_delete', { queue_name: queue, subscription_id: listed.body.subscriptions[0].id });
+      }
+      expect(byListener.size).to.equal(2);
+      // Posts over HTTP land on either worker; each connection gets every message of its queue.
+      const holders = [...clients.entries()].filter(([, c]) => [...byListener.values()].includes(c));
+      for (const [i] of holders) {
+        for (let n = 0; n < 6; n++) {
+          const body = JSON.stringify({ messages: [{ ttl: 300, body: { n } }] });
+          expect((await send(server.port, 'POST', `/v2/queues/wq${i}/messages`, { body, project: 'ws-workers' })).status).to.equal(201);
+        }
+      }
+      await Promise.all(holders.map(([, c]) => c.waitForNotifications(6)));
+      for (const [, c] of holders) expect(c.notifications.map((x) => x.document.body.n).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
+      for (const c of clients) await c.close();
+      expect(await server.stop()).to.equal(0);
+    } finally {
+      await server.cleanup();
+    }
   });
 
   it('workers = 0 starts availableParallelism() workers', async () => {
