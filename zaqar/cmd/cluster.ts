@@ -68,13 +68,14 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
       if (!isListeningMessage(message)) return;
       const entry = live.get(worker.id);
       if (entry) entry.listening = true;
+      if (stopping) {
+        // A signal arrived while it was starting: its handler is in place now, so stop it properly.
+        worker.process.kill('SIGTERM');
+        return;
+      }
       if (!first) {
         first = message;
         for (let i = 1; i < size; i++) fork();
-      }
-      if (stopping) {
-        worker.process.kill('SIGTERM');
-        return;
       }
       if (started) {
         logger.info({ workerId: worker.id, workerPid: worker.process.pid }, 'replacement worker listening');
