@@ -354,6 +354,13 @@ describe('functional: [drivers:transport:wsgi] workers (node:cluster)', function
       expect(stderr).to.contain('[drivers:transport:websocket] notification_port');
     });
 
+    it('workers = 2 and an unreachable store: the first worker fails, the primary exits 1 with its message, no other worker starts', () => {
+      const { status, stderr } = run('\n[drivers]\nmanagement_store = mongodb\n[drivers:management_store:mongodb]\nuri = mongodb://127.0.0.1:1\n' + WORKERS_2);
+      expect(status).to.equal(1);
+      expect(stderr.match(/^zaqar-server: start-up failed: .*unreachable/gm)).to.have.length(1);
+      expect(stderr).not.to.contain('"workerId":2');
+    });
+
     describe('a port in use', () => {
       let blocker: Server;
       let port: number;
