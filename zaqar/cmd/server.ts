@@ -2,13 +2,21 @@
  * `zaqar-server`: load zaqar.conf, bootstrap, serve; stop gracefully on
  * SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the
  * stores). A configuration problem prints one line and exits with 2.
+ *
+ * With `[drivers:transport:wsgi] workers` > 1 this process becomes the
+ * primary of a node:cluster (./cluster.ts) once the configuration has
+ * loaded, and each worker (this same command, forked) runs the code below.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { bootstrap, type App } from '../bootstrap/bootstrap';
+import { transportNames } from '../bootstrap/selection';
 import { createLogger } from '../common/logging';
 import { loadConfig } from '../config/load';
 import { ConfigError, type Config } from '../config/options';
-import { DEFAULT_GROUP } from '../config/groups';
+import { DEFAULT_GROUP, DRIVERS_GROUP, WEBSOCKET_TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP } from '../config/groups';
+import { runPrimary, type ListeningMessage } from './cluster';
 
 const USAGE = `usage: zaqar-server [--config-file PATH]... [--config-dir DIR]... [--admin_mode]
 
@@ -20,9 +28,31 @@ function version(): string {
   return (require(path.join(__dirname, '..', '..', '..', 'package.json')) as { version: string }).version;
 }
 
+/**
+ * Server processes to run: `[drivers:transport:wsgi] workers`, 0 meaning
+ * one per core. Throws ConfigError for what N processes cannot share: a
+ * fixed WebSocket notification port (each process's listener must be its
+ * own, it forwards to the connections that process holds).
+ */
+export function workerCount(config: Config): number {
+  const { workers } = config.get(WSGI_TRANSPORT_GROUP);
+  const count = workers === 0 ? availableParallelism() : workers;
+  if (count > 1 && transportNames(config.get(DRIVERS_GROUP).transport).includes('websocket')) {
+    if (config.get(WEBSOCKET_TRANSPORT_GROUP).notification_port !== 0) {
+      throw config.optionError(
+        WEBSOCKET_TRANSPORT_GROUP.name,
+        'notification_port',
+        `must be 0 with [${WSGI_TRANSPORT_GROUP.name}] workers > 1 (each worker listens on its own port)`,
+      );
+    }
+  }
+  return count;
+}
+
 /** Runs the server; resolves with the exit code once it has stopped. */
 export async function main(argv: string[]): Promise<number> {
   let config: Config;
+  let workers: number;
   try {
     const loaded = loadConfig(argv, { prog: 'zaqar-server' });
     if (loaded.cli.help) {
@@ -35,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     config = loaded.config;
     config.get(DEFAULT_GROUP);
+    workers = workerCount(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`zaqar-server: ${err.toString()}\n`);
@@ -43,7 +74,11 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
 
-  const logger = createLogger(config.get(DEFAULT_GROUP));
+  const baseLogger = createLogger(config.get(DEFAULT_GROUP));
+  if (cluster.isPrimary && workers > 1) return runPrimary({ workers, logger: baseLogger, files: config.files });
+  // pino logs carry the pid; a worker's lines carry its cluster id too.
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  const logger = worker ? Object.assign(baseLogger.child({ workerId: worker.id }), { flush: () => baseLogger.flush() }) : baseLogger;
   let app: App;
   try {
     app = await bootstrap({ config, logger });
@@ -61,10 +96,17 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const addresses = await app.listen();
-    app.transports.forEach((transport, i) => {
-      const { host, port, url } = addresses[i];
-      logger.info({ host, port, transport: transport.name, files: config.files }, `Serving on ${url}`);
-    });
+    if (worker) {
+      // The primary logs "Serving on" once all workers listen.
+      const message: ListeningMessage = { zaqar: 'listening', transports: addresses.map((a, i) => ({ ...a, transport: app.transports[i].name })) };
+      logger.info({ urls: addresses.map((a) => a.url) }, 'worker listening');
+      process.send?.(message);
+    } else {
+      app.transports.forEach((transport, i) => {
+        const { host, port, url } = addresses[i];
+        logger.info({ host, port, transport: transport.name, files: config.files }, `Serving on ${url}`);
+      });
+    }
   } catch (err) {
     process.stderr.write(`zaqar-server: cannot listen: ${(err as Error).message}\n`);
     await app.close(0).catch(() => undefined);

@@ -41,10 +41,11 @@ const FRAME_SLACK = 64 * 1024;
 
 const bracketed = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
 
-function listenOn(server: Server, port: number, host: string | undefined): Promise<number> {
+/** `exclusive`: in a cluster worker, a socket of this process's own rather than one shared through the primary. */
+function listenOn(server: Server, port: number, host: string | undefined, exclusive = false): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, exclusive }, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
@@ -117,8 +118,10 @@ export class WebSocketTransport implements Transport, ConnectionHost {
 
   async listen(): Promise<ListeningAddress> {
     const { bind, port, external_port, notification_bind, notification_port, ping_interval } = this.options;
-    // The listener first: its port is part of every connection's subscriber URI.
-    const listenerPort = await listenOn(this.listener, notification_port, notification_bind ?? undefined);
+    // The listener first: its port is part of every connection's subscriber URI. It is this
+    // process's own even with `[drivers:transport:wsgi] workers` > 1: it forwards to the
+    // connections held here, so another worker must not accept for it.
+    const listenerPort = await listenOn(this.listener, notification_port, notification_bind ?? undefined, true);
     this.subscriberBase = `http://${bracketed(notification_bind ?? hostname())}:${listenerPort}/`;
     const actual = await listenOn(this.http, port, bind);
     if (ping_interval > 0) {

@@ -124,9 +124,11 @@ export class RestifyTransport implements Transport {
 
   listen(): Promise<ListeningAddress> {
     return new Promise((resolve, reject) => {
-      this.httpServer.once('error', reject);
+      // restify re-emits the http server's errors on itself: listen there (an 'error' nobody
+      // listens to on restify's server, e.g. EADDRINUSE, would throw).
+      this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.bind, () => {
-        this.httpServer.off('error', reject);
+        this.server.off('error', reject);
         const address = this.httpServer.address();
         const port = typeof address === 'object' && address ? address.port : this.options.port;
         resolve({ host: this.options.bind, port, url: `http://${this.options.bind}:${port}` });

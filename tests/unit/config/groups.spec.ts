@@ -38,7 +38,7 @@ describe('config/groups: the core option groups', () => {
     });
     expect(config.get(DEFAULT_GROUP).logging_context_format_string).to.include('[project_id:%(project_id)s]');
     expect(config.get(DRIVERS_GROUP)).to.deep.equal({ transport: 'wsgi', message_store: 'mongodb', management_store: 'mongodb' });
-    expect(config.get(WSGI_TRANSPORT_GROUP)).to.deep.equal({ bind: '127.0.0.1', port: 8888 });
+    expect(config.get(WSGI_TRANSPORT_GROUP)).to.deep.equal({ bind: '127.0.0.1', port: 8888, workers: 1 });
     expect(config.get(WEBSOCKET_TRANSPORT_GROUP)).to.deep.equal({
       bind: '127.0.0.1',
       port: 9000,

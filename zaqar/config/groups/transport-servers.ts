@@ -5,12 +5,15 @@
  * and here they are written with underscores, the dashed spelling is ignored
  * (oslo reads a file by `dest` name). The last three are ours (Zaqar has no
  * per-connection limits): what one WebSocket connection may hold.
+ * `[drivers:transport:wsgi] workers` is ours too (zaqar/cmd/cluster.ts).
  */
 import { defineGroup } from './define';
 
 export interface WsgiTransportOptions {
   bind: string;
   port: number;
+  /** Ours: server processes (node:cluster) sharing the listening ports; 0 = one per core, 1 = no cluster. */
+  workers: number;
 }
 
 export interface WebsocketTransportOptions {
@@ -33,6 +36,12 @@ export interface WebsocketTransportOptions {
 export const WSGI_TRANSPORT_GROUP = defineGroup<WsgiTransportOptions>('drivers:transport:wsgi', 'HTTP transport.', {
   bind: { type: 'host', default: '127.0.0.1', help: 'Address on which the self-hosting server will listen.' },
   port: { type: 'port', default: 8888, help: 'Port on which the self-hosting server will listen.' },
+  workers: {
+    type: 'integer',
+    default: 1,
+    min: 0,
+    help: 'Server processes sharing the ports of every transport (0: one per core; 1: a single process, no cluster).',
+  },
 });
 
 export const WEBSOCKET_TRANSPORT_GROUP = defineGroup<WebsocketTransportOptions>(
