@@ -33,7 +33,7 @@ import { createServer, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { consumer, endToEnd, producer, queueName, type BenchOptions, type ScenarioResult } from './scenarios';
 import { wsConsumer, wsProducer, wsPush } from './ws-scenarios';
-import { cpuSeconds, rssMiB } from './proc';
+import { cpuBetween, processTree, rssMiB, treeCpu } from './proc';
 import { Progress } from './progress';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -99,7 +99,7 @@ async function startServer(extraConfigs: string[], websocket: boolean): Promise<
 function format(r: ScenarioResult & { rss_mib?: number; server_cpu_us_per_req?: number }): string {
   const l = r.latency_ms;
   const e2e = r.e2e_ms ? `  e2e p50 ${r.e2e_ms.p50.toFixed(1)} p99 ${r.e2e_ms.p99.toFixed(1)} ms` : '';
-  const rss = r.rss_mib !== undefined ? `  rss ${r.rss_mib} MiB` : '';
+  const rss = r.rss_mib !== undefined ? `  rss ${r.rss_mib} MiB (largest process)` : '';
   const cpu = r.server_cpu_us_per_req !== undefined ? `  server cpu ${r.server_cpu_us_per_req} us/req` : '';
   return (
     `${r.scenario.padEnd(13)} ${r.msgs_per_s.toFixed(0).padStart(7)} msgs/s ${r.req_per_s.toFixed(0).padStart(7)} req/s` +
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
       if (name.startsWith('ws-') && wsUrl === undefined) throw new Error(`${name} needs --ws-url (or --start-server)`);
       if (subscriber !== undefined) await subscribeQueues(options, name, subscriber);
       progress?.start(name);
-      const cpuBefore = cpuSeconds(pid);
+      const cpuBefore = pid ? treeCpu(pid) : undefined;
       const started = Date.now();
       let result: ScenarioResult;
       if (name.startsWith('producer-b')) result = await producer(options, Number(name.slice('producer-b'.length)));
@@ -242,14 +242,16 @@ async function main(): Promise<void> {
       progress?.stop();
       // Server CPU per request over the whole scenario (warm-up included), a
       // figure that other load on the machine disturbs far less than throughput.
-      const cpuAfter = cpuSeconds(pid);
+      // With cluster workers (`workers = N`) the server is the primary and its children: CPU is theirs summed, RSS the largest process's.
+      const cpuAfter = pid ? treeCpu(pid) : undefined;
       const elapsed = (Date.now() - started) / 1000;
       const requests = result.req_per_s * elapsed;
       const cpuPerRequest =
         cpuBefore !== undefined && cpuAfter !== undefined && requests > 0
-          ? Math.round(((cpuAfter - cpuBefore) * 1e6) / requests)
+          ? Math.round((cpuBetween(cpuBefore, cpuAfter) * 1e6) / requests)
           : undefined;
-      const withRss = { ...result, rss_mib: rssMiB(pid), server_cpu_us_per_req: cpuPerRequest };
+      const rss = pid ? Math.max(...processTree(pid).map((p) => rssMiB(p) ?? 0)) : undefined;
+      const withRss = { ...result, rss_mib: rss, server_cpu_us_per_req: cpuPerRequest };
       process.stdout.write(JSON.stringify(withRss) + '\n');
       process.stderr.write(format(withRss) + '\n');
       results.push(withRss);
