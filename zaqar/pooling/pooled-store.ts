@@ -18,6 +18,7 @@ import {
   type MessageStore,
   type QueueLifecycle,
 } from '../storage/interfaces';
+import type { PostSignals } from '../storage/signals';
 import { createStorage } from '../storage/storage';
 import type { Catalog } from './catalog';
 import { RoutingClaimController, RoutingMessageController, RoutingQueueDataController, RoutingSubscriptionController } from './routing';
@@ -97,4 +98,28 @@ export class PooledMessageStore implements MessageStore {
   close(): Promise<void> {
     return this.catalog.close();
   }
+
+  /**
+   * Post signals of every pool store opened so far, routed to the listener
+   * (a queue's signal comes from the store of its pool). A pool opened
+   * while someone listens joins at the next listen; meanwhile the periodic
+   * re-check of long polling covers it.
+   */
+  readonly signals: PostSignals = {
+    listen: (listener) => {
+      let stopped = false;
+      const stops: (() => void)[] = [];
+      void this.catalog
+        .openStores()
+        .then((stores) => {
+          if (stopped) return;
+          for (const store of stores.values()) if (store.signals) stops.push(store.signals.listen(listener));
+        })
+        .catch(() => undefined);
+      return () => {
+        stopped = true;
+        for (const stop of stops.splice(0)) stop();
+      };
+    },
+  };
 }

@@ -9,7 +9,8 @@ import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { RedisClaimController } from './claims';
 import type { RedisConnection } from './connection';
 import { GarbageCollector } from './gc';
-import { MSGSET_INDEX, queueOfMessageSet } from './keys';
+import { MSGSET_INDEX, postChannel, queueOfMessageSet } from './keys';
+import { PostSignalHub } from '../../../zaqar/storage/signals';
 import { RedisMessageController } from './messages';
 import { RedisQueueDataController } from './queue-data';
 import { RedisSubscriptionController } from './subscriptions';
@@ -25,13 +26,24 @@ export class RedisMessageStore implements MessageStore {
   readonly subscriptionController: RedisSubscriptionController;
   readonly queueDataController: RedisQueueDataController;
   private readonly collector: GarbageCollector;
+  private readonly channel: string;
+  private subscribed: Promise<void> | undefined;
+  /**
+   * Post signals: the post script PUBLISHes each post on the channel of
+   * this database (keys.ts postChannel); the store SUBSCRIBEs (one more
+   * connection) once someone first listens, and stays subscribed.
+   */
+  readonly signals = new PostSignalHub((active) => {
+    if (active) this.subscribeOnce();
+  });
 
   constructor(
     private readonly redis: RedisConnection,
-    logger: Logger,
+    private readonly logger: Logger,
     options: { gcIntervalMs?: number } = {},
   ) {
-    this.messageController = new RedisMessageController(redis);
+    this.channel = postChannel(redis.dbid);
+    this.messageController = new RedisMessageController(redis, this.channel);
     this.claimController = new RedisClaimController(redis);
     this.subscriptionController = new RedisSubscriptionController(redis);
     this.queueDataController = new RedisQueueDataController(redis);
@@ -78,6 +90,20 @@ export class RedisMessageStore implements MessageStore {
 
   gc(): Promise<number> {
     return this.collector.collect();
+  }
+
+  private subscribeOnce(): void {
+    if (this.subscribed) return;
+    this.subscribed = this.redis
+      .subscribe(this.channel, (message) => {
+        const queue = queueOfMessageSet(message);
+        if (queue) this.signals.emit({ queue: queue.name, project: queue.project });
+      })
+      .catch((err: unknown) => {
+        // Waiters still wake on this process's posts and on the periodic re-check; the next waiter tries again.
+        this.logger.warn({ err: (err as Error).message }, 'redis message store: cannot subscribe to post signals');
+        this.subscribed = undefined;
+      });
   }
 
   async close(): Promise<void> {
