@@ -10,8 +10,9 @@
  *   other processes: Redis pub/sub, SQLite's `PRAGMA data_version`, ...;
  *   listened to only while someone waits;
  * - a coarse re-check: once per RECHECK_MS, one waiter of each waited
- *   queue (in turn) tries again, for what no signal announces (a delay or a
- *   claim expiring, a post on a store without cross-process signals).
+ *   queue (in turn; at most RECHECK_BUDGET queues per tick) tries again,
+ *   for what no signal announces (a delay or a claim expiring, a post on a
+ *   store without cross-process signals).
  *
  * Idle cost: one deadline timer per waiting request and one shared
  * re-check timer while anyone waits; nothing else runs.
@@ -20,6 +21,12 @@ import type { PostSignals } from '../storage/signals';
 
 /** How often one waiter per waited queue re-checks without a signal. */
 export const RECHECK_MS = 1000;
+/**
+ * At most this many queues re-check per tick (in turn), so idle waiters on
+ * many queues cost a bounded number of store calls: with more waited
+ * queues than this, each is re-checked every ceil(queues / budget) ticks.
+ */
+export const RECHECK_BUDGET = 25;
 
 /** What a long-polling operation is given: `wait` in seconds (validated by the operation), `signal` aborts the wait (client gone). */
 export interface LongPollInput {
@@ -96,6 +103,7 @@ export class LongPollHub {
     private readonly maxWaiters: number,
     private readonly signals: PostSignals | undefined,
     private readonly recheckMs = RECHECK_MS,
+    private readonly recheckBudget = RECHECK_BUDGET,
   ) {}
 
   /** Requests waiting now. */
@@ -158,10 +166,16 @@ export class LongPollHub {
   }
 
   private recheckOnePerQueue(): void {
-    for (const set of this.waiters.values()) {
+    const turn = Math.min(this.recheckBudget, this.waiters.size);
+    for (let i = 0; i < turn; i++) {
+      const next = this.waiters.entries().next().value as [string, Set<WaitSlot>] | undefined;
+      if (!next) return;
+      const [key, set] = next;
+      // The queue's turn is over: to the back of the line (Map order), and so is its waiter's.
+      this.waiters.delete(key);
+      this.waiters.set(key, set);
       const first = set.values().next().value as WaitSlot | undefined;
       if (!first) continue;
-      // Its turn is over: to the back of the queue's line.
       set.delete(first);
       set.add(first);
       first.wake();

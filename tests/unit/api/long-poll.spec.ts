@@ -113,5 +113,16 @@ describe('api/long-poll', () => {
       const wait = longPoll(hub, target(1), async () => (++attempts >= 3 ? 'x' : ''), (r) => r === '');
       expect(await wait).to.equal('x');
     });
+
+    it('the re-check visits at most the budget of queues per tick, in turn', async () => {
+      const hub = new LongPollHub(10, undefined, 40, 1);
+      const attempts: Record<string, number> = { a: 0, b: 0 };
+      const wait = (queue: 'a' | 'b') =>
+        longPoll(hub, { project: 'p', queue, wait: 1 }, async () => (++attempts[queue] >= 3 ? 'x' : ''), (r) => r === '');
+      const started = Date.now();
+      expect(await Promise.all([wait('a'), wait('b')])).to.deep.equal(['x', 'x']);
+      // Two re-checks each, one queue per 40 ms tick: about 4 ticks.
+      expect(Date.now() - started).to.be.within(120, 600);
+    });
   });
 });
