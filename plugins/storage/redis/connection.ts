@@ -113,6 +113,12 @@ export class RedisConnection {
     this.subscriptions.push({ channel, listener });
   }
 
+  /** Ends a subscription made by `subscribe`. */
+  async unsubscribe(channel: string): Promise<void> {
+    for (let i = this.subscriptions.length - 1; i >= 0; i--) if (this.subscriptions[i].channel === channel) this.subscriptions.splice(i, 1);
+    await this.node.unsubscribe(channel);
+  }
+
   /** The database the key namespace lives in. */
   get dbid(): number {
     return this.settings.dbid;

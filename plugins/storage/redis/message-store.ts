@@ -27,15 +27,18 @@ export class RedisMessageStore implements MessageStore {
   readonly queueDataController: RedisQueueDataController;
   private readonly collector: GarbageCollector;
   private readonly channel: string;
-  private subscribed: Promise<void> | undefined;
+  /** The subscription being made or ended: changes run one after the other. */
+  private subscription: Promise<void> = Promise.resolve();
+  private subscribed = false;
   /**
    * Post signals: the post script PUBLISHes each post on the channel of
-   * this database (keys.ts postChannel); the store SUBSCRIBEs (one more
-   * connection) once someone first listens, and stays subscribed.
+   * this database (keys.ts postChannel; with no subscriber that costs
+   * Redis about a microsecond and no round trip). The store SUBSCRIBEs on
+   * its own connection (made on first use, kept) while someone listens
+   * (requests long-poll), and UNSUBSCRIBEs when nobody does, so API nodes
+   * receive posts only while they have waiters.
    */
-  readonly signals = new PostSignalHub((active) => {
-    if (active) this.subscribeOnce();
-  });
+  readonly signals = new PostSignalHub((active) => this.follow(active));
 
   constructor(
     private readonly redis: RedisConnection,
@@ -92,18 +95,26 @@ export class RedisMessageStore implements MessageStore {
     return this.collector.collect();
   }
 
-  private subscribeOnce(): void {
-    if (this.subscribed) return;
-    this.subscribed = this.redis
-      .subscribe(this.channel, (message) => {
-        const queue = queueOfMessageSet(message);
-        if (queue) this.signals.emit({ queue: queue.name, project: queue.project });
-      })
-      .catch((err: unknown) => {
-        // Waiters still wake on this process's posts and on the periodic re-check; the next waiter tries again.
-        this.logger.warn({ err: (err as Error).message }, 'redis message store: cannot subscribe to post signals');
-        this.subscribed = undefined;
-      });
+  private follow(active: boolean): void {
+    this.subscription = this.subscription.then(async () => {
+      // The state may have flipped again while the previous change ran.
+      const wanted = this.signals.active;
+      if (wanted === this.subscribed) return;
+      try {
+        if (wanted) {
+          await this.redis.subscribe(this.channel, (message) => {
+            const queue = queueOfMessageSet(message);
+            if (queue) this.signals.emit({ queue: queue.name, project: queue.project });
+          });
+        } else {
+          await this.redis.unsubscribe(this.channel);
+        }
+        this.subscribed = wanted;
+      } catch (err) {
+        // Waiters still wake on this process's posts and on the periodic re-check; the next change tries again.
+        this.logger.warn({ err: (err as Error).message, active }, 'redis message store: cannot (un)subscribe post signals');
+      }
+    });
   }
 
   async close(): Promise<void> {

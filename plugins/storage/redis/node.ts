@@ -180,6 +180,12 @@ export class RedisNode {
     await withDeadline(this.subscriber.subscribe(channel, listener), this.settings.commandTimeoutMs, 'SUBSCRIBE');
   }
 
+  /** Unsubscribes the channel (the subscriber connection stays, for the next subscribe). */
+  async unsubscribe(channel: string): Promise<void> {
+    if (!this.subscriber || this.destroyed) return;
+    await withDeadline(this.subscriber.unsubscribe(channel), this.settings.commandTimeoutMs, 'UNSUBSCRIBE');
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
