@@ -100,24 +100,30 @@ export class PooledMessageStore implements MessageStore {
   }
 
   /**
-   * Post signals of every pool store opened so far, routed to the listener
-   * (a queue's signal comes from the store of its pool). A pool opened
-   * while someone listens joins at the next listen; meanwhile the periodic
-   * re-check of long polling covers it.
+   * Post signals of every pool store, routed to the listener (a queue's
+   * signal comes from the store of its pool): the stores open now, and
+   * those opened while someone listens.
    */
   readonly signals: PostSignals = {
     listen: (listener) => {
       let stopped = false;
+      const joined = new Set<MessageStore>();
       const stops: (() => void)[] = [];
+      const join = (store: MessageStore) => {
+        if (stopped || joined.has(store) || !store.signals) return;
+        joined.add(store);
+        stops.push(store.signals.listen(listener));
+      };
+      const stopOpened = this.catalog.onStoreOpened(join);
       void this.catalog
         .openStores()
         .then((stores) => {
-          if (stopped) return;
-          for (const store of stores.values()) if (store.signals) stops.push(store.signals.listen(listener));
+          for (const store of stores.values()) join(store);
         })
         .catch(() => undefined);
       return () => {
         stopped = true;
+        stopOpened();
         for (const stop of stops.splice(0)) stop();
       };
     },
