@@ -16,6 +16,7 @@ export type { Logger } from './common/logger';
 // Storage plugins: message and management stores.
 export * from './storage/interfaces';
 export * from './storage/errors';
+export * from './storage/signals';
 export { ManagementStoreFactory, MessageStoreFactory, type ManagementStoreContext, type MessageStoreContext } from './storage/factories';
 export { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused, type DeleteOutcome } from './storage/delete-rules';
 export { isWellFormedId, newId } from './storage/ids';

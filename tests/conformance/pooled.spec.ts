@@ -12,7 +12,7 @@ import { Catalog } from '../../zaqar/pooling/catalog';
 import { PooledMessageStore } from '../../zaqar/pooling/pooled-store';
 import type { ManagementStore, QueueController } from '../../zaqar/storage/interfaces';
 import { intercept } from '../../zaqar/storage/pipeline/interceptor';
-import { describeMessageStoreConformance } from '../../zaqar/testing/conformance';
+import { describeMessageStoreConformance, describePostSignalsConformance } from '../../zaqar/testing/conformance';
 import { storeLoader } from '../../zaqar/testing/stores';
 import { makeTempDir, openSqlManagementStore, sqliteUri } from '../helpers/storage-sqlite';
 
@@ -48,6 +48,38 @@ describeMessageStoreConformance('pooled: two SQLite pools and a virtual pool', a
     async cleanup() {
       await pooled.close();
       await management.close();
+      temp.remove();
+    },
+  };
+});
+
+// Two API processes' pooled stores over the same pools (SQLite files): the pools' signals, routed.
+describePostSignalsConformance('pooled: two SQLite pools', async () => {
+  const temp = makeTempDir('zaqar-pooled-signals-');
+  const uri = (name: string) => sqliteUri(path.join(temp.dir, `${name}.sqlite`));
+  const setup = await openSqlManagementStore({ uri: uri('management') });
+  await setup.poolsController.create('one', 100, uri('one'), null, {});
+  await setup.queueController.create('signalled', {}, 'tenant-a');
+  await setup.close();
+  const opened: { close(): Promise<void> }[] = [];
+  const open = async () => {
+    const management = await openSqlManagementStore({ uri: uri('management') });
+    const loader = storeLoader([sqliteManifest, sqlManifest]);
+    const pooled = new PooledMessageStore(new Catalog(management, loader, { ttlMs: 10_000 }, silentLogger), management, silentLogger);
+    opened.push(pooled, management);
+    return pooled;
+  };
+  const listener = await open();
+  const poster = await open();
+  // Place the queue (as its first post or claim would), through the poster's catalog.
+  await poster.catalog.register('signalled', 'tenant-a', undefined);
+  // The listener's node has used the queue (a waiter's first attempt does): its pool's store is open.
+  await listener.messageController.list('signalled', 'tenant-a');
+  return {
+    listener,
+    poster,
+    async close() {
+      for (const store of opened) await store.close();
       temp.remove();
     },
   };

@@ -21,6 +21,8 @@ export const PROJECT_ID_MAX_LEN = 256;
 const QUEUE_NAME_REGEX = /^[a-zA-Z0-9_\-.]+$/;
 const PURGEABLE_RESOURCE_TYPES = ['messages', 'subscriptions'];
 /** Python's `datetime.max` (9999-12-31 23:59:59.999999 UTC) in ms: a subscription may not expire later. */
+/** The longest `?wait=N` (seconds) a claim or a message listing may long-poll (ours, like SQS's WaitTimeSeconds). */
+export const MAX_LONG_POLL_WAIT = 20;
 const MAX_PYTHON_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** The `[transport]` options the validator reads. */
@@ -298,6 +300,13 @@ export class Validator {
     }
     if (contentLength > configMax) {
       throw new ValidationFailed(`Message collection size is too large. Max size ${configMax}`);
+    }
+  }
+
+  /** `wait` of a long-polling claim or listing (ours): an integer number of seconds, 0..MAX_LONG_POLL_WAIT. */
+  longPollWait(wait: number | undefined): void {
+    if (wait !== undefined && !(Number.isInteger(wait) && wait >= 0 && wait <= MAX_LONG_POLL_WAIT)) {
+      throw new ValidationFailed(`Wait must be at least 0 and may not be greater than ${MAX_LONG_POLL_WAIT}.`);
     }
   }
 

@@ -70,6 +70,8 @@ export class Catalog {
   private readonly handles = new Map<string, PoolHandle>();
   private readonly refreshing = new Map<string, Promise<MessageStore>>();
   private readonly retiring = new Map<NodeJS.Timeout, PoolHandle>();
+  /** Told of every pool store opened from now on (pooled post signals join it). */
+  private readonly openedListeners = new Set<(store: MessageStore) => void>();
   private virtual: Promise<MessageStore> | undefined;
   private closed = false;
 
@@ -138,10 +140,13 @@ export class Catalog {
   virtualPool(): Promise<MessageStore> | undefined {
     const open = this.settings.openVirtualPool;
     if (open === undefined) return undefined;
-    this.virtual ??= open().catch((err: unknown) => {
-      this.virtual = undefined;
-      throw err;
-    });
+    if (this.virtual === undefined) {
+      this.virtual = open().catch((err: unknown) => {
+        this.virtual = undefined;
+        throw err;
+      });
+      this.virtual.then((opened) => this.announce(opened)).catch(() => undefined);
+    }
     return this.virtual;
   }
 
@@ -172,7 +177,10 @@ export class Catalog {
     );
     const handle: PoolHandle = { record, store, checkedAt: this.now() };
     this.handles.set(name, handle);
-    store.then((opened) => (handle.ready = opened)).catch((err: unknown) => {
+    store.then((opened) => {
+      handle.ready = opened;
+      this.announce(opened);
+    }).catch((err: unknown) => {
       this.logger.error({ err, pool: name }, 'pool store could not be opened');
       // Answer with this failure for a moment, then try again.
       handle.checkedAt = this.now() - this.settings.ttlMs + (this.settings.retryOpenMs ?? 1000);
@@ -233,6 +241,16 @@ export class Catalog {
   /** Forgets a cached placement (after the catalogue entry changed). */
   forget(queue: string, project: Project): void {
     this.placements.delete(placementKey(queue, project));
+  }
+
+  /** Calls `listener` with each pool store opened from now on; returns the function that stops it. */
+  onStoreOpened(listener: (store: MessageStore) => void): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  private announce(store: MessageStore): void {
+    for (const listener of this.openedListeners) listener(store);
   }
 
   /** The stores opened so far, by pool name (the virtual pool as `null`). */

@@ -18,6 +18,7 @@ import {
   type MessageStore,
   type QueueLifecycle,
 } from '../storage/interfaces';
+import type { PostSignals } from '../storage/signals';
 import { createStorage } from '../storage/storage';
 import type { Catalog } from './catalog';
 import { RoutingClaimController, RoutingMessageController, RoutingQueueDataController, RoutingSubscriptionController } from './routing';
@@ -97,4 +98,34 @@ export class PooledMessageStore implements MessageStore {
   close(): Promise<void> {
     return this.catalog.close();
   }
+
+  /**
+   * Post signals of every pool store, routed to the listener (a queue's
+   * signal comes from the store of its pool): the stores open now, and
+   * those opened while someone listens.
+   */
+  readonly signals: PostSignals = {
+    listen: (listener) => {
+      let stopped = false;
+      const joined = new Set<MessageStore>();
+      const stops: (() => void)[] = [];
+      const join = (store: MessageStore) => {
+        if (stopped || joined.has(store) || !store.signals) return;
+        joined.add(store);
+        stops.push(store.signals.listen(listener));
+      };
+      const stopOpened = this.catalog.onStoreOpened(join);
+      void this.catalog
+        .openStores()
+        .then((stores) => {
+          for (const store of stores.values()) join(store);
+        })
+        .catch(() => undefined);
+      return () => {
+        stopped = true;
+        stopOpened();
+        for (const stop of stops.splice(0)) stop();
+      };
+    },
+  };
 }

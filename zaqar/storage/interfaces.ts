@@ -22,6 +22,7 @@
  * run against every driver.
  */
 
+import type { PostSignals } from './signals';
 import { token } from '../di/token';
 import type { Interceptor } from './pipeline/interceptor';
 
@@ -294,6 +295,8 @@ export interface MessageStore {
   /** Removes what the backend does not expire by itself; returns the number of items removed. */
   gc(): Promise<number>;
   close(): Promise<void>;
+  /** Optional: posts seen by the store, other processes' included (long polling; zaqar/storage/signals.ts). */
+  readonly signals?: PostSignals;
 }
 /** The message store `[drivers] message_store` names (without pipeline stages in front). */
 export const MessageStore = token<MessageStore>('MessageStore');

@@ -38,6 +38,7 @@ import { intercept, type Interceptor } from './pipeline/interceptor';
 import { messageQueueHandler, messageTopicHandler } from './pipeline/message-queue-handler';
 import type { StagesByResource } from './pipeline/stage';
 import type { QueueApi, TopicApi } from './queue-api';
+import type { PostSignals } from './signals';
 
 export interface Storage {
   readonly queues: QueueApi;
@@ -56,6 +57,8 @@ export interface Storage {
   gc(): Promise<number>;
   /** Closes the message store, then the management store. */
   close(): Promise<void>;
+  /** The message store's post signals, when it has them (long polling). */
+  readonly signals?: PostSignals;
 }
 export const Storage = token<Storage>('Storage');
 
@@ -92,6 +95,7 @@ export function withPipelines(messageStore: MessageStore, stages: StagesByResour
     healthReport: messageStore.healthReport?.bind(messageStore),
     gc: () => messageStore.gc(),
     close: () => messageStore.close(),
+    signals: messageStore.signals,
   };
 }
 
@@ -143,6 +147,7 @@ export function createStorage(
       return messageStore.healthReport ? messageStore.healthReport() : standardHealthReport(this, messageStore, logger);
     },
     gc: () => messageStore.gc(),
+    signals: messageStore.signals,
     async close() {
       await messageStore.close();
       await managementStore.close();

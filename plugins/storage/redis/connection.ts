@@ -22,6 +22,8 @@ export class RedisConnection {
   private closed = false;
   private switching: Promise<void> | undefined;
   private knownEpoch = -1;
+  /** Pub/sub subscriptions, made again on a new master after a failover. */
+  private readonly subscriptions: { channel: string; listener: (message: string) => void }[] = [];
 
   private constructor(
     private node: RedisNode,
@@ -103,6 +105,23 @@ export class RedisConnection {
    */
   command(args: (string | number)[], buffers = false): Promise<Reply> {
     return this.node.command(args, buffers);
+  }
+
+  /** Subscribes to a pub/sub channel; kept across reconnections and Sentinel failovers. */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    await this.node.subscribe(channel, listener);
+    this.subscriptions.push({ channel, listener });
+  }
+
+  /** Ends a subscription made by `subscribe`. */
+  async unsubscribe(channel: string): Promise<void> {
+    for (let i = this.subscriptions.length - 1; i >= 0; i--) if (this.subscriptions[i].channel === channel) this.subscriptions.splice(i, 1);
+    await this.node.unsubscribe(channel);
+  }
+
+  /** The database the key namespace lives in. */
+  get dbid(): number {
+    return this.settings.dbid;
   }
 
   async ping(): Promise<boolean> {
@@ -194,5 +213,10 @@ export class RedisConnection {
     this.logger.warn({ from: old.description, to: fresh.description, epoch: report.epoch }, 'Redis failover: following the new master');
     // Calls still waiting on the old master fail (503): it may be a demoted master whose writes will be discarded.
     old.destroy();
+    for (const { channel, listener } of this.subscriptions) {
+      fresh.subscribe(channel, listener).catch((err: unknown) => {
+        this.logger.warn({ err: (err as Error).message, channel }, 'cannot subscribe on the new Redis master');
+      });
+    }
   }
 }

@@ -67,6 +67,15 @@ export const POOLS_SET = 'pools';
 export const FLAVORS_SET = 'flavors';
 export const GC_LOCK = 'zaqar:gc-lock';
 
+/**
+ * Ours: the pub/sub channel the post script announces posts on (payload:
+ * the message set's key, `P.Q.messages`). Pub/sub is not scoped by
+ * database, so the channel names the database of the key namespace.
+ */
+export function postChannel(dbid: number): string {
+  return `zaqar-ts.posted.${dbid}`;
+}
+
 /** The project as it appears in keys (see the module comment). */
 export function projectScope(project: Project): string {
   if (project === null) return '';

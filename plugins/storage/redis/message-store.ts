@@ -9,7 +9,8 @@ import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { RedisClaimController } from './claims';
 import type { RedisConnection } from './connection';
 import { GarbageCollector } from './gc';
-import { MSGSET_INDEX, queueOfMessageSet } from './keys';
+import { MSGSET_INDEX, postChannel, queueOfMessageSet } from './keys';
+import { PostSignalHub } from '../../../zaqar/storage/signals';
 import { RedisMessageController } from './messages';
 import { RedisQueueDataController } from './queue-data';
 import { RedisSubscriptionController } from './subscriptions';
@@ -25,13 +26,27 @@ export class RedisMessageStore implements MessageStore {
   readonly subscriptionController: RedisSubscriptionController;
   readonly queueDataController: RedisQueueDataController;
   private readonly collector: GarbageCollector;
+  private readonly channel: string;
+  /** The subscription being made or ended: changes run one after the other. */
+  private subscription: Promise<void> = Promise.resolve();
+  private subscribed = false;
+  /**
+   * Post signals: the post script PUBLISHes each post on the channel of
+   * this database (keys.ts postChannel; with no subscriber that costs
+   * Redis about a microsecond and no round trip). The store SUBSCRIBEs on
+   * its own connection (made on first use, kept) while someone listens
+   * (requests long-poll), and UNSUBSCRIBEs when nobody does, so API nodes
+   * receive posts only while they have waiters.
+   */
+  readonly signals = new PostSignalHub((active) => this.follow(active));
 
   constructor(
     private readonly redis: RedisConnection,
-    logger: Logger,
+    private readonly logger: Logger,
     options: { gcIntervalMs?: number } = {},
   ) {
-    this.messageController = new RedisMessageController(redis);
+    this.channel = postChannel(redis.dbid);
+    this.messageController = new RedisMessageController(redis, this.channel);
     this.claimController = new RedisClaimController(redis);
     this.subscriptionController = new RedisSubscriptionController(redis);
     this.queueDataController = new RedisQueueDataController(redis);
@@ -78,6 +93,28 @@ export class RedisMessageStore implements MessageStore {
 
   gc(): Promise<number> {
     return this.collector.collect();
+  }
+
+  private follow(active: boolean): void {
+    this.subscription = this.subscription.then(async () => {
+      // The state may have flipped again while the previous change ran.
+      const wanted = this.signals.active;
+      if (wanted === this.subscribed) return;
+      try {
+        if (wanted) {
+          await this.redis.subscribe(this.channel, (message) => {
+            const queue = queueOfMessageSet(message);
+            if (queue) this.signals.emit({ queue: queue.name, project: queue.project });
+          });
+        } else {
+          await this.redis.unsubscribe(this.channel);
+        }
+        this.subscribed = wanted;
+      } catch (err) {
+        // Waiters still wake on this process's posts and on the periodic re-check; the next change tries again.
+        this.logger.warn({ err: (err as Error).message, active }, 'redis message store: cannot (un)subscribe post signals');
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -27,7 +27,11 @@ import { BULK_DELETE, DELETE, FIRST, GET, LIST, POP, POST, SCAN_BUDGET } from '.
 type Start = { after: string; markerId: string };
 
 export class RedisMessageController implements MessageController {
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    /** Where the post script PUBLISHes (keys.ts postChannel); '' publishes nothing. */
+    private readonly postChannel = '',
+  ) {}
 
   async list(queue: string, project: Project, options: MessageListOptions = {}): Promise<Page<StoredMessage>> {
     const start = parseMarker(options.marker);
@@ -101,6 +105,7 @@ export class RedisMessageController implements MessageController {
       const [body, exactBody] = encodeJsonField(message.body === undefined ? {} : message.body);
       args.push(ids[i], message.ttl, message.delay, body, exactBody, message.checksum ?? '');
     });
+    args.push(this.postChannel);
     await this.redis.write(POST, [keys.messages, keys.rankCounter, keys.expiries, MSGSET_INDEX], args);
     return ids;
   }

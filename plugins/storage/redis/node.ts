@@ -91,6 +91,8 @@ export class RedisNode {
   private readonly ack: ReplicaAck<NodeClient> | undefined;
   private starting = true;
   private destroyed = false;
+  /** Ours: the pub/sub connection of long polling's post signals, made on first subscribe. */
+  private subscriber: NodeClient | undefined;
 
   constructor(
     readonly address: NodeAddress,
@@ -162,10 +164,41 @@ export class RedisNode {
     return Array.isArray(reply) ? String(reply[0]) : '';
   }
 
+  /**
+   * Subscribes `listener` to `channel` on this node's subscriber connection
+   * (one per node, made on first use; node-redis re-subscribes after a
+   * reconnection).
+   */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    if (this.destroyed) throw new ConnectionError(`${this.description} is closed`);
+    if (!this.subscriber) {
+      const subscriber = this.createClient('subscriber');
+      this.subscriber = subscriber;
+      try {
+        await withDeadline(subscriber.connect(), this.settings.commandTimeoutMs, 'SUBSCRIBE connection');
+      } catch (err) {
+        this.subscriber = undefined;
+        try {
+          subscriber.destroy();
+        } catch {
+          // not connected
+        }
+        throw this.failure(err, 'SUBSCRIBE');
+      }
+    }
+    await withDeadline(this.subscriber.subscribe(channel, listener), this.settings.commandTimeoutMs, 'SUBSCRIBE');
+  }
+
+  /** Unsubscribes the channel (the subscriber connection stays, for the next subscribe). */
+  async unsubscribe(channel: string): Promise<void> {
+    if (!this.subscriber || this.destroyed) return;
+    await withDeadline(this.subscriber.unsubscribe(channel), this.settings.commandTimeoutMs, 'UNSUBSCRIBE');
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const client of this.clients()) {
+    for (const client of this.subscriber ? [...this.clients(), this.subscriber] : this.clients()) {
       try {
         client.destroy();
       } catch {

@@ -7,12 +7,20 @@ import type Database from 'better-sqlite3';
 import { CAPABILITIES } from './capabilities';
 import type { Logger } from '../../../zaqar/common/logger';
 import type { MessageStore } from '../../../zaqar/storage/interfaces';
+import { PostSignalHub } from '../../../zaqar/storage/signals';
 import { SqliteClaimController } from './claims';
 import { GroupCommit } from './group-commit';
 import type { WalSync } from './wal-sync';
 import { SqliteMessageController } from './messages';
 import { SqliteQueueDataController } from './queue-data';
 import { SqliteSubscriptionController } from './subscriptions';
+
+/**
+ * While requests long-poll: how often `PRAGMA data_version` is read to see
+ * commits of OTHER processes on the file (this connection's own commits do
+ * not change it; posts through this process wake waiters directly).
+ */
+export const DATA_VERSION_INTERVAL_MS = 100;
 
 /** How often expired messages, claims and subscriptions are reaped. */
 export const GC_INTERVAL_MS = 60_000;
@@ -31,6 +39,10 @@ export class SqliteMessageStore implements MessageStore {
   private readonly countClaimed: Database.Statement<Now, { claimed: number }>;
   private readonly collect: Database.Transaction<(now: number) => number>;
   private readonly gcTimer: NodeJS.Timeout;
+  private readonly dataVersion: Database.Statement<[], { data_version: number }>;
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** Post signals: another process committed (PRAGMA data_version), polled only while someone listens. */
+  readonly signals = new PostSignalHub((active) => this.watchOtherProcesses(active));
 
   constructor(
     private readonly db: Database.Database,
@@ -44,6 +56,7 @@ export class SqliteMessageStore implements MessageStore {
     this.queueDataController = new SqliteQueueDataController(db);
 
     this.ping = db.prepare('SELECT 1 AS ok');
+    this.dataVersion = db.prepare('PRAGMA data_version');
     this.countLive = db.prepare('SELECT COUNT(*) AS total FROM messages WHERE expires > @now');
     this.countClaimed = db.prepare(`
       SELECT COUNT(*) AS claimed FROM messages INDEXED BY messages_claimed
@@ -98,8 +111,31 @@ export class SqliteMessageStore implements MessageStore {
 
   async close(): Promise<void> {
     clearInterval(this.gcTimer);
+    this.watchOtherProcesses(false);
     if (this.db.open) this.db.close();
     this.walSync?.close();
+  }
+
+  private watchOtherProcesses(active: boolean): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
+    if (!active || !this.db.open) return;
+    let seen = this.readDataVersion();
+    this.watchTimer = setInterval(() => {
+      const now = this.readDataVersion();
+      if (now === seen) return;
+      seen = now;
+      // Which queue is not known: every waiter of this store re-checks.
+      this.signals.emit(undefined);
+    }, DATA_VERSION_INTERVAL_MS).unref();
+  }
+
+  private readDataVersion(): number {
+    try {
+      return this.dataVersion.get()?.data_version ?? 0;
+    } catch {
+      return -1;
+    }
   }
 
   private gcInBackground(): void {

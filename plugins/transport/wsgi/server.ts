@@ -33,6 +33,8 @@ export class RestifyTransport implements Transport {
   private readonly maxBody: number;
   private inFlight = 0;
   private closing = false;
+  /** Aborted by close(): long-polling requests answer their empty answer at once instead of holding shutdown. */
+  private readonly shutdown = new AbortController();
   /** Per-request log lines cost time on the hot path: only with `[DEFAULT] debug`. */
   private readonly debug: boolean;
 
@@ -101,6 +103,7 @@ export class RestifyTransport implements Transport {
     try {
       const body = await readBody(req, this.maxBody);
       const apiRequest = toHttpRequest(req, body, requestId);
+      apiRequest.abortSignal = () => this.abortSignalOf(res);
       const response = this.cors.apply(apiRequest.method, apiRequest.header, await this.api.handle(route, apiRequest));
       writeResponse(res, response, requestId);
       // Failures are logged by the API with their cause; this is the access log.
@@ -116,6 +119,15 @@ export class RestifyTransport implements Transport {
       this.inFlight--;
       if (this.closing) this.httpServer.closeIdleConnections();
     }
+  }
+
+  /** Aborts when the client closes the connection before its answer, or at shutdown. */
+  private abortSignalOf(res: restify.Response): AbortSignal {
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    return AbortSignal.any([gone.signal, this.shutdown.signal]);
   }
 
   private get httpServer(): HttpServer {
@@ -138,6 +150,7 @@ export class RestifyTransport implements Transport {
 
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
+    this.shutdown.abort();
     const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
     this.httpServer.closeIdleConnections();
     const deadline = Date.now() + graceMs;

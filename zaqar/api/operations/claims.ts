@@ -11,6 +11,7 @@ import type { RequestBody } from '../body';
 import type { RequestContext } from '../context';
 import { filterFields, type FieldSpec } from '../rules/fields';
 import { deadLetterOptions, isEncrypted } from '../rules/queue-settings';
+import { longPoll, type LongPollInput } from '../long-poll';
 import { guarded, valid, type OperationDeps } from './deps';
 import { notFoundIfMissing } from './queues';
 
@@ -53,19 +54,39 @@ export class ClaimOperations {
     return cache === undefined ? load() : cache.read('queue', queue, project, load);
   }
 
-  create(ctx: RequestContext, queue: string, limit: number | undefined, body: RequestBody | undefined): Promise<ClaimCreateResult> {
+  /**
+   * Claims up to `limit` messages. With `poll.wait` > 0 (seconds, ours:
+   * long polling), a claim that found nothing waits for a post and tries
+   * again until it claims or the wait is over (zaqar/api/long-poll.ts).
+   */
+  create(
+    ctx: RequestContext,
+    queue: string,
+    limit: number | undefined,
+    body: RequestBody | undefined,
+    poll: LongPollInput = {},
+  ): Promise<ClaimCreateResult> {
     const { storage, validator } = this.deps;
     const project = ctx.projectId;
     const options = this.claimOptions(body);
     return guarded(async () => {
       valid(() => validator.claimCreation(options, limit));
-      const metadata = (await this.claimingSettings(queue, project)) ?? {};
-      const claim = await storage.claims.create(
-        queue,
-        { ttl: pyIntValue(options.ttl), grace: pyIntValue(options.grace), limit: limit ?? 10, deadLetter: deadLetterOptions(metadata) },
-        project,
+      valid(() => validator.longPollWait(poll.wait));
+      const claimOnce = async (): Promise<ClaimCreateResult> => {
+        const metadata = (await this.claimingSettings(queue, project)) ?? {};
+        const claim = await storage.claims.create(
+          queue,
+          { ttl: pyIntValue(options.ttl), grace: pyIntValue(options.grace), limit: limit ?? 10, deadLetter: deadLetterOptions(metadata) },
+          project,
+        );
+        return { claimId: claim.claimId, messages: this.decrypted(claim.messages, metadata) };
+      };
+      return longPoll(
+        this.deps.longPoll,
+        { project, queue, wait: poll.wait, signal: poll.signal },
+        claimOnce,
+        (r) => r.claimId === null || r.messages.length === 0,
       );
-      return { claimId: claim.claimId, messages: this.decrypted(claim.messages, metadata) };
     });
   }
 

@@ -9,6 +9,7 @@ import type { SubscriptionNotices } from '../../notification/service';
 import type { PoolingAdmin } from '../../pooling/admin';
 import type { Storage } from '../../storage/storage';
 import { asDomainError, DomainError, type DomainErrorCode } from '../errors';
+import type { LongPollHub } from '../long-poll';
 import type { ApiProfile } from '../profile';
 import type { MessageCipher } from '../rules/encryption';
 import type { ApiSettings } from '../settings';
@@ -24,6 +25,8 @@ export interface OperationDeps {
   profile: ApiProfile;
   /** With `[DEFAULT] pooling`: what the pool and flavor operations need beyond the management store. */
   pooling?: PoolingAdmin;
+  /** Long polling's waiters (`?wait=N`); absent: every wait is answered as wait=0. */
+  longPoll?: LongPollHub;
   /** With notifications or confirmation on: schemes served, notifier registration, confirmation notices. */
   notices?: SubscriptionNotices;
   /** Queue metadata for posts and claims (settings-cache.ts); absent: read every time. */

@@ -24,6 +24,7 @@ import { DomainError, documentTypeNotSupported, invalidRequest, notFound } from 
 import { messageChecksum } from '../rules/checksum';
 import { filterFields, type FieldSpec } from '../rules/fields';
 import { isEncrypted } from '../rules/queue-settings';
+import { longPoll } from '../long-poll';
 import { normalizeClientId } from '../validation';
 import { guarded, valid, type OperationDeps } from './deps';
 import { QUEUES, type Namespace } from './namespace';
@@ -35,6 +36,10 @@ export interface MessageListInput {
   echo?: boolean;
   includeClaimed?: boolean;
   includeDelayed?: boolean;
+  /** Ours: long polling, seconds to wait for a message when the page is empty (0..20). */
+  wait?: number;
+  /** Aborts the wait (the client went away). */
+  signal?: AbortSignal;
 }
 
 export interface MessageListResult extends Page<StoredMessage> {
@@ -135,7 +140,10 @@ export class MessageOperations {
         if (!profile.queueSettings && !(await this.names.exists(queue, project))) {
           await this.names.create(queue, {}, project);
         }
-        return await storage.messages.post(queue, messages, clientId, project);
+        const ids = await storage.messages.post(queue, messages, clientId, project);
+        // Waiting claims and listings of this process try again at once (O(1) when nobody waits).
+        if (this.namespace === QUEUES) this.deps.longPoll?.notify(project, queue);
+        return ids;
       } catch (err) {
         if (err instanceof DoesNotExist) throw notFound(err.message);
         if (err instanceof MessageConflict) throw new DomainError('message_conflict', err.message, err);
@@ -151,14 +159,19 @@ export class MessageOperations {
       const metadata = await this.settingsOf(queue, project);
       const includeDelayed = metadata !== undefined && !isTruthy(metadata._default_message_delay) ? true : input.includeDelayed;
       valid(() => validator.messageListing(input.limit));
-      const page = await storage.messages.list(queue, project, {
-        marker: input.marker,
-        limit: input.limit,
-        echo: input.echo ?? false,
-        clientId: normalizeClientId(ctx.clientId ?? ''),
-        includeClaimed: input.includeClaimed ?? false,
-        includeDelayed: includeDelayed ?? false,
-      });
+      valid(() => validator.longPollWait(input.wait));
+      const listOnce = () =>
+        storage.messages.list(queue, project, {
+          marker: input.marker,
+          limit: input.limit,
+          echo: input.echo ?? false,
+          clientId: normalizeClientId(ctx.clientId ?? ''),
+          includeClaimed: input.includeClaimed ?? false,
+          includeDelayed: includeDelayed ?? false,
+        });
+      // Topics are not long-polled (nothing claims them; their subscribers are pushed to).
+      const hub = this.namespace === QUEUES ? this.deps.longPoll : undefined;
+      const page = await longPoll(hub, { project, queue, wait: input.wait, signal: input.signal }, listOnce, (p) => p.items.length === 0);
       const encrypted = isEncrypted(metadata);
       return { items: page.items.map((m) => this.visible(m, encrypted)), next: page.next, includeDelayed };
     });

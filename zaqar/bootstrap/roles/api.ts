@@ -11,6 +11,7 @@ import { RequestStage } from '../../api/request/stage';
 import { extraSpecStage } from '../../api/request/stages/extra-spec';
 import { identificationStage } from '../../api/request/stages/identification';
 import { identityStage } from '../../api/request/stages/identity';
+import { LongPollHub } from '../../api/long-poll';
 import { MessageCipher } from '../../api/rules/encryption';
 import type { ApiSettings } from '../../api/settings';
 import { Validator } from '../../api/validation';
@@ -22,6 +23,7 @@ import { resolve, resolveAsync } from '../../di/token';
 import { SubscriptionNotices } from '../../notification/service';
 import { PoolingAdmin } from '../../pooling/admin';
 import { Storage } from '../../storage/storage';
+import { Lifetime } from '../lifetime';
 
 export const apiRole = new ContainerModule(({ bind }) => {
   bind(Validator)
@@ -37,8 +39,13 @@ export const apiRole = new ContainerModule(({ bind }) => {
         secretKey: config.get(SIGNED_URL_GROUP).secret_key ?? undefined,
         encryptionKey: limits.message_encryption_key,
       };
+      const storage = await resolveAsync(ctx, Storage);
+      // Transports abort their own waiting requests when they close; this ends any left (other transports).
+      const hub = new LongPollHub(limits.max_long_poll_waiters, storage.signals);
+      resolve(ctx, Lifetime).onClose('long-poll waiters', async () => hub.close());
       return new Operations({
-        storage: await resolveAsync(ctx, Storage),
+        storage,
+        longPoll: hub,
         validator: resolve(ctx, Validator),
         settings,
         cipher: new MessageCipher(settings.encryptionKey),

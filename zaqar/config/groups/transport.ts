@@ -30,6 +30,7 @@ export interface TransportOptions {
   message_delete_with_claim_id: boolean;
   message_encryption_algorithms: string;
   message_encryption_key: string;
+  max_long_poll_waiters: number;
 }
 
 const LIMITS = 'limits:transport';
@@ -128,5 +129,11 @@ export const TRANSPORT_GROUP = defineGroup<TransportOptions>('transport', 'API l
     default: 'AES256',
     secret: true,
     help: 'Secret from which the message encryption key is derived (SHA-256).',
+  },
+  // ours: long polling (`?wait=N` on claims and message listings), not a Zaqar option.
+  max_long_poll_waiters: {
+    type: 'integer',
+    default: 10000,
+    help: 'Requests of this process that may wait at once with ?wait=N; beyond, a request is answered as with wait=0.',
   },
 });

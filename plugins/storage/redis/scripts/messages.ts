@@ -15,7 +15,9 @@ export const SCAN_BUDGET = 1000;
  *
  * KEYS: message set, rank counter, expiry index, msgset_index
  * ARGV: now, client id, count, then per message: id, ttl, delay, body
- *       (MessagePack), exact body JSON or '', checksum or ''
+ *       (MessagePack), exact body JSON or '', checksum or ''; then the
+ *       post-signal channel or '' (ours: PUBLISHes the message set's key
+ *       there, which long-polling API nodes subscribe to; no extra round trip)
  */
 export const POST = lua(
   'post_messages',
@@ -38,6 +40,8 @@ for i = 0, count - 1 do
 end
 redis.call('SET', counter, rank + count)
 redis.call('ZADD', KEYS[4], 1, set)
+local channel = ARGV[4 + count * 6]
+if channel and channel ~= '' then redis.call('PUBLISH', channel, set) end
 return count
 `,
 );

@@ -22,6 +22,12 @@ export interface HttpRequest {
   body: Buffer | undefined;
   /** `req-<uuid>`, returned as `X-Openstack-Request-Id`. */
   requestId: string;
+  /**
+   * Aborted when the client goes away or the server shuts down; made on
+   * first use (only long-polling requests ask for it). Absent outside a
+   * real server.
+   */
+  abortSignal?: () => AbortSignal;
 }
 
 export interface HttpResponse {

@@ -51,7 +51,7 @@ function versionRoutes(operations: Operations, version: HttpVersion, settings: R
   const system = new SystemPresenter(ops, version, settings.adminMode);
   const queues = new QueuesPresenter(ops.queues, version);
   const messages = new MessagesPresenter(ops.messages, version, settings.limits);
-  const claims = new ClaimsPresenter(ops);
+  const claims = new ClaimsPresenter(ops, version.longPoll);
   const share = new SharePresenter(ops);
   const v = version.prefix;
   const q = `${v}/queues/:queue_name`;

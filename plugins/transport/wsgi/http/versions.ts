@@ -28,6 +28,8 @@ export interface HttpVersion {
   bulkDeleteClaimIds: boolean;
   /** Queue PATCH, purge and share exist. */
   queueExtras: boolean;
+  /** Ours: `?wait=N` long polling on claims and message listings (v2 only; v1.1 is left as Zaqar has it). */
+  longPoll: boolean;
   homePublic: Record<string, unknown>;
   homeAdmin: Record<string, unknown>;
 }
@@ -40,6 +42,7 @@ export const V2: HttpVersion = {
   listingFilters: true,
   bulkDeleteClaimIds: true,
   queueExtras: true,
+  longPoll: true,
   homePublic: V2_PUBLIC_RESOURCES,
   homeAdmin: V2_ADMIN_RESOURCES,
 };
@@ -52,6 +55,7 @@ export const V1_1: HttpVersion = {
   listingFilters: false,
   bulkDeleteClaimIds: false,
   queueExtras: false,
+  longPoll: false,
   homePublic: V1_1_PUBLIC_RESOURCES,
   homeAdmin: V1_1_ADMIN_RESOURCES,
 };

@@ -7,12 +7,18 @@ import type { HttpHandler } from '../http/model';
 import { formatMessage, queuePathOf } from './format';
 
 export class ClaimsPresenter {
-  constructor(private readonly ops: OperationSet) {}
+  constructor(
+    private readonly ops: OperationSet,
+    /** `?wait=N` read (v2); otherwise ignored as any unknown parameter. */
+    private readonly longPoll = false,
+  ) {}
 
-  // POST /v2/queues/{q}/claims[?limit=N]
+  // POST /v2/queues/{q}/claims[?limit=N][&wait=S] (wait: ours, long polling; validated by the operation)
   create: HttpHandler = async (req, ctx) => {
     const limit = req.query.getInt('limit');
-    const { claimId, messages } = await this.ops.claims.create(ctx, req.params.queue_name, limit, jsonBody(req));
+    const wait = this.longPoll ? req.query.getInt('wait') : undefined;
+    const poll = wait ? { wait, signal: req.abortSignal?.() } : { wait };
+    const { claimId, messages } = await this.ops.claims.create(ctx, req.params.queue_name, limit, jsonBody(req), poll);
     if (claimId === null || messages.length === 0) return { status: 204 };
     const queuePath = queuePathOf(req.path, 1);
     return {

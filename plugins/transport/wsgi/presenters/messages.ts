@@ -59,7 +59,10 @@ export class MessagesPresenter extends NamespacePresenter {
     const includeDelayed = this.version.profile.queueSettings ? req.query.getBool('include_delayed') : undefined;
     if (includeDelayed !== undefined) params.include_delayed = includeDelayed;
 
-    const page = await this.ops.list(ctx, this.name(req), { marker, limit, echo, includeClaimed, includeDelayed });
+    // Ours: long polling on queues (`wait` is not echoed into next links; it is validated by the operation).
+    const wait = this.version.longPoll && this.routes === QUEUE_ROUTES ? req.query.getInt('wait') : undefined;
+    const signal = wait ? req.abortSignal?.() : undefined;
+    const page = await this.ops.list(ctx, this.name(req), { marker, limit, echo, includeClaimed, includeDelayed, wait, signal });
     if (page.includeDelayed !== undefined) params.include_delayed = page.includeDelayed;
     const queuePath = queuePathOf(req.path, 1);
     const messages = page.items.map((m) => formatMessage(m, queuePath, m.claimId));
