@@ -111,4 +111,41 @@ describe('integration: notification circuit breaker', function () {
     expect(closed.parked as number).to.be.above(0);
     expect(server.stderr()).not.to.match(/given up/);
   });
+
+  it('a parked delivery uses no retry: with a policy of 3 attempts, parked ones are still delivered after several cool-downs', async () => {
+    const port = await freePort();
+    server = await startServer({ extraConfig: CONFIG.replace('breaker_max_cooldown = 4', 'breaker_max_cooldown = 30') });
+    const client = new ZaqarClient(server.url, 'breaker-retries');
+    // The first attempt, then retries after the back-off's 1 and 6 s: 3 attempts in all.
+    const policy = { retries_with_no_delay: 0, minimum_delay_retries: 0, minimum_delay: 1, maximum_delay: 11, maximum_delay_retries: 0 };
+    const reply = await client.post('/v2/queues/jobs/subscriptions', {
+      body: { subscriber: `http://127.0.0.1:${port}/hook`, ttl: 3600, options: { _retry_policy: policy } },
+    });
+    expect(reply.status, reply.text).to.equal(201);
+    const total = 200;
+    for (let n = 0; n < total; n += 10) {
+      const messages = Array.from({ length: 10 }, (_, i) => ({ ttl: 600, body: { n: n + i } }));
+      const posted = await client.post('/v2/queues/jobs/messages', { body: { messages } });
+      expect(posted.status, posted.text).to.equal(201);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    // Down for about 6 s in all: cool-downs of 1, 2 and 4 s have passed, each ending in a failed probe.
+    await new Promise((r) => setTimeout(r, 3000));
+    revived = await WebhookReceiver.start(port);
+    await until(() => logLines(server!, 'circuit breaker closed').length > 0, 30_000, 'the breaker to close');
+    const [closed] = logLines(server, 'circuit breaker closed');
+    const givenUp = logLines(server, 'given up');
+    await until(() => new Set(numbers(revived!.requestsTo('/hook').map((r) => r.body))).size + givenUp.length >= total, 30_000, 'every delivery');
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const delivered = numbers(revived.requestsTo('/hook').map((r) => r.body));
+    console.log(`      ${delivered.length} delivered, ${givenUp.length} given up; ${String(closed.probes)} probes, ${String(closed.parked)} attempts parked`);
+    expect(new Set(delivered).size, 'no duplicates').to.equal(delivered.length);
+    // More parked attempts than notifications: counted as attempts, they would have used up the policy of many.
+    expect(closed.parked as number, 'parked attempts').to.be.above(total);
+    // Only deliveries that really failed 3 attempts (those of the first batch, before the breaker opened, and failed probes) are given up.
+    expect(givenUp.every((l) => l.attempts === 3), JSON.stringify(givenUp)).to.equal(true);
+    expect(givenUp.length).to.be.at.most(10 + (closed.probes as number));
+    expect(delivered.length + givenUp.length).to.equal(total);
+  });
 });
