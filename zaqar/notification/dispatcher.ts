@@ -127,6 +127,7 @@ export class Dispatcher {
   private readonly finished: ClaimedDeletes;
   private readonly postponed: Postponed;
   private readonly breakers: CircuitBreakers;
+  private readonly destinations = new Map<string, string>();
   /** Attempts made (each one call of a notifier): for tests and KPIs. */
   attempts = 0;
 
@@ -150,6 +151,17 @@ export class Dispatcher {
         logger.info({ destination, failures, cooldown: (change.cooldownMs ?? 0) / 1000 }, 'subscriber circuit breaker opened: deliveries parked');
       }
     });
+  }
+
+  /** A subscriber URI's breaker key (parsed once per URI; the cache is dropped when it grows past 10,000). */
+  private destinationOf(subscriber: string): string {
+    let destination = this.destinations.get(subscriber);
+    if (destination === undefined) {
+      if (this.destinations.size >= 10_000) this.destinations.clear();
+      destination = destinationOf(subscriber);
+      this.destinations.set(subscriber, destination);
+    }
+    return destination;
   }
 
   /** The breakers' counters (opened, open now, parked attempts, probes). */
@@ -387,7 +399,7 @@ export class Dispatcher {
       return;
     }
     // A subscriber served here (WebSocket) has no breaker: its delivery does not go over the network.
-    const destination = local || !this.breakers.enabled ? undefined : destinationOf(subscription.subscriber);
+    const destination = local || !this.breakers.enabled ? undefined : this.destinationOf(subscription.subscriber);
     for (;;) {
       if (this.stopped) throw new Error('notifications are stopping');
       let probe = false;
