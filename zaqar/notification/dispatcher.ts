@@ -15,6 +15,15 @@
  * 4. Once every document of an entry is delivered, given up (logged with
  *    the subscription id) or safely back in the outbox, the entry is
  *    deleted with its claim.
+ * 5. Every attempt first asks the destination's circuit breaker
+ *    (breaker.ts): after `[notification] breaker_failure_threshold`
+ *    consecutive transient failures to one destination, attempts stop for a
+ *    cool-down, and the deliveries that come meanwhile are parked: back in
+ *    the outbox, due when the cool-down ends, with the attempts they made so
+ *    far (a parked delivery has used no retry). A parked delivery is given
+ *    up once it has been parked, without an attempt in between, for longer
+ *    than its retry policy would have spent retrying (the sum of the
+ *    policy's delays, at least `breaker_max_cooldown`).
  *
  * Memory is bounded: at most `maxEntries` claimed entries at a time, and
  * per subscriber a bounded lane whose overflow goes back to the outbox.
@@ -36,6 +45,7 @@ import type { DeliveryKind, DeliveryOutcome } from './notifier';
 import type { Notifiers } from './notifiers';
 import { isDeliveryEntry, OUTBOX_PROJECT, OUTBOX_QUEUE, type DeliveryEntry, type OutboxEntry, type OutboxWriter, type PostEntry } from './outbox';
 import { retryPolicyFor, retrySchedule } from './retry-policy';
+import { CircuitBreakers, DEFAULT_BASE_COOLDOWN_MS, destinationOf, type BreakerSettings, type BreakerTotals } from './breaker';
 
 export interface DispatcherSettings {
   /** `[notification] require_confirmation` (with a signing key): unconfirmed subscriptions get no notifications. */
@@ -52,7 +62,11 @@ export interface DispatcherSettings {
   laneCapacity: number;
   /** How long to wait before looking again when the outbox was empty (ms). */
   idlePollMs: number;
+  /** Per-destination circuit breakers (`[notification] breaker_*`); absent: the defaults. */
+  breaker?: BreakerSettings;
 }
+
+export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = { failureThreshold: 5, baseCooldownMs: DEFAULT_BASE_COOLDOWN_MS, maxCooldownMs: 60_000 };
 
 export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'requireConfirmation' | 'concurrency'> = {
   claimTtl: 20,
@@ -81,6 +95,8 @@ interface Delivery {
   schedule: number[];
   /** Times it found its lane full. */
   overflows: number;
+  /** When it was first parked by an open breaker since its last attempt (s since the epoch). */
+  parkedSince?: number;
 }
 
 /** The longest an overflowed document waits before it tries its lane again (s). */
@@ -110,6 +126,10 @@ export class Dispatcher {
   private nudged = false;
   private readonly finished: ClaimedDeletes;
   private readonly postponed: Postponed;
+  private readonly breakers: CircuitBreakers;
+  private readonly destinations = new Map<string, string>();
+  /** Attempts made (each one call of a notifier): for tests and KPIs. */
+  attempts = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -121,6 +141,32 @@ export class Dispatcher {
   ) {
     this.finished = new ClaimedDeletes(storage);
     this.postponed = new Postponed(outbox);
+    this.breakers = new CircuitBreakers(settings.breaker ?? DEFAULT_BREAKER_SETTINGS, (change) => {
+      const { destination, failures } = change;
+      if (change.state === 'closed') {
+        logger.info({ destination, failures, parked: change.parked, probes: change.probes }, 'subscriber circuit breaker closed: deliveries resume');
+      } else if (change.again) {
+        logger.debug({ destination, failures, cooldown: (change.cooldownMs ?? 0) / 1000 }, 'subscriber circuit breaker probe failed; open again');
+      } else {
+        logger.info({ destination, failures, cooldown: (change.cooldownMs ?? 0) / 1000 }, 'subscriber circuit breaker opened: deliveries parked');
+      }
+    });
+  }
+
+  /** A subscriber URI's breaker key (parsed once per URI; the cache is dropped when it grows past 10,000). */
+  private destinationOf(subscriber: string): string {
+    let destination = this.destinations.get(subscriber);
+    if (destination === undefined) {
+      if (this.destinations.size >= 10_000) this.destinations.clear();
+      destination = destinationOf(subscriber);
+      this.destinations.set(subscriber, destination);
+    }
+    return destination;
+  }
+
+  /** The breakers' counters (opened, open now, parked attempts, probes). */
+  get breakerTotals(): Readonly<BreakerTotals> {
+    return this.breakers.totals;
   }
 
   start(): void {
@@ -309,7 +355,17 @@ export class Dispatcher {
     const schedule = retrySchedule(retryPolicyFor(subscription.options, view.metadata));
     await Promise.all(
       entry.d.map((document) =>
-        this.submit({ subscription, project: entry.p, queue: entry.q, kind: entry.k, document, attempt: entry.a, schedule, overflows: entry.o ?? 0 }),
+        this.submit({
+          subscription,
+          project: entry.p,
+          queue: entry.q,
+          kind: entry.k,
+          document,
+          attempt: entry.a,
+          schedule,
+          overflows: entry.o ?? 0,
+          parkedSince: entry.w,
+        }),
       ),
     );
   }
@@ -342,9 +398,21 @@ export class Dispatcher {
       this.logger.warn({ subscription: subscription.id, scheme }, 'no notifier serves this subscriber; notification dropped');
       return;
     }
+    // A subscriber served here (WebSocket) has no breaker: its delivery does not go over the network.
+    const destination = local || !this.breakers.enabled ? undefined : this.destinationOf(subscription.subscriber);
     for (;;) {
       if (this.stopped) throw new Error('notifications are stopping');
+      let probe = false;
+      if (destination !== undefined) {
+        const admission = this.breakers.admit(destination);
+        if (!admission.admitted) {
+          await this.park(delivery, admission.waitMs);
+          return;
+        }
+        probe = admission.probe;
+      }
       let outcome: DeliveryOutcome;
+      this.attempts++;
       try {
         outcome = await (await notifier).deliver(
           { kind: delivery.kind, subscription, project: delivery.project, document: delivery.document },
@@ -354,6 +422,12 @@ export class Dispatcher {
         outcome = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
       }
       delivery.attempt++;
+      delivery.parkedSince = undefined;
+      if (destination !== undefined) {
+        if (outcome.status === 'delivered') this.breakers.success(destination, probe);
+        else if (outcome.status === 'retry' && !this.stopped) this.breakers.failure(destination, probe);
+        else this.breakers.abandon(destination, probe);
+      }
       if (outcome.status === 'delivered') return;
       if (this.stopped) throw new Error('notifications are stopping');
       if (outcome.status === 'failed' || delivery.attempt > delivery.schedule.length) {
@@ -371,6 +445,31 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * The destination's breaker is open: back to the outbox, due when it may
+   * be tried (`waitMs`), its attempts unchanged; given up once parked for
+   * longer than its retry policy would have kept retrying.
+   */
+  private park(delivery: Delivery, waitMs: number): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    const since = delivery.parkedSince ?? now;
+    const maxCooldown = (this.settings.breaker ?? DEFAULT_BREAKER_SETTINGS).maxCooldownMs / 1000;
+    const budget = Math.max(
+      delivery.schedule.slice(Math.max(delivery.attempt - 1, 0)).reduce((sum, delay) => sum + Math.max(delay, 0), 0),
+      maxCooldown,
+    );
+    if (now - since > budget) {
+      const { subscription } = delivery;
+      this.logger.warn(
+        { subscription: subscription.id, subscriber: subscription.subscriber, queue: delivery.queue, attempts: delivery.attempt, parked: now - since },
+        'notification not delivered: its subscriber stayed unreachable (circuit breaker open) for longer than the retry policy allows; given up',
+      );
+      return Promise.resolve();
+    }
+    delivery.parkedSince = since;
+    return this.postpone(delivery, Math.max(1, Math.ceil(waitMs / 1000)), delivery.overflows);
+  }
+
   /** Writes the delivery back to the outbox, due in `delay` seconds (with the others of this turn for the same subscriber). */
   private postpone(delivery: Delivery, delay: number, overflows = 0): Promise<void> {
     return this.postponed.add(
@@ -382,6 +481,7 @@ export class Dispatcher {
         d: [delivery.document],
         a: delivery.attempt,
         ...(overflows ? { o: overflows } : {}),
+        ...(delivery.parkedSince !== undefined ? { w: delivery.parkedSince } : {}),
       },
       delay,
     );
@@ -431,7 +531,7 @@ class Postponed {
   }
 
   add(entry: DeliveryEntry, delay: number): Promise<void> {
-    const key = [entry.p ?? '', entry.q, entry.s, entry.k, entry.a, entry.o ?? 0, delay].join('\u0000');
+    const key = [entry.p ?? '', entry.q, entry.s, entry.k, entry.a, entry.o ?? 0, entry.w ?? '', delay].join('\u0000');
     return this.batches.add(key, () => ({ entry, delay }), (group) => group.entry.d.push(...entry.d));
   }
 }

@@ -16,9 +16,10 @@
  * Entries (bodies of outbox messages):
  * - a post: `{"q": queue, "p": project, "m": [{ttl, body, [delay]}...]}` — one per
  *   acknowledged post, fanned out to the queue's subscriptions when claimed;
- * - a delivery: `{"q", "p", "s": subscription id, "k": kind, "d": [documents], "a": attempts made, ["o": overflows]}` —
+ * - a delivery: `{"q", "p", "s": subscription id, "k": kind, "d": [documents], "a": attempts made, ["o": overflows], ["w": parked since]}` —
  *   documents for one subscription: retries due later (the entry is delayed
- *   until then), overflow of a subscriber that cannot keep up, and
+ *   until then), overflow of a subscriber that cannot keep up, deliveries
+ *   parked while their destination's circuit breaker is open, and
  *   confirmation notices.
  *
  * Writes issued in the same event-loop turn share one store call (group
@@ -51,6 +52,8 @@ export interface DeliveryEntry {
   a: number;
   /** Times these documents found their subscriber's lane full. */
   o?: number;
+  /** Parked by an open circuit breaker since (s since the epoch), without an attempt since. */
+  w?: number;
 }
 
 export type OutboxEntry = PostEntry | DeliveryEntry;

@@ -14,6 +14,7 @@ import { Logger } from '../../common/logger';
 import { NOTIFICATION_GROUP, SIGNED_URL_GROUP, TRANSPORT_GROUP } from '../../config/groups';
 import { Config } from '../../config/options';
 import { resolve, resolveAsync } from '../../di/token';
+import { DEFAULT_BASE_COOLDOWN_MS } from '../../notification/breaker';
 import { DEFAULT_DISPATCHER_SETTINGS } from '../../notification/dispatcher';
 import { Notifications, type NotificationSettings } from '../../notification/notifications';
 import { Notifiers } from '../../notification/notifiers';
@@ -47,6 +48,11 @@ export const notificationRole = new ContainerModule(({ bind }) => {
           ...DEFAULT_DISPATCHER_SETTINGS,
           requireConfirmation: notification.require_confirmation && secretKey !== undefined,
           concurrency: notification.max_notifier_workers,
+          breaker: {
+            failureThreshold: notification.breaker_failure_threshold,
+            baseCooldownMs: DEFAULT_BASE_COOLDOWN_MS,
+            maxCooldownMs: notification.breaker_max_cooldown * 1000,
+          },
         },
         confirmation: notification.require_confirmation && secretKey !== undefined ? { secretKey } : undefined,
       };

@@ -16,6 +16,10 @@ export interface NotificationOptions {
   smtp_user_password: string | null;
   smtp_command: string;
   max_notifier_workers: number;
+  /** Consecutive transient failures to one destination that open its circuit breaker; 0: no breakers. */
+  breaker_failure_threshold: number;
+  /** Longest cool-down of an open breaker (seconds); cool-downs start at 1 s and double. */
+  breaker_max_cooldown: number;
   require_confirmation: boolean;
   external_confirmation_url: string | null;
   /** Keys `topic`, `body` (`{0}` queue, `{1}` project, `{2}` URL), `sender`. */
@@ -42,6 +46,21 @@ export const NOTIFICATION_GROUP = defineGroup<NotificationOptions>('notification
     help: 'Mail command (third_part), split on single spaces.',
   },
   max_notifier_workers: { type: 'integer', default: 10, help: 'The max amount of the notification workers.' },
+  breaker_failure_threshold: {
+    type: 'integer',
+    default: 5,
+    min: 0,
+    help:
+      'Consecutive transient delivery failures (connection refused or reset, DNS failure, timeout, 5xx) to one subscriber ' +
+      'destination (an http(s) origin, else the whole subscriber URI) after which deliveries to it are parked in the outbox ' +
+      'for a cool-down instead of attempted; 0 turns the circuit breakers off.',
+  },
+  breaker_max_cooldown: {
+    type: 'integer',
+    default: 60,
+    min: 1,
+    help: 'Longest cool-down of an open subscriber circuit breaker (seconds); cool-downs start at 1 s and double after each failed probe.',
+  },
   require_confirmation: {
     type: 'boolean',
     default: false,
