@@ -62,9 +62,18 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
-    if (this.durable === undefined) this.settle(batch);
+    let inline = this.durable === undefined;
+    if (!inline) {
+      try {
+        inline = this.durable!.syncInlineIfIdle();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+        return;
+      }
+    }
+    if (inline) this.settle(batch);
     else
-      this.durable.sync().then(
+      this.durable!.sync().then(
         () => this.settle(batch),
         (error: unknown) => {
           // Committed but not known to be on disk: no caller may be told it succeeded.
