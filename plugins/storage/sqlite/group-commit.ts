@@ -62,18 +62,9 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
-    let inline = this.durable === undefined;
-    if (!inline) {
-      try {
-        inline = this.durable!.syncInlineIfIdle();
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-        return;
-      }
-    }
-    if (inline) this.settle(batch);
+    if (this.durable === undefined) this.settle(batch);
     else
-      this.durable!.sync().then(
+      this.durable.sync().then(
         () => this.settle(batch),
         (error: unknown) => {
           // Committed but not known to be on disk: no caller may be told it succeeded.

@@ -11,38 +11,15 @@
  * its fsync completes; after a power loss that commit can be gone, and its
  * writer was never told it succeeded.)
  */
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
-
-/**
- * An fsync that starts this long after the last one ended runs inline:
- * when commits are that far apart nothing waits behind it, and handing it
- * to the thread pool and back would only add latency (a post and the claim
- * that delivers it each wait for one). Under load fsyncs follow each other
- * and run on the thread pool.
- */
-const IDLE_MS = 2;
+import { closeSync, fsync, openSync } from 'node:fs';
 
 export class WalSync {
   private fd: number | undefined;
   private running = false;
   private waiting: ((err: Error | null) => void)[] = [];
-  private lastEnded = 0;
 
   /** `walPath`: the database file's name plus `-wal` (SQLite keeps it while a connection is open). */
   constructor(private readonly walPath: string) {}
-
-  /**
-   * When the disk is idle (no fsync running, none for IDLE_MS): fsyncs now,
-   * on this thread, and returns true; otherwise returns false (use sync()).
-   * Throws what fsync throws.
-   */
-  syncInlineIfIdle(): boolean {
-    if (this.running || performance.now() - this.lastEnded < IDLE_MS) return false;
-    this.fd ??= openSync(this.walPath, 'r');
-    fsyncSync(this.fd);
-    this.lastEnded = performance.now();
-    return true;
-  }
 
   /** Resolves once everything committed before the call is on disk. */
   sync(): Promise<void> {
@@ -57,7 +34,6 @@ export class WalSync {
     const batch = this.waiting;
     this.waiting = [];
     const finish = (err: Error | null) => {
-      this.lastEnded = performance.now();
       for (const done of batch) done(err);
       if (this.waiting.length > 0) this.start();
       else this.running = false;

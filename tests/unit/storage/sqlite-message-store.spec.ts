@@ -126,7 +126,6 @@ describe('sqlite message store', () => {
       let release: (err?: Error) => void = () => undefined;
       const syncs: Promise<void>[] = [];
       const durable = {
-        syncInlineIfIdle: () => false, // a busy disk: the fsync goes to the thread pool
         sync: () => {
           const p = new Promise<void>((resolve, reject) => (release = (err) => (err ? reject(err) : resolve())));
           syncs.push(p);
@@ -152,47 +151,12 @@ describe('sqlite message store', () => {
       );
     });
 
-    it('fsyncs inline when the disk is idle (nothing goes to the thread pool), and refuses the write when that fsync fails', async () => {
-      const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
-      toClose.push(db);
-      db.exec('CREATE TABLE t (v INTEGER)');
-      let inline = 0;
-      let pooled = 0;
-      let fail = false;
-      const durable = {
-        syncInlineIfIdle: () => {
-          if (fail) throw new Error('EIO');
-          inline++;
-          return true;
-        },
-        sync: () => {
-          pooled++;
-          return Promise.resolve();
-        },
-      } as unknown as WalSync;
-      const commit = new GroupCommit(db, durable);
-      await commit.run(() => db.prepare('INSERT INTO t VALUES (1)').run());
-      expect([inline, pooled]).to.deep.equal([1, 0]);
-      fail = true;
-      await commit.run(() => db.prepare('INSERT INTO t VALUES (2)').run()).then(
-        () => expect.fail('a write whose fsync failed was acknowledged'),
-        (err: Error) => expect(err.message).to.equal('EIO'),
-      );
-    });
-
     it('WalSync fsyncs the WAL file, sharing one fsync among concurrent callers', async () => {
       const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
       toClose.push(db);
       db.exec('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)');
       const sync = new WalSync(`${file}-wal`);
       await Promise.all([sync.sync(), sync.sync(), sync.sync()]);
-      // Right after an fsync the disk is busy: no inline fsync; a while later it runs inline.
-      expect(sync.syncInlineIfIdle()).to.equal(false);
-      const pending = sync.sync();
-      expect(sync.syncInlineIfIdle()).to.equal(false);
-      await pending;
-      await new Promise((r) => setTimeout(r, 5));
-      expect(sync.syncInlineIfIdle()).to.equal(true);
       sync.close();
       const missing = new WalSync(`${file}-nowhere`);
       await missing.sync().then(
