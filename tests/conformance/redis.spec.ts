@@ -10,7 +10,7 @@ import { controlManifest, dataManifest } from '../../plugins/storage/redis';
 import type { ManagementStore, MessageStore, Project } from '../../zaqar/storage/interfaces';
 import { useRedisServer } from '../../tools/services/redis';
 import type { ManagementStoreFixture, MessageStoreFixture } from '../../zaqar/testing/conformance/harness';
-import { describeManagementStoreConformance, describeMessageStoreConformance, describePostSignalsConformance } from '../../zaqar/testing/conformance';
+import { describeManagementStoreConformance, describeMessageStoreConformance, describePostSignalsConformance, storePair } from '../../zaqar/testing/conformance';
 import { post } from '../../zaqar/testing/conformance/helpers';
 import { managementStoreFixture, messageStoreFixture, openManagementStore, openMessageStore } from '../../zaqar/testing/stores';
 
@@ -39,20 +39,10 @@ describe('redis', function () {
   describeManagementStoreConformance('redis', makeManagementStoreFixture);
   describePostSignalsConformance('redis', async () => {
     await redis().command('FLUSHALL');
-    const stores: { close(): Promise<void> }[] = [];
-    const open = async () => {
+    return storePair(async () => {
       const control = await openControl(redis().uri());
-      const data = await openData(redis().uri(), control);
-      stores.push(data, control);
-      return data;
-    };
-    return {
-      listener: await open(),
-      poster: await open(),
-      async close() {
-        for (const store of stores) await store.close();
-      },
-    };
+      return [await openData(redis().uri(), control), control];
+    });
   });
 
   describe('redis: several API servers on one Redis', () => {

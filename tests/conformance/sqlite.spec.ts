@@ -16,7 +16,7 @@ import {
   openSqliteMessageStore,
   sqliteUri,
 } from '../helpers/storage-sqlite';
-import { describeManagementStoreConformance, describeMessageStoreConformance, describePostSignalsConformance } from '../../zaqar/testing/conformance';
+import { describeManagementStoreConformance, describeMessageStoreConformance, describePostSignalsConformance, storePair } from '../../zaqar/testing/conformance';
 import { post } from '../../zaqar/testing/conformance/helpers';
 import type { ClaimWorkerInput, ClaimWorkerReport } from './sqlite-claim-worker';
 
@@ -25,21 +25,10 @@ describeManagementStoreConformance('sqlalchemy', makeSqlManagementStoreFixture);
 describePostSignalsConformance('sqlite', async () => {
   const temp = makeTempDir('zaqar-sqlite-signals-');
   const uri = sqliteUri(path.join(temp.dir, 'messages.sqlite'));
-  const stores: { close(): Promise<void> }[] = [];
-  const open = async () => {
+  return storePair(async () => {
     const control = await openSqlManagementStore({ uri: 'sqlite://' });
-    const data = await openSqliteMessageStore({ uri, synchronous: 'NORMAL' }, control);
-    stores.push(data, control);
-    return data;
-  };
-  return {
-    listener: await open(),
-    poster: await open(),
-    async close() {
-      for (const store of stores) await store.close();
-      temp.remove();
-    },
-  };
+    return [await openSqliteMessageStore({ uri, synchronous: 'NORMAL' }, control), control];
+  }, temp.remove);
 });
 
 describe('sqlite: several server processes sharing one message file', () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { CLIENT_ID } from '../helpers/client';
 import { startServer, type RunningServer } from '../helpers/server';
+import { skipUnlessAvailable } from '../../tools/services/process';
 
 /** User + system CPU seconds of a process (Linux /proc). */
 function cpuSeconds(pid: number): number {
@@ -20,7 +21,7 @@ describe('integration: 1,000 idle long-polling requests', function () {
   this.timeout(60_000);
   let server: RunningServer;
   before(async function () {
-    if (!existsSync('/proc/self/stat')) this.skip();
+    skipUnlessAvailable(this, existsSync('/proc/self/stat') ? undefined : 'no /proc/PID/stat to read the server\'s CPU from (Linux only)');
     server = await startServer();
   });
   after(async () => server?.cleanup());

@@ -20,7 +20,7 @@ import { describeSubscriptionController } from './subscription-controller';
 import { describeTopicController } from './topic-controller';
 
 export * from './harness';
-export { describePostSignalsConformance, type MakeStorePair } from './post-signals';
+export { describePostSignalsConformance, storePair, type MakeStorePair } from './post-signals';
 export {
   describeCatalogueController,
   describeClaimController,

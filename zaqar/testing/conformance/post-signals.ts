@@ -15,6 +15,31 @@ import { post } from './helpers';
 /** Two instances of one store on the same backend (as two API processes would open it), and how to close them. */
 export type MakeStorePair = () => Promise<{ listener: MessageStore; poster: MessageStore; close(): Promise<void> }>;
 
+/**
+ * A MakeStorePair from how to open one instance: `open` returns the message
+ * store and what else it opened (its management store); everything is
+ * closed, then `cleanup` runs.
+ */
+export async function storePair(
+  open: () => Promise<[MessageStore, ...{ close(): Promise<void> }[]]>,
+  cleanup: () => void = () => undefined,
+): ReturnType<MakeStorePair> {
+  const opened: { close(): Promise<void> }[] = [];
+  const one = async () => {
+    const [store, ...rest] = await open();
+    opened.push(store, ...rest);
+    return store;
+  };
+  return {
+    listener: await one(),
+    poster: await one(),
+    async close() {
+      for (const item of opened) await item.close();
+      cleanup();
+    },
+  };
+}
+
 export function describePostSignalsConformance(name: string, make: MakeStorePair, options: { withinMs?: number } = {}): void {
   const withinMs = options.withinMs ?? 500;
   describe(`${name}: post signals (long polling across processes)`, function () {
