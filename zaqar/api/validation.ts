@@ -20,9 +20,9 @@ export const QUEUE_NAME_MAX_LEN = 64;
 export const PROJECT_ID_MAX_LEN = 256;
 const QUEUE_NAME_REGEX = /^[a-zA-Z0-9_\-.]+$/;
 const PURGEABLE_RESOURCE_TYPES = ['messages', 'subscriptions'];
-/** Python's `datetime.max` (9999-12-31 23:59:59.999999 UTC) in ms: a subscription may not expire later. */
 /** The longest `?wait=N` (seconds) a claim or a message listing may long-poll (ours, like SQS's WaitTimeSeconds). */
 export const MAX_LONG_POLL_WAIT = 20;
+/** Python's `datetime.max` (9999-12-31 23:59:59.999999 UTC) in ms: a subscription may not expire later. */
 const MAX_PYTHON_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** The `[transport]` options the validator reads. */
