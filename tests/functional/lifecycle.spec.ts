@@ -60,6 +60,12 @@ describe('functional: v2 lifecycle', function () {
       const options = await client.request('OPTIONS', '/v2/queues/q');
       expect(options.status).to.equal(200);
       expect(options.headers.get('allow')).to.equal('DELETE, GET, PATCH, PUT');
+      // A method no route takes gets the route's own 405, not a bare one from the HTTP layer.
+      const trace = await client.request('PROPFIND', '/v2/queues/q');
+      expect(trace.status).to.equal(405);
+      expect(trace.headers.get('allow')).to.equal('DELETE, GET, PATCH, PUT, OPTIONS');
+      expect(trace.json).to.deep.equal({ title: '405 Method Not Allowed' });
+      expect((await client.request('PROPFIND', '/v2/nowhere')).status).to.equal(404);
     });
   });
 

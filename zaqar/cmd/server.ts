@@ -136,11 +136,6 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Entry point for bin/zaqar-server.js. */
 export function run(): void {
-  // restify touches a deprecated Node API at import; keep that one warning out of operators' logs.
-  process.removeAllListeners('warning');
-  process.on('warning', (w) => {
-    if ((w as NodeJS.ErrnoException).code !== 'DEP0111') process.stderr.write(`${w.name}: ${w.message}\n`);
-  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {

@@ -1,9 +1,9 @@
 /**
- * restify request → HttpRequest. Reads the body (bounded: a body larger
+ * node:http request → HttpRequest. Reads the body (bounded: a body larger
  * than any limit is drained, not kept, and the operation rejects it from
  * its Content-Length), parses the query string, exposes headers.
  */
-import type { Request } from 'restify';
+import type { IncomingMessage as Request } from 'node:http';
 import type { HttpRequest } from './http/model';
 import { QueryParams } from './http/query';
 
@@ -33,14 +33,14 @@ function contentLengthOf(req: Request): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-export function toHttpRequest(req: Request, body: Buffer | undefined, requestId: string): HttpRequest {
+export function toHttpRequest(req: Request, params: Record<string, string>, body: Buffer | undefined, requestId: string): HttpRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
     relativeUri: url,
-    params: (req.params ?? {}) as Record<string, string>,
+    params,
     query: QueryParams.parse(q < 0 ? '' : url.slice(q + 1)),
     header: (name) => {
       const value = req.headers[name];

@@ -1,12 +1,13 @@
 /**
- * The restify server: registers every core route for every method (the core
- * answers 405/OPTIONS itself, after Zaqar's hooks), turns unrouted paths
- * into Zaqar's 404, applies [cors] to every answer (./cors.ts), and shuts
- * down gracefully.
+ * The HTTP server: node:http, with find-my-way (the radix router restify is
+ * built on) matching the core's routes by path; the core answers every
+ * method on them itself (405 with Allow, OPTIONS, after Zaqar's hooks).
+ * Unrouted paths get Zaqar's 404, [cors] applies to every answer
+ * (./cors.ts), and shutdown is graceful.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
-import * as restify from 'restify';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
 import { NOAUTH } from '../../../zaqar/auth/strategy';
 import type { Logger } from '../../../zaqar/common/logger';
 import { CORS_GROUP, DEFAULT_GROUP, TRANSPORT_GROUP, WSGI_TRANSPORT_GROUP, type WsgiTransportOptions } from '../../../zaqar/config/groups';
@@ -21,11 +22,11 @@ import { writeResponse } from './response';
 
 /** Slack over the largest configured body so size errors come from Content-Length, as in Zaqar. */
 const BODY_SLACK = 64 * 1024;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export class RestifyTransport implements Transport {
   readonly name = 'wsgi';
-  private readonly server: restify.Server;
+  private readonly server: HttpServer;
+  private readonly router = FindMyWay<FindMyWay.HTTPVersion.V1>();
   private readonly options: WsgiTransportOptions;
   private readonly api: HttpApi;
   private readonly cors: Cors;
@@ -57,52 +58,37 @@ export class RestifyTransport implements Transport {
     this.cors = new Cors(context.config.get(CORS_GROUP));
     this.maxBody = Math.max(limits.max_messages_post_size, limits.max_queue_metadata) + BODY_SLACK;
 
-    this.server = restify.createServer({ name: 'zaqar', handleUncaughtExceptions: false });
-    for (const route of this.api.routes) this.register(route);
-    this.server.on('NotFound', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
-      const requestId = `req-${randomUUID()}`;
-      req.resume(); // drain any body so the connection stays usable
-      writeResponse(res, this.withCors(req, this.api.notFound()), requestId);
-      done();
-    });
-    // Methods outside the registered set (e.g. TRACE) on a known path.
-    this.server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
-      req.resume();
-      writeResponse(res, this.withCors(req, { status: 405, body: { title: '405 Method Not Allowed' } }), `req-${randomUUID()}`);
-      done();
-    });
+    for (const route of this.api.routes) this.router.on('GET', route.path, () => undefined, route);
+    this.server = createServer((req, res) => this.dispatch(req, res));
   }
 
-  private withCors(req: restify.Request, response: HttpResponse): HttpResponse {
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    // Routes are looked up by path alone: the core answers each method itself (405 with Allow, OPTIONS).
+    const found = this.router.find('GET', q < 0 ? url : url.slice(0, q));
+    if (found) {
+      void this.serve(found.store as Route, found.params as Record<string, string>, req, res);
+      return;
+    }
+    req.resume(); // drain any body so the connection stays usable
+    writeResponse(res, this.withCors(req, this.api.notFound()), `req-${randomUUID()}`);
+  }
+
+  private withCors(req: IncomingMessage, response: HttpResponse): HttpResponse {
     return this.cors.apply(req.method ?? 'GET', (name) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     }, response);
   }
 
-  private register(route: Route): void {
-    // restify requires a real async function (it checks the constructor) or a 3-argument callback.
-    const handler = async (req: restify.Request, res: restify.Response): Promise<void> => this.serve(route, req, res);
-    const s = this.server;
-    const registrars: Record<(typeof METHODS)[number], (path: string, h: typeof handler) => unknown> = {
-      GET: (p, h) => s.get(p, h),
-      HEAD: (p, h) => s.head(p, h),
-      POST: (p, h) => s.post(p, h),
-      PUT: (p, h) => s.put(p, h),
-      PATCH: (p, h) => s.patch(p, h),
-      DELETE: (p, h) => s.del(p, h),
-      OPTIONS: (p, h) => s.opts(p, h),
-    };
-    for (const method of METHODS) registrars[method](route.path, handler);
-  }
-
-  private async serve(route: Route, req: restify.Request, res: restify.Response): Promise<void> {
+  private async serve(route: Route, params: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = this.debug ? process.hrtime.bigint() : 0n;
     const requestId = `req-${randomUUID()}`;
     this.inFlight++;
     try {
       const body = await readBody(req, this.maxBody);
-      const apiRequest = toHttpRequest(req, body, requestId);
+      const apiRequest = toHttpRequest(req, params, body, requestId);
       apiRequest.abortSignal = () => this.abortSignalOf(res);
       const response = this.cors.apply(apiRequest.method, apiRequest.header, await this.api.handle(route, apiRequest));
       writeResponse(res, response, requestId);
@@ -122,7 +108,7 @@ export class RestifyTransport implements Transport {
   }
 
   /** Aborts when the client closes the connection before its answer, or at shutdown. */
-  private abortSignalOf(res: restify.Response): AbortSignal {
+  private abortSignalOf(res: ServerResponse): AbortSignal {
     const gone = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) gone.abort();
@@ -131,13 +117,11 @@ export class RestifyTransport implements Transport {
   }
 
   private get httpServer(): HttpServer {
-    return (this.server as unknown as { server: HttpServer }).server;
+    return this.server;
   }
 
   listen(): Promise<ListeningAddress> {
     return new Promise((resolve, reject) => {
-      // restify re-emits the http server's errors on itself: listen there (an 'error' nobody
-      // listens to on restify's server, e.g. EADDRINUSE, would throw).
       this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.bind, () => {
         this.server.off('error', reject);

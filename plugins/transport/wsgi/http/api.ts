@@ -1,6 +1,6 @@
 /**
  * The HTTP API: dispatches a routed request through the request stages to
- * its presenter, and answers every failure in Zaqar's format. The restify
+ * its presenter, and answers every failure in Zaqar's format. The HTTP
  * server (../server.ts) only moves bytes to and from it.
  */
 import type { Operations } from '../../../../zaqar/api/operations';

@@ -1,5 +1,5 @@
 /**
- * The HTTP transport's own request and response model: what restify hands
+ * The HTTP transport's own request and response model: what node:http hands
  * over, reduced to what the presenters read, and what they answer.
  */
 import type { RequestContext } from '../../../../zaqar/api/context';
