@@ -5,10 +5,14 @@
  *
  * What wakes a waiter:
  * - a post through this process (the message operations call `notify`),
- *   whatever the store: at once;
+ *   whatever the store: at once. Every waiting listing wakes; of the
+ *   waiting claims, as many as messages were posted (parked ones first,
+ *   in turn), since each message can go to one claim only and waking them
+ *   all would have the rest race for nothing;
  * - the store's post signals (zaqar/storage/signals.ts) for posts through
  *   other processes: Redis pub/sub, SQLite's `PRAGMA data_version`, ...;
- *   listened to only while someone waits;
+ *   listened to only while someone waits; they do not say how many
+ *   messages, so every waiter of the queue wakes;
  * - a coarse re-check: once per RECHECK_MS, one waiter of each waited
  *   queue (in turn; at most RECHECK_BUDGET queues per tick) tries again,
  *   for what no signal announces (a delay or a claim expiring, a post on a
@@ -49,10 +53,17 @@ export class WaitSlot {
     readonly key: string,
     deadline: number,
     private readonly signal: AbortSignal | undefined,
+    /** A claim (takes what it finds) rather than a listing (only reads). */
+    readonly consumes: boolean,
   ) {
     this.timer = setTimeout(() => this.end('deadline'), Math.max(0, deadline - Date.now()));
     this.onAbort = () => this.end('closed');
     signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Waiting for a wake-up now (not running an attempt, not ended). */
+  get parked(): boolean {
+    return this.settle !== undefined;
   }
 
   /** Before an attempt: forget earlier wake-ups. */
@@ -112,10 +123,10 @@ export class LongPollHub {
   }
 
   /** A slot for a request that waits until `deadline` (ms); undefined when the bound is reached or the hub is closed. */
-  enter(project: string | null, queue: string, deadline: number, signal?: AbortSignal): WaitSlot | undefined {
+  enter(project: string | null, queue: string, deadline: number, signal?: AbortSignal, consumes = false): WaitSlot | undefined {
     if (this.closed || this.count >= this.maxWaiters || signal?.aborted) return undefined;
     const key = keyOf(project, queue);
-    const slot = new WaitSlot(this, key, deadline, signal);
+    const slot = new WaitSlot(this, key, deadline, signal, consumes);
     let set = this.waiters.get(key);
     if (!set) this.waiters.set(key, (set = new Set()));
     set.add(slot);
@@ -130,11 +141,39 @@ export class LongPollHub {
     if (--this.count === 0) this.stop();
   }
 
-  /** Messages were posted to (project, queue): every waiter of it tries again. O(1) when nobody waits. */
-  notify(project: string | null, queue: string): void {
+  /**
+   * `posted` messages went to (project, queue): its listings try again, and
+   * that many of its claims (all of them when `posted` is not known). O(1)
+   * when nobody waits.
+   */
+  notify(project: string | null, queue: string, posted = Infinity): void {
     if (this.count === 0) return;
     const set = this.waiters.get(keyOf(project, queue));
-    if (set) for (const slot of set) slot.wake();
+    if (!set) return;
+    let budget = posted;
+    const woken: WaitSlot[] = [];
+    for (const slot of set) {
+      if (!slot.consumes) slot.wake();
+      else if (budget > 0 && slot.parked) {
+        slot.wake();
+        woken.push(slot);
+        budget--;
+      }
+    }
+    // Fewer claims parked than messages: those running an attempt go once more.
+    for (const slot of set) {
+      if (budget <= 0) break;
+      if (slot.consumes && !woken.includes(slot)) {
+        slot.wake();
+        woken.push(slot);
+        budget--;
+      }
+    }
+    // In turn: the next post wakes the claims that waited longest.
+    for (const slot of woken) {
+      set.delete(slot);
+      set.add(slot);
+    }
   }
 
   /** Wakes every waiter (a store that cannot tell which queue changed). */
@@ -195,12 +234,12 @@ function keyOf(project: string | null, queue: string): string {
  */
 export async function longPoll<T>(
   hub: LongPollHub | undefined,
-  target: { project: string | null; queue: string; wait: number | undefined; signal?: AbortSignal },
+  target: { project: string | null; queue: string; wait: number | undefined; signal?: AbortSignal; consumes?: boolean },
   attempt: () => Promise<T>,
   empty: (result: T) => boolean,
 ): Promise<T> {
   if (!target.wait || hub === undefined) return attempt();
-  const slot = hub.enter(target.project, target.queue, Date.now() + target.wait * 1000, target.signal);
+  const slot = hub.enter(target.project, target.queue, Date.now() + target.wait * 1000, target.signal, target.consumes);
   if (slot === undefined) return attempt();
   try {
     for (;;) {

@@ -69,11 +69,23 @@ export const GC_LOCK = 'zaqar:gc-lock';
 
 /**
  * Ours: the pub/sub channel the post script announces posts on (payload:
- * the message set's key, `P.Q.messages`). Pub/sub is not scoped by
- * database, so the channel names the database of the key namespace.
+ * postSignal). Pub/sub is not scoped by database, so the channel names the
+ * database of the key namespace.
  */
 export function postChannel(dbid: number): string {
   return `zaqar-ts.posted.${dbid}`;
+}
+
+/**
+ * A post signal's payload: the message set's key (`P.Q.messages`), then
+ * `@` and the posting store's origin (hex), so a process can skip its own
+ * posts (it has woken its waiters already). The set key ends in
+ * `.messages`, so a payload without an origin is just the key.
+ */
+export function parsePostSignal(payload: string): { set: string; origin: string | undefined } {
+  if (payload.endsWith('.messages')) return { set: payload, origin: undefined };
+  const at = payload.lastIndexOf('@');
+  return at < 0 ? { set: payload, origin: undefined } : { set: payload.slice(0, at), origin: payload.slice(at + 1) };
 }
 
 /** The project as it appears in keys (see the module comment). */

@@ -9,7 +9,8 @@ import type { MessageStore } from '../../../zaqar/storage/interfaces';
 import { RedisClaimController } from './claims';
 import type { RedisConnection } from './connection';
 import { GarbageCollector } from './gc';
-import { MSGSET_INDEX, postChannel, queueOfMessageSet } from './keys';
+import { randomBytes } from 'node:crypto';
+import { MSGSET_INDEX, parsePostSignal, postChannel, queueOfMessageSet } from './keys';
 import { PostSignalHub } from '../../../zaqar/storage/signals';
 import { RedisMessageController } from './messages';
 import { RedisQueueDataController } from './queue-data';
@@ -27,6 +28,8 @@ export class RedisMessageStore implements MessageStore {
   readonly queueDataController: RedisQueueDataController;
   private readonly collector: GarbageCollector;
   private readonly channel: string;
+  /** This store's name in its post signals: its own posts have woken their waiters in-process already. */
+  private readonly origin = randomBytes(4).toString('hex');
   /** The subscription being made or ended: changes run one after the other. */
   private subscription: Promise<void> = Promise.resolve();
   private subscribed = false;
@@ -46,7 +49,7 @@ export class RedisMessageStore implements MessageStore {
     options: { gcIntervalMs?: number } = {},
   ) {
     this.channel = postChannel(redis.dbid);
-    this.messageController = new RedisMessageController(redis, this.channel);
+    this.messageController = new RedisMessageController(redis, this.channel, this.origin);
     this.claimController = new RedisClaimController(redis);
     this.subscriptionController = new RedisSubscriptionController(redis);
     this.queueDataController = new RedisQueueDataController(redis);
@@ -103,7 +106,9 @@ export class RedisMessageStore implements MessageStore {
       try {
         if (wanted) {
           await this.redis.subscribe(this.channel, (message) => {
-            const queue = queueOfMessageSet(message);
+            const { set, origin } = parsePostSignal(message);
+            if (origin === this.origin) return;
+            const queue = queueOfMessageSet(set);
             if (queue) this.signals.emit({ queue: queue.name, project: queue.project });
           });
         } else {

@@ -31,6 +31,8 @@ export class RedisMessageController implements MessageController {
     private readonly redis: RedisConnection,
     /** Where the post script PUBLISHes (keys.ts postChannel); '' publishes nothing. */
     private readonly postChannel = '',
+    /** Who posts, in the signal (keys.ts parsePostSignal). */
+    private readonly origin = '',
   ) {}
 
   async list(queue: string, project: Project, options: MessageListOptions = {}): Promise<Page<StoredMessage>> {
@@ -105,7 +107,7 @@ export class RedisMessageController implements MessageController {
       const [body, exactBody] = encodeJsonField(message.body === undefined ? {} : message.body);
       args.push(ids[i], message.ttl, message.delay, body, exactBody, message.checksum ?? '');
     });
-    args.push(this.postChannel);
+    args.push(this.postChannel, this.origin);
     await this.redis.write(POST, [keys.messages, keys.rankCounter, keys.expiries, MSGSET_INDEX], args);
     return ids;
   }

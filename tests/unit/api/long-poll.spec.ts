@@ -48,6 +48,29 @@ describe('api/long-poll', () => {
       expect(hub.size).to.equal(0);
     });
 
+    it('a post of n messages wakes n waiting claims, in turn, and every waiting listing', async () => {
+      const hub = new LongPollHub(10, undefined, 60_000);
+      const attempts = { c1: 0, c2: 0, c3: 0, list: 0 };
+      let stop = false;
+      const poll = (who: keyof typeof attempts, consumes: boolean) =>
+        longPoll(hub, { ...target(10), consumes }, async () => (++attempts[who], stop ? 'end' : ''), (r) => r === '');
+      const all = [poll('c1', true), poll('c2', true), poll('c3', true), poll('list', false)];
+      const settle = () => new Promise((r) => setTimeout(r, 20));
+      await settle();
+      hub.notify('p', 'q', 1);
+      await settle();
+      expect(attempts).to.deep.equal({ c1: 2, c2: 1, c3: 1, list: 2 });
+      hub.notify('p', 'q', 2); // the two that waited longest
+      await settle();
+      expect(attempts).to.deep.equal({ c1: 2, c2: 2, c3: 2, list: 3 });
+      hub.notify('p', 'q', 1); // c1's turn again
+      await settle();
+      expect(attempts).to.deep.equal({ c1: 3, c2: 2, c3: 2, list: 4 });
+      stop = true;
+      hub.notify('p', 'q'); // a count not known (another process's post): everyone
+      expect(await Promise.all(all)).to.deep.equal(['end', 'end', 'end', 'end']);
+    });
+
     it('a post during an attempt is not missed', async () => {
       const hub = new LongPollHub(10, undefined, 60_000);
       let calls = 0;

@@ -46,6 +46,22 @@ describe('redis stores: behaviour beyond the contract', function () {
     data.messageController.post(queue, messages(count, options), CLIENT, project);
   const command = (...args: string[]) => redis().command(...args);
 
+  it("hears another store's posts on the post-signal channel but not its own (it woke its waiters in-process)", async () => {
+    const other = await openMessageStore(dataManifest, { uri: redis().uri() }, control);
+    try {
+      const heard: string[] = [];
+      const stop = data.signals!.listen((posted) => heard.push(posted ? `${posted.project}/${posted.queue}` : '*'));
+      await new Promise((r) => setTimeout(r, 200)); // the subscription is made lazily
+      await post(1, undefined, 'mine');
+      await other.messageController.post('theirs', messages(1), CLIENT, PROJECT);
+      await new Promise((r) => setTimeout(r, 300));
+      stop();
+      expect(heard).to.deep.equal([`${PROJECT}/theirs`]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("writes Zaqar's key names", async () => {
     await control.queueController.create(QUEUE, { a: 1 }, PROJECT);
     const [id] = await post(1);

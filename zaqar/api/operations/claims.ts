@@ -83,7 +83,7 @@ export class ClaimOperations {
       };
       return longPoll(
         this.deps.longPoll,
-        { project, queue, wait: poll.wait, signal: poll.signal },
+        { project, queue, wait: poll.wait, signal: poll.signal, consumes: true },
         claimOnce,
         (r) => r.claimId === null || r.messages.length === 0,
       );

@@ -142,7 +142,7 @@ export class MessageOperations {
         }
         const ids = await storage.messages.post(queue, messages, clientId, project);
         // Waiting claims and listings of this process try again at once (O(1) when nobody waits).
-        if (this.namespace === QUEUES) this.deps.longPoll?.notify(project, queue);
+        if (this.namespace === QUEUES) this.deps.longPoll?.notify(project, queue, ids.length);
         return ids;
       } catch (err) {
         if (err instanceof DoesNotExist) throw notFound(err.message);

@@ -16,8 +16,9 @@ export const SCAN_BUDGET = 1000;
  * KEYS: message set, rank counter, expiry index, msgset_index
  * ARGV: now, client id, count, then per message: id, ttl, delay, body
  *       (MessagePack), exact body JSON or '', checksum or ''; then the
- *       post-signal channel or '' (ours: PUBLISHes the message set's key
- *       there, which long-polling API nodes subscribe to; no extra round trip)
+ *       post-signal channel or '' and the poster's origin (ours: PUBLISHes
+ *       the message set's key and `@origin` there, which long-polling API
+ *       nodes subscribe to, keys.ts parsePostSignal; no extra round trip)
  */
 export const POST = lua(
   'post_messages',
@@ -41,7 +42,7 @@ end
 redis.call('SET', counter, rank + count)
 redis.call('ZADD', KEYS[4], 1, set)
 local channel = ARGV[4 + count * 6]
-if channel and channel ~= '' then redis.call('PUBLISH', channel, set) end
+if channel and channel ~= '' then redis.call('PUBLISH', channel, set .. '@' .. ARGV[5 + count * 6]) end
 return count
 `,
 );
