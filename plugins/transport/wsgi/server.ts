@@ -23,7 +23,7 @@ import { writeResponse } from './response';
 /** Slack over the largest configured body so size errors come from Content-Length, as in Zaqar. */
 const BODY_SLACK = 64 * 1024;
 
-export class RestifyTransport implements Transport {
+export class HttpTransport implements Transport {
   readonly name = 'wsgi';
   private readonly server: HttpServer;
   private readonly router = FindMyWay<FindMyWay.HTTPVersion.V1>();
