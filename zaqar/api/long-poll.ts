@@ -150,22 +150,26 @@ export class LongPollHub {
     if (this.count === 0) return;
     const set = this.waiters.get(keyOf(project, queue));
     if (!set) return;
+    if (posted >= set.size) {
+      for (const slot of set) slot.wake();
+      return;
+    }
     let budget = posted;
-    const woken: WaitSlot[] = [];
+    const woken = new Set<WaitSlot>();
     for (const slot of set) {
       if (!slot.consumes) slot.wake();
       else if (budget > 0 && slot.parked) {
         slot.wake();
-        woken.push(slot);
+        woken.add(slot);
         budget--;
       }
     }
     // Fewer claims parked than messages: those running an attempt go once more.
     for (const slot of set) {
       if (budget <= 0) break;
-      if (slot.consumes && !woken.includes(slot)) {
+      if (slot.consumes && !woken.has(slot)) {
         slot.wake();
-        woken.push(slot);
+        woken.add(slot);
         budget--;
       }
     }
