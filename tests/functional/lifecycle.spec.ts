@@ -66,6 +66,10 @@ describe('functional: v2 lifecycle', function () {
       expect(trace.headers.get('allow')).to.equal('DELETE, GET, PATCH, PUT, OPTIONS');
       expect(trace.json).to.deep.equal({ title: '405 Method Not Allowed' });
       expect((await client.request('PROPFIND', '/v2/nowhere')).status).to.equal(404);
+      // A queue name of any length reaches Zaqar's identification hook (the router does not cap parameter length).
+      const long = await client.get(`/v2/queues/${'a'.repeat(120)}/stats`);
+      expect(long.status).to.equal(400);
+      expect(long.json.description).to.equal('The format of the submitted queue name or project id is not valid.');
     });
   });
 

@@ -26,7 +26,12 @@ const BODY_SLACK = 64 * 1024;
 export class HttpTransport implements Transport {
   readonly name = 'wsgi';
   private readonly server: HttpServer;
-  private readonly router = FindMyWay<FindMyWay.HTTPVersion.V1>();
+  /**
+   * No length cap on path parameters (find-my-way's default of 100 would turn a
+   * long queue name into a 404): Zaqar's queue identification hook answers it
+   * with its 400, as the reference does. Node's header limit bounds the URL.
+   */
+  private readonly router = FindMyWay<FindMyWay.HTTPVersion.V1>({ maxParamLength: Number.MAX_SAFE_INTEGER });
   private readonly options: WsgiTransportOptions;
   private readonly api: HttpApi;
   private readonly cors: Cors;
