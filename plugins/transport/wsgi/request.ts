@@ -33,6 +33,14 @@ function contentLengthOf(req: Request): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** Reads a request header by its lower-case name; repeated headers come joined with ', '. */
+export function headerOf(req: Request): (name: string) => string | undefined {
+  return (name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+}
+
 export function toHttpRequest(req: Request, params: Record<string, string>, body: Buffer | undefined, requestId: string): HttpRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -42,10 +50,7 @@ export function toHttpRequest(req: Request, params: Record<string, string>, body
     relativeUri: url,
     params,
     query: QueryParams.parse(q < 0 ? '' : url.slice(q + 1)),
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
+    header: headerOf(req),
     contentLength: contentLengthOf(req),
     body,
     requestId,

@@ -16,7 +16,7 @@ import { Cors } from './cors';
 import { HttpApi } from './http/api';
 import type { HttpResponse } from './http/model';
 import type { Route } from './http/routes';
-import { readBody, toHttpRequest } from './request';
+import { headerOf, readBody, toHttpRequest } from './request';
 import { writeResponse } from './response';
 
 
@@ -81,10 +81,7 @@ export class HttpTransport implements Transport {
   }
 
   private withCors(req: IncomingMessage, response: HttpResponse): HttpResponse {
-    return this.cors.apply(req.method ?? 'GET', (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    }, response);
+    return this.cors.apply(req.method ?? 'GET', headerOf(req), response);
   }
 
   private async serve(route: Route, params: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
