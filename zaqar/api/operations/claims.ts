@@ -5,7 +5,6 @@
  * decrypted.
  */
 import { pyIntValue } from '../../common/json';
-import { QueueDoesNotExist } from '../../storage/errors';
 import type { ClaimInfo, QueueMetadata, StoredMessage } from '../../storage/interfaces';
 import type { RequestBody } from '../body';
 import type { RequestContext } from '../context';
@@ -13,7 +12,9 @@ import { filterFields, type FieldSpec } from '../rules/fields';
 import { deadLetterOptions, isEncrypted } from '../rules/queue-settings';
 import { longPoll, type LongPollInput } from '../long-poll';
 import { guarded, valid, type OperationDeps } from './deps';
+import { QUEUES } from './namespace';
 import { notFoundIfMissing } from './queues';
+import { hotPathSettings } from './settings-cache';
 
 export interface ClaimCreateResult {
   /** null when there was nothing to claim. */
@@ -43,17 +44,6 @@ export class ClaimOperations {
     return messages.map((m) => ({ ...m, body: this.deps.cipher.decrypt(m.body) }));
   }
 
-  /** The queue's metadata (undefined when missing), through the settings cache when there is one (settings-cache.ts). */
-  private claimingSettings(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
-    const load = () =>
-      this.deps.storage.queues.getMetadata(queue, project).catch((err: unknown) => {
-        if (err instanceof QueueDoesNotExist) return undefined;
-        throw err;
-      });
-    const cache = this.deps.settingsCache;
-    return cache === undefined ? load() : cache.read('queue', queue, project, load);
-  }
-
   /**
    * Claims up to `limit` messages. With `poll.wait` > 0 (seconds, ours:
    * long polling), a claim that found nothing waits for a post and tries
@@ -73,7 +63,7 @@ export class ClaimOperations {
       valid(() => validator.claimCreation(options, limit));
       valid(() => validator.longPollWait(poll.wait));
       const claimOnce = async (): Promise<ClaimCreateResult> => {
-        const metadata = (await this.claimingSettings(queue, project)) ?? {};
+        const metadata = (await hotPathSettings(this.deps.settingsCache, QUEUES, storage, queue, project)) ?? {};
         const claim = await storage.claims.create(
           queue,
           { ttl: pyIntValue(options.ttl), grace: pyIntValue(options.grace), limit: limit ?? 10, deadLetter: deadLetterOptions(metadata) },

@@ -29,6 +29,7 @@ import { normalizeClientId } from '../validation';
 import { guarded, valid, type OperationDeps } from './deps';
 import { QUEUES, type Namespace } from './namespace';
 import { notFoundIfMissing } from './queues';
+import { hotPathSettings, metadataOrUndefined } from './settings-cache';
 
 export interface MessageListInput {
   marker?: string;
@@ -70,23 +71,7 @@ export class MessageOperations {
 
   /** Queue metadata when the profile applies per-queue settings (v2); undefined otherwise or for a missing queue. */
   private async settingsOf(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
-    return this.deps.profile.queueSettings ? this.metadataOrUndefined(queue, project) : undefined;
-  }
-
-  /** Metadata as posts read it: through the settings cache when there is one (settings-cache.ts). */
-  private postingSettings(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
-    const cache = this.deps.settingsCache;
-    const load = () => this.metadataOrUndefined(queue, project);
-    return cache === undefined ? load() : cache.read(this.namespace.kind, queue, project, load);
-  }
-
-  private async metadataOrUndefined(queue: string, project: string | null): Promise<QueueMetadata | undefined> {
-    try {
-      return await this.names.getMetadata(queue, project);
-    } catch (err) {
-      if (this.namespace.isMissing(err)) return undefined;
-      throw err;
-    }
+    return this.deps.profile.queueSettings ? metadataOrUndefined(this.namespace, this.deps.storage, queue, project) : undefined;
   }
 
   /** The message as its reader sees it: decrypted on encrypted queues. */
@@ -103,7 +88,7 @@ export class MessageOperations {
     // v2 creates the queue before validating; v1.1 after (below).
     const metadata: QueueMetadata = profile.queueSettings
       ? await guarded(async () => {
-          const existing = await this.postingSettings(queue, project);
+          const existing = await hotPathSettings(this.deps.settingsCache, this.namespace, storage, queue, project);
           if (existing !== undefined) return existing;
           await this.names.create(queue, {}, project);
           return {};

@@ -12,6 +12,30 @@
  * queue share a single read. Entries are never handed out for mutation.
  */
 import type { QueueMetadata } from '../../storage/interfaces';
+import type { Storage } from '../../storage/storage';
+import type { Namespace } from './namespace';
+
+/** A queue's (or topic's) metadata, undefined when it does not exist. */
+export async function metadataOrUndefined(namespace: Namespace, storage: Storage, queue: string, project: string | null): Promise<QueueMetadata | undefined> {
+  try {
+    return await namespace.names(storage).getMetadata(queue, project);
+  } catch (err) {
+    if (namespace.isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Metadata as posts and claims read it: through `cache` when there is one, else from the store. */
+export function hotPathSettings(
+  cache: QueueSettingsCache | undefined,
+  namespace: Namespace,
+  storage: Storage,
+  queue: string,
+  project: string | null,
+): Promise<QueueMetadata | undefined> {
+  const load = () => metadataOrUndefined(namespace, storage, queue, project);
+  return cache === undefined ? load() : cache.read(namespace.kind, queue, project, load);
+}
 
 interface Entry {
   metadata: QueueMetadata | undefined;
