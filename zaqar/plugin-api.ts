@@ -19,7 +19,7 @@ export * from './storage/errors';
 export * from './storage/signals';
 export { ManagementStoreFactory, MessageStoreFactory, type ManagementStoreContext, type MessageStoreContext } from './storage/factories';
 export { decideBulkDelete, decideDelete, throwIfBulkRefused, throwIfRefused, type DeleteOutcome } from './storage/delete-rules';
-export { isWellFormedId, newId } from './storage/ids';
+export { isWellFormedId, newId, newOrderedId } from './storage/ids';
 
 // Pipeline stages.
 export { intercept, type Interceptor } from './storage/pipeline/interceptor';

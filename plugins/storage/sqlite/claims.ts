@@ -25,7 +25,7 @@ import type {
 import { ClaimableHead } from './claimable';
 import { activeDeadLetter, DeadLetterMover } from './dead-letter';
 import type { GroupCommit } from './group-commit';
-import { newId } from '../../../zaqar/storage/ids';
+import { newOrderedId } from '../../../zaqar/storage/ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, secondsSince, toStoredMessage } from './message-rows';
 
 type Now = { now: number };
@@ -172,7 +172,7 @@ export class SqliteClaimController implements ClaimController {
     }
     if (deliver.length === 0) return { claimId: null, rows: [] };
 
-    const claimId = newId();
+    const claimId = newOrderedId();
     const expires = now + options.ttl * 1000;
     this.insertClaim.run({ ...scope, id: claimId, ttl: options.ttl, expires, updated: now });
     const rows = this.tagMessages.all({

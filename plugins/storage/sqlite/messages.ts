@@ -14,7 +14,7 @@ import type { MessageController, MessageListOptions, NewMessage, Page, Project, 
 import { DEFAULT_PAGE_SIZE } from '../../../zaqar/storage/interfaces';
 import { CLAIMABLE_HEAD_SQL, ClaimableHead } from './claimable';
 import type { GroupCommit } from './group-commit';
-import { isWellFormedId, newId } from '../../../zaqar/storage/ids';
+import { isWellFormedId, newOrderedId } from '../../../zaqar/storage/ids';
 import { byMarker, MESSAGE_COLUMNS, type MessageRow, type QueueScope, toStoredMessage } from './message-rows';
 
 type Now = { now: number };
@@ -180,7 +180,7 @@ export class SqliteMessageController implements MessageController {
     const created = Date.now();
     const rows = messages.map(
       (message): InsertParams => ({
-        id: newId(),
+        id: newOrderedId(),
         project,
         queue,
         clientId,

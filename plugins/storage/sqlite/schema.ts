@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS messages (
   -- value is never handed out twice, even after the newest row was deleted,
   -- so an old marker can never come to denote a newer message.
   marker        INTEGER PRIMARY KEY AUTOINCREMENT,
-  id            TEXT    NOT NULL,           -- public id, random UUID4
+  id            TEXT    NOT NULL,           -- public id, UUID7 (ids.ts newOrderedId): appends to messages_by_id
   project       TEXT,                       -- NULL = global namespace
   queue         TEXT    NOT NULL,
   client_id     TEXT    NOT NULL,           -- any string (client_id_uuid_safe = off)
@@ -97,7 +97,7 @@ CREATE INDEX IF NOT EXISTS messages_by_id ON messages (id);
 CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (expires);
 
 CREATE TABLE IF NOT EXISTS claims (
-  id      TEXT    PRIMARY KEY,              -- random UUID4
+  id      TEXT    PRIMARY KEY,              -- UUID7 (ids.ts newOrderedId)
   project TEXT,
   queue   TEXT    NOT NULL,
   ttl     INTEGER NOT NULL,                 -- seconds

@@ -268,13 +268,14 @@ describe('sqlite message store', () => {
       expect(messages.map((m) => [m.id, m.claimCount])).to.deep.equal([[id, 0]]);
     });
 
-    it('issues UUID4 claim and message ids', async () => {
+    it('issues UUID7 claim and message ids, later ones sorting after earlier ones (index appends, ids.ts)', async () => {
       const data = await open();
-      const [id] = await data.messageController.post(QUEUE, [message(1)], 'client', PROJECT);
+      const [first, second] = await data.messageController.post(QUEUE, [message(1), message(2)], 'client', PROJECT);
+      const [third] = await data.messageController.post(QUEUE, [message(3)], 'client', PROJECT);
       const { claimId } = await data.claimController.create(QUEUE, { ttl: 60, grace: 60, limit: 1 }, PROJECT);
-      const uuid4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-      expect(id).to.match(uuid4);
-      expect(claimId).to.match(uuid4);
+      const uuid7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      for (const id of [first, second, third, claimId]) expect(id).to.match(uuid7);
+      expect([third, second, first].sort()).to.deep.equal([first, second, third]);
     });
 
     it('delivers dead-lettered messages to the tail of the DLQ, unclaimed, with their claim count', async () => {
