@@ -27,6 +27,8 @@ let lastMs = -1;
 let sequence = 0;
 /** `lastMs` as the id's first two groups, `xxxxxxxx-xxxx-`. */
 let timePrefix = '';
+/** The variant's two bits (10) over two random ones, as a hex digit. */
+const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
 
 /**
  * A UUID7: 48 bits of milliseconds, then a 12-bit sequence that counts ids
@@ -54,12 +56,9 @@ export function newOrderedId(): string {
   }
   const random = poolHex.slice(poolOffset, poolOffset + 16);
   poolOffset += 16;
-  // The variant's two bits (10) over two random ones.
   const variant = VARIANT_DIGITS[parseInt(random[0], 16) & 0x3];
   return `${timePrefix}7${sequence.toString(16).padStart(3, '0')}-${variant}${random.slice(1, 4)}-${random.slice(4)}`;
 }
-
-const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
 
 /** True when `id` could have been issued by `newId`, `newOrderedId` (or by Zaqar's Redis driver). */
 export function isWellFormedId(id: string): boolean {
