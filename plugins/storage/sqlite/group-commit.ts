@@ -6,7 +6,14 @@
  * conflict, a constraint) does not undo the others. A caller's promise
  * settles only after the shared commit, so nothing is acknowledged before
  * it is durable: with a WalSync (wal-sync.ts), after the WAL's fsync, which
- * runs off the event loop while the next turn's writes commit.
+ * runs off the event loop.
+ *
+ * While that fsync runs, new writes wait and commit together when it ends:
+ * their callers could not be answered before the next fsync anyway, so
+ * holding them costs a caller only the commit itself, and one commit of
+ * many writes rewrites each shared table and index page once instead of
+ * once per small commit (measured: ~95 µs per single-message post in
+ * commits of 1, ~30 µs in commits of 16).
  */
 import type Database from 'better-sqlite3';
 import type { WalSync } from './wal-sync';
@@ -21,6 +28,8 @@ interface PendingWrite {
 export class GroupCommit {
   private pending: PendingWrite[] = [];
   private scheduled = false;
+  /** A batch's fsync is running: new writes wait for it (see above). */
+  private syncing = false;
   private readonly commitBatch: Database.Transaction<(batch: PendingWrite[]) => void>;
 
   constructor(
@@ -44,11 +53,15 @@ export class GroupCommit {
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (!this.syncing) this.schedule();
     });
+  }
+
+  /** Flushes after the current turn of the event loop, so all of its writes join one commit. */
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -62,15 +75,24 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
-    if (this.durable === undefined) this.settle(batch);
-    else
-      this.durable.sync().then(
+    if (this.durable === undefined) {
+      this.settle(batch);
+      return;
+    }
+    this.syncing = true;
+    this.durable
+      .sync()
+      .then(
         () => this.settle(batch),
         (error: unknown) => {
           // Committed but not known to be on disk: no caller may be told it succeeded.
           for (const item of batch) item.reject(error);
         },
-      );
+      )
+      .finally(() => {
+        this.syncing = false;
+        this.schedule();
+      });
   }
 
   private settle(batch: PendingWrite[]): void {
