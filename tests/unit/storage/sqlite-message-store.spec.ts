@@ -151,6 +151,36 @@ describe('sqlite message store', () => {
       );
     });
 
+    it('holds writes that arrive during an fsync and commits them together, with one more fsync, when it ends', async () => {
+      const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
+      toClose.push(db);
+      db.exec('CREATE TABLE t (v INTEGER)');
+      const releases: (() => void)[] = [];
+      const durable = { sync: () => new Promise<void>((resolve) => releases.push(resolve)) } as unknown as WalSync;
+      const commit = new GroupCommit(db, durable);
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      const count = () => (db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+      const turn = () => new Promise((r) => setImmediate(r));
+
+      const first = commit.run(() => insert.run(1));
+      await turn();
+      expect(releases).to.have.length(1); // the first batch committed and is syncing
+      const held = [2, 3, 4].map((v) => commit.run(() => insert.run(v)));
+      await turn();
+      await turn();
+      expect(count()).to.equal(1); // held: not yet run
+      expect(releases).to.have.length(1);
+
+      releases[0]();
+      await first;
+      await turn(); // the held writes flush in the turn after the fsync's callbacks
+      await turn();
+      expect(count()).to.equal(4);
+      expect(releases).to.have.length(2); // the three shared one commit and one fsync
+      releases[1]();
+      await Promise.all(held);
+    });
+
     it('WalSync fsyncs the WAL file, sharing one fsync among concurrent callers', async () => {
       const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
       toClose.push(db);
