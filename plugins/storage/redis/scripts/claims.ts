@@ -72,7 +72,7 @@ local last, done = walk_set(set, after, budget, function() return taken < limit 
       claimed[#claimed + 1] = id
     end
   end
-end)
+end, limit)
 
 for _, id in ipairs(vanished) do
   -- Redis expired the hash (or another writer deleted it): forget the id.

@@ -55,13 +55,16 @@ local function push_message(out, id)
   for i = 1, ${MESSAGE_FIELDS.length} do out[#out + 1] = f[i] end
 end
 
--- Walks the message set past the rank in after ('-inf': from the head), in pages of at most 100 and
--- over no more than budget ids, calling visit(id, rank) for each while wanted() holds. Returns
--- the last rank seen ('' when none) and 1 when the set has no more ids after it, else 0.
-local function walk_set(set, after, budget, wanted, visit)
+-- Walks the message set past the rank in after ('-inf': from the head) over no more than budget
+-- ids, calling visit(id, rank) for each while wanted() holds. Returns the last rank seen ('' when
+-- none) and 1 when the set has no more ids after it, else 0. Pages start at expected ids (what
+-- the caller wants: a page of 10 then costs ZRANGEBYSCORE 10 entries, not 100) and double up to 100.
+local function walk_set(set, after, budget, wanted, visit, expected)
   local scanned, done = 0, 0
+  local size = math.max(1, math.min(100, expected))
   while wanted() and scanned < budget do
-    local batch = math.min(100, budget - scanned)
+    local batch = math.min(size, budget - scanned)
+    size = math.min(100, size * 2)
     local min = after == '-inf' and '-inf' or '(' .. after
     local page = redis.call('ZRANGEBYSCORE', set, min, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
     local i = 1

@@ -81,7 +81,7 @@ local last, done = walk_set(set, after, budget, function() return found < limit 
     out[#out + 1] = rank
     push_message(out, id)
   end
-end)
+end, limit)
 local reply = {last, done}
 for _, v in ipairs(out) do reply[#reply + 1] = v end
 return reply
@@ -233,7 +233,7 @@ local last, done = walk_set(set, after, budget, function() return #taken < limit
     taken[#taken + 1] = id
     push_message(out, id)
   end
-end)
+end, limit)
 for _, id in ipairs(taken) do remove_message(set, expiries, id) end
 local reply = {last, done}
 for _, v in ipairs(out) do reply[#reply + 1] = v end
