@@ -51,7 +51,8 @@ type CreateResult = { claimId: string | null; messages: StoredMessage[] };
 type ClaimedRows = { claimId: string | null; rows: MessageRow[] };
 /** A live claim record and the rows still carrying it. */
 type ClaimSnapshot = { claim: ClaimRecord; rows: MessageRow[] };
-type TagParams = ClaimTerms & { claimId: string; increment: number; markers: string };
+/** Stamping claimed messages (the lifetime extension is a statement of its own). */
+type TagParams = Pick<ClaimTerms, 'expires'> & { claimId: string; increment: number; markers: string };
 
 export class SqliteClaimController implements ClaimController {
   private readonly insertClaim: Database.Statement<ClaimKey & { ttl: number; expires: number; updated: number }>;
@@ -61,7 +62,7 @@ export class SqliteClaimController implements ClaimController {
   private readonly extendTagged: Database.Statement<ClaimTerms & { markers: string }>;
   private readonly tagMessages: Database.Statement<TagParams, MessageRow>;
   private readonly extendClaimed: Database.Statement<ClaimTerms & ClaimKey & Now>;
-  private readonly stampClaimed: Database.Statement<ClaimTerms & ClaimKey & Now>;
+  private readonly stampClaimed: Database.Statement<Pick<ClaimTerms, 'expires'> & ClaimKey & Now>;
   private readonly releaseMessages: Database.Statement<ClaimKey & Now>;
   private readonly claimedMessages: Database.Statement<ClaimKey & Now, MessageRow>;
   private readonly claimable: ClaimableHead;
@@ -124,7 +125,7 @@ export class SqliteClaimController implements ClaimController {
       if (this.liveClaim.get({ ...key, now }) === undefined) return false;
       // Extend first: both select by the claim's old expiry.
       this.extendClaimed.run({ ...key, ...terms, now });
-      this.stampClaimed.run({ ...key, ...terms, now });
+      this.stampClaimed.run({ ...key, expires: terms.expires, now });
       this.renewClaim.run({ id: key.id, ttl: terms.ttl, expires: terms.expires, updated: now });
       return true;
     });
@@ -187,7 +188,7 @@ export class SqliteClaimController implements ClaimController {
     const markers = JSON.stringify(deliver.map((m) => m.marker));
     this.extendTagged.run({ ...terms, markers });
     // Without dead-lettering the count is not maintained (as in Zaqar).
-    const rows = this.tagMessages.all({ ...terms, claimId, increment: deadLetter ? 1 : 0, markers });
+    const rows = this.tagMessages.all({ expires, claimId, increment: deadLetter ? 1 : 0, markers });
     return { claimId, rows: byMarker(rows) };
   }
 }
