@@ -38,7 +38,7 @@ export class RedisClaimController implements ClaimController {
       const reply = asArray(
         await this.redis.write(
           CREATE,
-          [keys.messages, keys.expiries, keys.claims, claimId, claimMessagesKey(claimId), dlq.messages, dlq.rankCounter, dlq.expiries, MSGSET_INDEX],
+          [keys.messages, keys.expiries, keys.claims, claimId, claimMessagesKey(claimId), dlq.messages, dlq.rankCounter, dlq.expiries, MSGSET_INDEX, keys.heldPrefix],
           [
             now,
             options.limit - taken,
@@ -79,7 +79,7 @@ export class RedisClaimController implements ClaimController {
     const keys = new QueueKeys(queue, project);
     const reply = await this.redis.write(
       UPDATE,
-      [keys.messages, keys.expiries, keys.claims],
+      [keys.messages, keys.expiries, keys.claims, keys.heldPrefix],
       [Date.now(), claimId, options.ttl, options.grace],
       (outcome) => outcome === 1,
     );
@@ -88,7 +88,7 @@ export class RedisClaimController implements ClaimController {
 
   async delete(queue: string, claimId: string, project: Project): Promise<void> {
     const keys = new QueueKeys(queue, project);
-    await this.redis.write(RELEASE, [keys.messages, keys.claims], [Date.now(), claimId], (outcome) => outcome === 1);
+    await this.redis.write(RELEASE, [keys.messages, keys.claims, keys.heldPrefix], [Date.now(), claimId], (outcome) => outcome === 1);
   }
 }
 

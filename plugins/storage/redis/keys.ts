@@ -28,6 +28,7 @@
  * `:` (no queue name, message id or claim id can):
  *
  * | `P.Q.messages:expires`      | zset   | message id → expiry (UNIX s): O(log n) stats and gc |
+ * | `P.Q.messages:held`         | hash   | held prefix `r t`: no message ranked ≤ r is claimable before t (scripts/common.ts) |
  * | `zaqar:gc-lock`             | string | one gc pass at a time across API servers         |
  *
  * and topic records (the reference's Redis store has no topics), under
@@ -119,6 +120,7 @@ export class QueueKeys {
   readonly messages: string;
   readonly rankCounter: string;
   readonly expiries: string;
+  readonly heldPrefix: string;
   readonly claims: string;
   readonly subscriptions: string;
   readonly catalogueSet: string;
@@ -134,6 +136,7 @@ export class QueueKeys {
     this.messages = `${this.queue}.messages`;
     this.rankCounter = `${this.queue}.rank_counter`;
     this.expiries = `${this.messages}:expires`;
+    this.heldPrefix = `${this.messages}:held`;
     this.claims = `${this.queue}.claims`;
     this.subscriptions = `${this.queue}.subscriptions`;
     this.catalogueSet = `catalogue.${scope}`;

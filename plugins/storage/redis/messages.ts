@@ -151,7 +151,7 @@ export class RedisMessageController implements MessageController {
       const reply = asArray(
         await this.redis.write(
           POP,
-          [keys.messages, keys.expiries],
+          [keys.messages, keys.expiries, keys.heldPrefix],
           [now, limit - popped.length, after, SCAN_BUDGET],
           (outcome: Reply) => Array.isArray(outcome) && outcome.length > 2,
         ),

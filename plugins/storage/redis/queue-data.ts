@@ -40,7 +40,7 @@ export class RedisQueueDataController implements QueueDataController {
   async purge(queue: string, project: Project): Promise<void> {
     const keys = new QueueKeys(queue, project);
     for (;;) {
-      const done = await this.redis.write(PURGE, [keys.messages, keys.expiries, keys.claims, MSGSET_INDEX, keys.rankCounter], [Date.now(), PURGE_BATCH]);
+      const done = await this.redis.write(PURGE, [keys.messages, keys.expiries, keys.claims, MSGSET_INDEX, keys.rankCounter, keys.heldPrefix], [Date.now(), PURGE_BATCH]);
       if (done === 1) return;
     }
   }

@@ -201,6 +201,29 @@ export function describeClaimController(name: string, make: MakeMessageStoreFixt
         expect(ids((await claimHere()).messages)).to.deep.equal([id]);
       });
 
+      // A store may remember that the head of a queue is held (Redis's held
+      // prefix); these pin down when what it remembers must be forgotten.
+      it('a claim renewed to a shorter ttl frees its messages at the new expiry', async () => {
+        const [id] = await postHere(1);
+        const { claimId } = await claimHere({ ttl: 60 });
+        expect((await claimHere()).claimId).to.equal(null);
+        await claims().update(QUEUE, claimId!, { ttl: 30, grace: 60 }, PROJECT);
+        clock().tick(30 * SECOND);
+        expect(ids((await claimHere()).messages)).to.deep.equal([id]);
+      });
+
+      it('frees expired claims oldest first, whatever the later claims hold', async () => {
+        const posted = await postHere(3);
+        await claimHere({ limit: 1, ttl: 60 });
+        await claimHere({ limit: 1, ttl: 120 });
+        expect(ids((await claimHere({ limit: 1, ttl: 60 })).messages)).to.deep.equal([posted[2]]);
+        expect((await claimHere()).claimId).to.equal(null);
+        clock().tick(60 * SECOND);
+        expect(ids((await claimHere()).messages)).to.deep.equal([posted[0], posted[2]]);
+        clock().tick(60 * SECOND);
+        expect(ids((await claimHere()).messages)).to.deep.equal([posted[1]]);
+      });
+
       it('extends a message that would expire before its claim to claim expiry + grace', async () => {
         const [id] = await postHere(1, { ttl: 60 });
         const { messages: claimed } = await claimHere({ ttl: 120, grace: 30 });

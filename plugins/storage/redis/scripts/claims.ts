@@ -26,8 +26,13 @@ import { COMMON_LUA } from './common';
  * claim count kept, with the dead-letter ttl (counted from now) if one is
  * set. Moved messages count against `limit`, as in the reference.
  *
+ * The walk starts after the queue's held prefix (keys.ts) and, when it began
+ * at the head, extends it over everything it saw: each id it walked is now
+ * held, delayed, expired, gone or moved.
+ *
  * KEYS: message set, expiry index, claims set, claim hash, claim list,
- *       DLQ message set, DLQ rank counter, DLQ expiry index, msgset_index
+ *       DLQ message set, DLQ rank counter, DLQ expiry index, msgset_index,
+ *       held prefix
  * ARGV: now, limit, claim id, claim ttl, grace, after ('-inf' or a rank),
  *       budget, max claim count ('' = no dead-lettering), DLQ ttl ('' = keep),
  *       continuing 1/0
@@ -46,13 +51,26 @@ local dlq_ttl = tonumber(ARGV[9])
 local continuing = ARGV[10] == '1'
 local claim_expires = now + ttl
 
+local held_key = KEYS[10]
+-- When the prefix and the walked ids can next be claimed: the earliest claim expiry or delay.
+local free_at
+after, free_at = start_after_held(held_key, after)
+local at_head = free_at ~= nil
+free_at = free_at or math.huge
+
 local claimed, moved, is_moved, vanished, out = {}, {}, {}, {}, {}
 local taken = 0
 local last, done = walk_set(set, after, budget, function() return taken < limit end, function(id)
   local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'c.c')
   if not f[1] then
     vanished[#vanished + 1] = id
-  elseif alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) and not is_moved[id] then
+  elseif not alive(f[1]) or is_moved[id] then
+    -- Never claimable again.
+  elseif holder(f[2], f[3]) then
+    free_at = math.min(free_at, tonumber(f[3]))
+  elseif delayed(f[4]) then
+    free_at = math.min(free_at, tonumber(f[4]))
+  else
     taken = taken + 1
     local count = tonumber(f[5]) or 0
     if max_claims and count >= max_claims then
@@ -70,9 +88,11 @@ local last, done = walk_set(set, after, budget, function() return taken < limit 
       end
       keep_until(id, expires)
       claimed[#claimed + 1] = id
+      free_at = math.min(free_at, claim_expires)
     end
   end
 end, limit)
+if at_head then extend_held(held_key, last, free_at) end
 
 for _, id in ipairs(vanished) do
   -- Redis expired the hash (or another writer deleted it): forget the id.
@@ -150,7 +170,10 @@ return out
  * would expire before the new claim expiry lives until it + grace, key TTL
  * included. Claim counts are not touched.
  *
- * KEYS: message set, expiry index, claims set
+ * A renewal may also shorten the claim: the queue's held prefix then ends
+ * no later than the new expiry.
+ *
+ * KEYS: message set, expiry index, claims set, held prefix
  * ARGV: now, claim id, ttl, grace
  * Returns: 1, or 0 when there is no such live claim
  */
@@ -162,6 +185,8 @@ local ttl, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
 if not redis.call('ZSCORE', claims, claim_id) then return 0 end
 if not alive(redis.call('HGET', claim_id, 'e')) then return 0 end
 local claim_expires = now + ttl
+local held_until = tonumber(redis.call('HGET', KEYS[4], 't'))
+if held_until and held_until > claim_expires then redis.call('HSET', KEYS[4], 't', claim_expires) end
 local list = 'messages.' .. claim_id
 for _, id in ipairs(redis.call('LRANGE', list, 0, -1)) do
   if redis.call('ZSCORE', set, id) then
@@ -192,7 +217,9 @@ return 1
  * once (claim id cleared, claim expiry now); ttl extensions and claim
  * counts stay. Unknown ids and other queues' claims: nothing happens.
  *
- * KEYS: message set, claims set
+ * Its messages may sit in the queue's held prefix, which is dropped.
+ *
+ * KEYS: message set, claims set, held prefix
  * ARGV: now, claim id
  * Returns: 1 when a claim was released, else 0
  */
@@ -201,6 +228,7 @@ export const RELEASE = lua(
   `${COMMON_LUA}
 local set, claims, claim_id = KEYS[1], KEYS[2], ARGV[2]
 if redis.call('ZREM', claims, claim_id) == 0 then return 0 end
+redis.call('DEL', KEYS[3])
 local list = 'messages.' .. claim_id
 for _, id in ipairs(redis.call('LRANGE', list, 0, -1)) do
   if redis.call('ZSCORE', set, id) and redis.call('HGET', id, 'c') == claim_id then

@@ -19,6 +19,14 @@
  */
 export const KEY_TTL_SLACK_MS = 1000;
 
+/**
+ * The longest a held prefix (keys.ts) is trusted. A writer that does not
+ * know the prefix (a Zaqar 15 node, or ours before it existed, sharing the
+ * store) may release a claim without dropping it; its messages then wait at
+ * most this long before our nodes claim them again.
+ */
+export const HELD_PREFIX_MAX_S = 60;
+
 /** Fields returned for every message a script hands back (after its id). */
 export const MESSAGE_FIELDS = ['t', 'cr', 'c', 'c.e', 'c.c', 'b', 'b.j', 'cs'] as const;
 
@@ -77,6 +85,28 @@ local function walk_set(set, after, budget, wanted, visit, expected)
   end
   if after == '-inf' then after = '' end
   return after, done
+end
+
+-- The held prefix (keys.ts): the hash {r = rank, t = UNIX s} says no message ranked up to r can be
+-- claimed before t, so claim and pop walks start after r instead of stepping over every message
+-- other consumers hold. Returns where such a walk starts and, when that is the head of the
+-- claimable messages (after nothing, or inside the prefix) so its walk may extend the prefix,
+-- the time the prefix so far frees up (math.huge when there is none); else nil.
+local function start_after_held(key, after)
+  local h = redis.call('HMGET', key, 'r', 't')
+  local valid = h[1] and alive(h[2])
+  if valid and (after == '-inf' or tonumber(after) <= tonumber(h[1])) then return h[1], tonumber(h[2]) end
+  if after == '-inf' then return after, math.huge end
+  return after, nil
+end
+
+-- Records that no message ranked up to rank can be claimed before free_at (UNIX s; capped).
+local function extend_held(key, rank, free_at)
+  if rank == '' then return end
+  local t = math.min(free_at, now + ${HELD_PREFIX_MAX_S})
+  if t * 1000 <= now_ms then return end
+  redis.call('HMSET', key, 'r', rank, 't', t)
+  redis.call('PEXPIRE', key, math.floor(t * 1000 - now_ms) + KEY_TTL_SLACK_MS)
 end
 
 -- Removes a message and its index entries; drops it from a claim that still lists it.

@@ -217,23 +217,35 @@ return {'OK', removed}
  * first — each checked on its own (not claimed, not delayed, not expired).
  * Walks at most `budget` ids; the caller continues from `last`.
  *
- * KEYS: message set, expiry index
+ * Like a claim, it starts after the held prefix and extends it (common.ts).
+ *
+ * KEYS: message set, expiry index, held prefix
  * ARGV: now, limit, after ('-inf' or a rank), budget
  * Returns: {last rank seen or '', done 1/0, id, fields..., ...}
  */
 export const POP = lua(
   'pop_messages',
   `${COMMON_LUA}
-local set, expiries = KEYS[1], KEYS[2]
-local limit, after, budget = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local set, expiries, held_key = KEYS[1], KEYS[2], KEYS[3]
+local limit, budget = tonumber(ARGV[2]), tonumber(ARGV[4])
+local after, free_at = start_after_held(held_key, ARGV[3])
+local at_head = free_at ~= nil
+free_at = free_at or math.huge
 local out, taken = {}, {}
 local last, done = walk_set(set, after, budget, function() return #taken < limit end, function(id)
   local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd')
-  if alive(f[1]) and not holder(f[2], f[3]) and not delayed(f[4]) then
+  if not alive(f[1]) then
+    -- Gone or expired: never claimable again.
+  elseif holder(f[2], f[3]) then
+    free_at = math.min(free_at, tonumber(f[3]))
+  elseif delayed(f[4]) then
+    free_at = math.min(free_at, tonumber(f[4]))
+  else
     taken[#taken + 1] = id
     push_message(out, id)
   end
 end, limit)
+if at_head then extend_held(held_key, last, free_at) end
 for _, id in ipairs(taken) do remove_message(set, expiries, id) end
 local reply = {last, done}
 for _, v in ipairs(out) do reply[#reply + 1] = v end

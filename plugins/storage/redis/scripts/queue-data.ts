@@ -54,7 +54,8 @@ return {total, math.min(claimed, total), oldest, oldest_created, newest, newest_
  * caller repeats until done (1), so a large queue never blocks Redis in one
  * long script.
  *
- * KEYS: message set, expiry index, claims set, msgset_index, rank counter
+ * KEYS: message set, expiry index, claims set, msgset_index, rank counter,
+ *       held prefix (ranks restart with the counter, so it goes too)
  * ARGV: now, budget
  * Returns: 1 when the queue's data is gone, 0 when more calls are needed
  */
@@ -72,7 +73,7 @@ end
 for _, claim in ipairs(redis.call('ZRANGE', claims, 0, -1)) do
   redis.call('DEL', claim, 'messages.' .. claim)
 end
-redis.call('DEL', set, expiries, claims, KEYS[5])
+redis.call('DEL', set, expiries, claims, KEYS[5], KEYS[6])
 redis.call('ZREM', KEYS[4], set)
 return 1
 `,
