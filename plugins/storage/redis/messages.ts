@@ -48,7 +48,7 @@ export class RedisMessageController implements MessageController {
     let { after, markerId } = start;
     for (;;) {
       const reply = asArray(
-        await this.redis.read(LIST, [keys.messages], [
+        await this.redis.read(LIST, [keys.messages, keys.heldPrefix], [
           now,
           after,
           limit - items.length,

@@ -109,9 +109,10 @@ local function extend_held(key, rank, free_at)
   redis.call('PEXPIRE', key, math.floor(t * 1000 - now_ms) + KEY_TTL_SLACK_MS)
 end
 
--- Removes a message and its index entries; drops it from a claim that still lists it.
-local function remove_message(set, expiries, id)
-  local claim = redis.call('HGET', id, 'c')
+-- Removes a message and its index entries; drops it from a claim that still lists it. claim is
+-- the message's \`c\` field when the caller has read it already (false when absent), else nil.
+local function remove_message(set, expiries, id, claim)
+  if claim == nil then claim = redis.call('HGET', id, 'c') end
   redis.call('DEL', id)
   redis.call('ZREM', set, id)
   redis.call('ZREM', expiries, id)

@@ -52,7 +52,10 @@ return count
  * full when enough messages exist. Walks ranks after `after` (exclusive)
  * until `limit` messages matched, the set ended or `budget` ids were seen.
  *
- * KEYS: message set
+ * A listing of claimable messages only (neither claimed nor delayed ones
+ * included) starts after the held prefix (common.ts), which holds none.
+ *
+ * KEYS: message set, held prefix
  * ARGV: now, after ('-inf' or a rank), limit, include claimed 1/0,
  *       include delayed 1/0, exclude client 1/0, client id, budget,
  *       marker id ('' or a message id whose rank replaces `after`:
@@ -72,6 +75,7 @@ if ARGV[9] ~= '' then
   if not score then return {'', 1} end
   after = score
 end
+if not include_claimed and not include_delayed then after = start_after_held(KEYS[2], after) end
 local out, found = {}, 0
 local last, done = walk_set(set, after, budget, function() return found < limit end, function(id, rank)
   local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'u')
@@ -166,7 +170,7 @@ else
     return 'NOT_CLAIMED_BY'
   end
 end
-remove_message(set, expiries, id)
+remove_message(set, expiries, id, f[2])
 return 'DELETED'
 `,
 );
