@@ -75,6 +75,7 @@ describe('redis stores: behaviour beyond the contract', function () {
         'tenant-a.q.messages',
         'tenant-a.q.rank_counter',
         'tenant-a.q.messages:expires',
+        'tenant-a.q.messages:held',
         'tenant-a.q.claims',
         id,
         claimId!,
@@ -84,6 +85,22 @@ describe('redis stores: behaviour beyond the contract', function () {
     expect(await command('HGET', id, 'u')).to.equal(CLIENT);
     expect(await command('HGET', claimId!, 'n')).to.equal('1');
     expect(await command('ZSCORE', 'tenant-a.q.messages', id)).to.equal('1');
+    // The held prefix: rank 1 is held until the claim expires (at most 60 s ahead), and its key expires then.
+    const [rank, until] = (await command('HMGET', 'tenant-a.q.messages:held', 'r', 't')) as string[];
+    expect(rank).to.equal('1');
+    expect(Number(until) - Math.floor(Date.now() / 1000)).to.be.within(59, 60);
+    expect(Number(await command('PTTL', 'tenant-a.q.messages:held'))).to.be.within(58_000, 61_000);
+  });
+
+  it('purging a queue removes its message keys, the held prefix included (ranks restart with the counter)', async () => {
+    await control.queueController.create(QUEUE, {}, PROJECT);
+    await post(3);
+    await data.claimController.create(QUEUE, CLAIM, PROJECT);
+    await data.queueDataController.purge(QUEUE, PROJECT);
+    const left = ((await command('KEYS', '*')) as string[]).filter((key) => key !== 'tenant-a.q' && key !== 'tenant-a.queues_set');
+    expect(left).to.deep.equal([]);
+    const [id] = await post(1);
+    expect((await data.claimController.create(QUEUE, CLAIM, PROJECT)).messages.map((m) => m.id)).to.deep.equal([id]);
   });
 
   it("writes subscriptions in Zaqar's layout, with the key TTL at the expiry", async () => {
