@@ -68,10 +68,7 @@ export class SqliteClaimController implements ClaimController {
   private readonly claimable: ClaimableHead;
   private readonly deadLetters: DeadLetterMover;
 
-  private readonly createClaim: Database.Transaction<(scope: QueueScope, options: ClaimOptions, now: number) => ClaimedRows>;
   private readonly readClaim: Database.Transaction<(key: ClaimKey, now: number) => ClaimSnapshot | undefined>;
-  private readonly renew: Database.Transaction<(key: ClaimKey, terms: ClaimTerms, now: number) => boolean>;
-  private readonly release: Database.Transaction<(key: ClaimKey, now: number) => void>;
 
   constructor(
     db: Database.Database,
@@ -116,28 +113,15 @@ export class SqliteClaimController implements ClaimController {
     this.claimable = new ClaimableHead(db);
     this.deadLetters = new DeadLetterMover(db);
 
-    this.createClaim = db.transaction(this.claimHead.bind(this));
     this.readClaim = db.transaction((key: ClaimKey, now: number) => {
       const claim = this.liveClaim.get({ ...key, now });
       return claim === undefined ? undefined : { claim, rows: this.claimedMessages.all({ ...key, now }) };
-    });
-    this.renew = db.transaction((key: ClaimKey, terms: ClaimTerms, now: number) => {
-      if (this.liveClaim.get({ ...key, now }) === undefined) return false;
-      // Extend first: both select by the claim's old expiry.
-      this.extendClaimed.run({ ...key, ...terms, now });
-      this.stampClaimed.run({ ...key, expires: terms.expires, now });
-      this.renewClaim.run({ id: key.id, ttl: terms.ttl, expires: terms.expires, updated: now });
-      return true;
-    });
-    this.release = db.transaction((key: ClaimKey, now: number) => {
-      this.releaseMessages.run({ ...key, now });
-      this.deleteClaim.run(key);
     });
   }
 
   async create(queue: string, options: ClaimOptions, project: Project): Promise<CreateResult> {
     const now = Date.now();
-    const { claimId, rows } = await this.commit.run(() => this.createClaim({ project, queue }, options, now));
+    const { claimId, rows } = await this.commit.run(() => this.claimHead({ project, queue }, options, now));
     return { claimId, messages: rows.map((row) => toStoredMessage(row, now)) };
   }
 
@@ -166,7 +150,7 @@ export class SqliteClaimController implements ClaimController {
     await this.commit.run(() => this.release({ project, queue, id: claimId }, now));
   }
 
-  /** Claim creation, dead-letter moves included, inside one IMMEDIATE transaction. */
+  /** Claim creation, dead-letter moves included: one savepoint of the shared IMMEDIATE commit. */
   private claimHead(scope: QueueScope, options: ClaimOptions, now: number): ClaimedRows {
     this.claimable.clearExpiredClaims(scope, now);
     const candidates = this.claimable.take(scope, now, options.limit);
@@ -190,5 +174,21 @@ export class SqliteClaimController implements ClaimController {
     // Without dead-lettering the count is not maintained (as in Zaqar).
     const rows = this.tagMessages.all({ expires, claimId, increment: deadLetter ? 1 : 0, markers });
     return { claimId, rows: byMarker(rows) };
+  }
+
+  /** Renewal inside the shared commit: false when the claim is not live. */
+  private renew(key: ClaimKey, terms: ClaimTerms, now: number): boolean {
+    if (this.liveClaim.get({ ...key, now }) === undefined) return false;
+    // Extend first: both select by the claim's old expiry.
+    this.extendClaimed.run({ ...key, ...terms, now });
+    this.stampClaimed.run({ ...key, expires: terms.expires, now });
+    this.renewClaim.run({ id: key.id, ttl: terms.ttl, expires: terms.expires, updated: now });
+    return true;
+  }
+
+  /** Release inside the shared commit. */
+  private release(key: ClaimKey, now: number): void {
+    this.releaseMessages.run({ ...key, now });
+    this.deleteClaim.run(key);
   }
 }

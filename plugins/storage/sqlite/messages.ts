@@ -1,10 +1,10 @@
 /**
  * MessageController of the SQLite message store.
  *
- * Every statement is prepared once and scoped by (project, queue); every
- * API call is one statement or one transaction. Writes that read first use
- * IMMEDIATE transactions so another process sharing the file cannot change
- * the rows between the check and the write.
+ * Every statement is prepared once and scoped by (project, queue). Every
+ * write is one savepoint (or one statement) of the group commit's shared
+ * IMMEDIATE transaction (group-commit.ts), so another process sharing the
+ * file cannot change the rows between a write's checks and its changes.
  */
 import type Database from 'better-sqlite3';
 import { dumpJson } from '../../../zaqar/common/json';
@@ -61,14 +61,6 @@ export class SqliteMessageController implements MessageController {
   private readonly popHead: Database.Statement<QueueScope & Now & { limit: number }, MessageRow>;
   private readonly claimable: ClaimableHead;
 
-  private readonly postBatch: Database.Transaction<(rows: InsertParams[]) => void>;
-  private readonly deleteOne: Database.Transaction<
-    (scope: QueueScope, messageId: string, claimId: string | undefined, now: number) => void
-  >;
-  private readonly deleteListed: Database.Transaction<
-    (scope: QueueScope, messageIds: string[], claimIds: string[], now: number) => void
-  >;
-  private readonly popMessages: Database.Transaction<(scope: QueueScope, limit: number, now: number) => MessageRow[]>;
 
   constructor(
     db: Database.Database,
@@ -118,15 +110,6 @@ export class SqliteMessageController implements MessageController {
     this.popHead = db.prepare(`DELETE FROM messages WHERE marker IN (${CLAIMABLE_HEAD_SQL}) RETURNING ${MESSAGE_COLUMNS}`);
     this.claimable = new ClaimableHead(db);
 
-    this.postBatch = db.transaction((rows: InsertParams[]) => {
-      for (const row of rows) this.insert.run(row);
-    });
-    this.deleteOne = db.transaction(this.deleteOneChecked.bind(this));
-    this.deleteListed = db.transaction(this.deleteListedChecked.bind(this));
-    this.popMessages = db.transaction((scope: QueueScope, limit: number, now: number) => {
-      this.claimable.clearExpiredClaims(scope, now);
-      return byMarker(this.popHead.all({ ...scope, now, limit }));
-    });
   }
 
   async list(queue: string, project: Project, options: MessageListOptions = {}): Promise<Page<StoredMessage>> {
@@ -193,16 +176,17 @@ export class SqliteMessageController implements MessageController {
         checksum: message.checksum ?? null,
       }),
     );
-    // One transaction: the batch becomes visible all at once, and its
-    // AUTOINCREMENT markers are consecutive and in input order.
-    await this.commit.run(() => this.postBatch(rows));
+    // One savepoint of the shared commit: the batch becomes visible all at
+    // once, and its AUTOINCREMENT markers are consecutive and in input order.
+    if (rows.length === 1) await this.commit.runStatement(() => this.insert.run(rows[0]));
+    else await this.commit.run(() => rows.forEach((row) => this.insert.run(row)));
     return rows.map((row) => row.id);
   }
 
   async delete(queue: string, messageId: string, project: Project, claimId?: string): Promise<void> {
     // `?? undefined`: a null claim id from a JavaScript caller means "no claim id".
     const now = Date.now();
-    await this.commit.run(() => this.deleteOne({ project, queue }, messageId, claimId ?? undefined, now));
+    await this.commit.runStatement(() => this.deleteOneChecked({ project, queue }, messageId, claimId ?? undefined, now));
   }
 
   async bulkDelete(queue: string, messageIds: string[], project: Project, claimIds?: string[]): Promise<void> {
@@ -210,16 +194,19 @@ export class SqliteMessageController implements MessageController {
     if (claimIds === undefined) {
       // Without claim ids, listed messages go regardless of claims (as in Zaqar).
       const ids = JSON.stringify(messageIds);
-      await this.commit.run(() => this.deleteByIds.run({ project, queue, ids }));
+      await this.commit.runStatement(() => this.deleteByIds.run({ project, queue, ids }));
       return;
     }
     const now = Date.now();
-    await this.commit.run(() => this.deleteListed({ project, queue }, messageIds, claimIds, now));
+    await this.commit.run(() => this.deleteListedChecked({ project, queue }, messageIds, claimIds, now));
   }
 
   async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
     const now = Date.now();
-    const rows = await this.commit.run(() => this.popMessages({ project, queue }, limit, now));
+    const rows = await this.commit.run(() => {
+      this.claimable.clearExpiredClaims({ project, queue }, now);
+      return byMarker(this.popHead.all({ project, queue, now, limit }));
+    });
     return rows.map((row) => toStoredMessage(row, now));
   }
 

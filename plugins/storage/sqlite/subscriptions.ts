@@ -124,7 +124,7 @@ export class SqliteSubscriptionController implements SubscriptionController {
   }
 
   async delete(queue: string, subscriptionId: string, project: Project): Promise<void> {
-    await this.commit.run(() => this.deleteOne.run({ project, queue, id: subscriptionId }));
+    await this.commit.runStatement(() => this.deleteOne.run({ project, queue, id: subscriptionId }));
   }
 
   async getWithSubscriber(queue: string, subscriber: string, project: Project): Promise<Subscription | null> {
@@ -135,7 +135,7 @@ export class SqliteSubscriptionController implements SubscriptionController {
 
   async confirm(queue: string, subscriptionId: string, project: Project, confirmed: boolean): Promise<void> {
     const now = Date.now();
-    const { changes } = await this.commit.run(() =>
+    const { changes } = await this.commit.runStatement(() =>
       this.setConfirmed.run({ project, queue, now, id: subscriptionId, confirmed: confirmed ? 1 : 0 }),
     );
     if (changes === 0) throw new SubscriptionDoesNotExist(subscriptionId);

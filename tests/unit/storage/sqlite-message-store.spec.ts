@@ -181,6 +181,29 @@ describe('sqlite message store', () => {
       await Promise.all(held);
     });
 
+    it('undoes only the failing write of a shared commit, with a savepoint (run) and as one statement (runStatement)', async () => {
+      const db = openMessageDatabase(file, readSqliteMessageStoreOptions({ synchronous: 'NORMAL' }));
+      toClose.push(db);
+      db.exec('CREATE TABLE t (v INTEGER UNIQUE)');
+      const commit = new GroupCommit(db);
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      const values = () => (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: number }[]).map((row) => row.v);
+      const refused = (write: Promise<unknown>) => write.then(() => expect.fail('the write succeeded'), (err: Error) => err.message);
+
+      const outcomes = await Promise.all([
+        commit.runStatement(() => insert.run(1)),
+        // Two statements, the second failing: the savepoint takes back the first.
+        refused(commit.run(() => (insert.run(2), insert.run(1)))),
+        // One multi-row statement failing on its second row: SQLite takes back the first.
+        refused(commit.runStatement(() => db.prepare('INSERT INTO t VALUES (3), (1)').run())),
+        refused(commit.runStatement(() => { throw new Error('refused before writing'); })),
+        commit.run(() => (insert.run(4), insert.run(5))),
+      ]);
+      expect(outcomes.slice(1, 4)).to.deep.equal(['UNIQUE constraint failed: t.v', 'UNIQUE constraint failed: t.v', 'refused before writing']);
+      expect(values()).to.deep.equal([1, 4, 5]);
+      expect(db.inTransaction).to.equal(false);
+    });
+
     it('WalSync fsyncs the WAL file, sharing one fsync among concurrent callers', async () => {
       const db = openMessageDatabase(file, readSqliteMessageStoreOptions({}));
       toClose.push(db);
