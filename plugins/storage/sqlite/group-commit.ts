@@ -5,7 +5,7 @@
  * Every write runs in its own savepoint, so one failing call (a claim
  * conflict, a constraint) does not undo the others; a write whose only
  * change is one statement skips it (`runStatement`: SQLite undoes a failing
- * statement alone), which took ~15 µs off a single-message post. The
+ * statement alone), which took ~13 µs of CPU off a single-message post. The
  * writes themselves open no transactions of their own. A caller's promise
  * settles only after the shared commit, so nothing is acknowledged before
  * it is durable: with a WalSync (wal-sync.ts), after the WAL's fsync, which
