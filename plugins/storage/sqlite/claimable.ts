@@ -11,20 +11,27 @@ import type Database from 'better-sqlite3';
 import type { QueueScope } from './message-rows';
 
 /**
- * Markers of up to @limit claimable messages, oldest first. The `claim_id IS
- * NULL` term lets SQLite walk the `messages_claimable` partial index; it is
- * exact once `clearExpiredClaims` ran in the same transaction.
+ * `columns` of up to @limit claimable messages, oldest first. The `claim_id
+ * IS NULL` term lets SQLite walk the `messages_claimable` partial index; it
+ * is exact once `clearExpiredClaims` ran in the same transaction. Each
+ * candidate's row is read anyway (for expires and delay_expires), so more
+ * columns cost no extra lookup.
  */
-export const CLAIMABLE_HEAD_SQL = `
-  SELECT marker FROM messages
+const claimableHeadSql = (columns: string) => `
+  SELECT ${columns} FROM messages
   WHERE project IS @project AND queue = @queue AND claim_id IS NULL
     AND expires > @now AND delay_expires <= @now
   ORDER BY marker
   LIMIT @limit`;
 
+/** Markers of the claimable head (pop deletes by them). */
+export const CLAIMABLE_HEAD_SQL = claimableHeadSql('marker');
+
 export interface ClaimCandidate {
   marker: number;
   claim_count: number;
+  /** Message expiry, ms: a claim outliving it extends the message's lifetime. */
+  expires: number;
 }
 
 export class ClaimableHead {
@@ -36,10 +43,7 @@ export class ClaimableHead {
       UPDATE messages SET claim_id = NULL
       WHERE project IS @project AND queue = @queue
         AND claim_id IS NOT NULL AND claim_expires <= @now`);
-    this.candidates = db.prepare(`
-      SELECT marker, claim_count FROM messages
-      WHERE marker IN (${CLAIMABLE_HEAD_SQL})
-      ORDER BY marker`);
+    this.candidates = db.prepare(claimableHeadSql('marker, claim_count, expires'));
   }
 
   /**

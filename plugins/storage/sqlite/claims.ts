@@ -168,9 +168,14 @@ export class SqliteClaimController implements ClaimController {
     const claimId = newOrderedId();
     const expires = now + options.ttl * 1000;
     this.insertClaim.run({ ...scope, id: claimId, ttl: options.ttl, expires, updated: now });
-    const terms = { expires, ttl: options.ttl, grace: options.grace };
+    // Usually no message expires before its claim: then the extension's
+    // UPDATE is not run at all.
+    const shortLived = deliver.filter((m) => m.expires < expires);
+    if (shortLived.length > 0) {
+      const terms = { expires, ttl: options.ttl, grace: options.grace };
+      this.extendTagged.run({ ...terms, markers: JSON.stringify(shortLived.map((m) => m.marker)) });
+    }
     const markers = JSON.stringify(deliver.map((m) => m.marker));
-    this.extendTagged.run({ ...terms, markers });
     // Without dead-lettering the count is not maintained (as in Zaqar).
     const rows = this.tagMessages.all({ expires, claimId, increment: deadLetter ? 1 : 0, markers });
     return { claimId, rows: byMarker(rows) };
