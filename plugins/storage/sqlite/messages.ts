@@ -61,7 +61,6 @@ export class SqliteMessageController implements MessageController {
   private readonly popHead: Database.Statement<QueueScope & Now & { limit: number }, MessageRow>;
   private readonly claimable: ClaimableHead;
 
-
   constructor(
     db: Database.Database,
     private readonly commit: GroupCommit,
@@ -109,7 +108,6 @@ export class SqliteMessageController implements MessageController {
       WHERE id IN (SELECT value FROM json_each(@ids)) AND project IS @project AND queue = @queue`);
     this.popHead = db.prepare(`DELETE FROM messages WHERE marker IN (${CLAIMABLE_HEAD_SQL}) RETURNING ${MESSAGE_COLUMNS}`);
     this.claimable = new ClaimableHead(db);
-
   }
 
   async list(queue: string, project: Project, options: MessageListOptions = {}): Promise<Page<StoredMessage>> {
@@ -176,8 +174,9 @@ export class SqliteMessageController implements MessageController {
         checksum: message.checksum ?? null,
       }),
     );
-    // One savepoint of the shared commit: the batch becomes visible all at
-    // once, and its AUTOINCREMENT markers are consecutive and in input order.
+    // One statement, or one savepoint of the shared commit for a batch: it
+    // becomes visible all at once, its AUTOINCREMENT markers consecutive and
+    // in input order.
     if (rows.length === 1) await this.commit.runStatement(() => this.insert.run(rows[0]));
     else await this.commit.run(() => rows.forEach((row) => this.insert.run(row)));
     return rows.map((row) => row.id);
