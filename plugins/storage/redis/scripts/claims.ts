@@ -14,7 +14,19 @@
  * moved message arrives unclaimed.
  */
 import { lua } from '../lua';
-import { COMMON_LUA } from './common';
+import { COMMON_LUA, MESSAGE_FIELDS } from './common';
+
+/**
+ * What a claim reads of each candidate, in one HMGET: its expiry and delay,
+ * then the fields it hands back (MESSAGE_FIELDS, in their order), so a
+ * claimed message's reply needs no second read.
+ */
+const CANDIDATE_FIELDS = ['e', 'd', ...MESSAGE_FIELDS] as const;
+
+/** The Lua index of `field` in a candidate's HMGET reply. */
+function at(field: (typeof CANDIDATE_FIELDS)[number]): number {
+  return CANDIDATE_FIELDS.indexOf(field) + 1;
+}
 
 /**
  * Claims up to `limit` messages, oldest first. Walks at most `budget` ids;
@@ -58,36 +70,47 @@ after, free_at = start_after_held(held_key, after)
 local at_head = free_at ~= nil
 free_at = free_at or math.huge
 
-local claimed, moved, is_moved, vanished, out = {}, {}, {}, {}, {}
+-- claimed_fields[i]: claimed[i]'s HMGET reply with this claim's writes applied; its MESSAGE_FIELDS part is the reply.
+local claimed, claimed_fields, moved, is_moved, vanished, out = {}, {}, {}, {}, {}, {}
 local taken = 0
 local last, done = walk_set(set, after, budget, function() return taken < limit end, function(id)
-  local f = redis.call('HMGET', id, 'e', 'c', 'c.e', 'd', 'c.c')
-  if not f[1] then
+  local f = redis.call('HMGET', id, ${CANDIDATE_FIELDS.map((f) => `'${f}'`).join(', ')})
+  if not f[${at('e')}] then
     vanished[#vanished + 1] = id
-  elseif not alive(f[1]) or is_moved[id] then
+  elseif not alive(f[${at('e')}]) or is_moved[id] then
     -- Never claimable again.
-  elseif holder(f[2], f[3]) then
-    free_at = math.min(free_at, tonumber(f[3]))
-  elseif delayed(f[4]) then
-    free_at = math.min(free_at, tonumber(f[4]))
+  elseif holder(f[${at('c')}], f[${at('c.e')}]) then
+    free_at = math.min(free_at, tonumber(f[${at('c.e')}]))
+  elseif delayed(f[${at('d')}]) then
+    free_at = math.min(free_at, tonumber(f[${at('d')}]))
   else
     taken = taken + 1
-    local count = tonumber(f[5]) or 0
+    local count = tonumber(f[${at('c.c')}]) or 0
     if max_claims and count >= max_claims then
       is_moved[id] = true
       moved[#moved + 1] = id
     else
-      local expires = tonumber(f[1])
-      redis.call('HMSET', id, 'c', claim_id, 'c.e', claim_expires)
-      if max_claims then redis.call('HSET', id, 'c.c', count + 1) end
-      if expires < claim_expires then
-        -- The message must outlive its claim: claim expiry + grace.
-        expires = claim_expires + grace
-        redis.call('HMSET', id, 't', ttl + grace, 'e', expires)
-        redis.call('ZADD', expiries, expires, id)
+      -- One HMSET of what changes; f then holds what the hash holds (as strings, like HMGET's).
+      local update = {'c', claim_id, 'c.e', claim_expires}
+      f[${at('c')}], f[${at('c.e')}] = claim_id, tostring(claim_expires)
+      if max_claims then
+        update[#update + 1], update[#update + 2] = 'c.c', count + 1
+        f[${at('c.c')}] = tostring(count + 1)
       end
-      keep_until(id, expires)
+      local expires = tonumber(f[${at('e')}])
+      if expires < claim_expires then
+        -- The message must outlive its claim: claim expiry + grace, and so must its key.
+        -- Otherwise the key's TTL, set at post time to outlast the expiry, still does.
+        expires = claim_expires + grace
+        update[#update + 1], update[#update + 2] = 't', ttl + grace
+        update[#update + 1], update[#update + 2] = 'e', expires
+        f[${at('t')}] = tostring(ttl + grace)
+        redis.call('ZADD', expiries, expires, id)
+        keep_until(id, expires)
+      end
+      redis.call('HMSET', id, unpack(update))
       claimed[#claimed + 1] = id
+      claimed_fields[#claimed] = f
       free_at = math.min(free_at, claim_expires)
     end
   end
@@ -131,7 +154,10 @@ if #claimed > 0 then
   redis.call('RPUSH', claim_list, unpack(claimed))
   redis.call('PEXPIRE', claim_key, key_ttl)
   redis.call('PEXPIRE', claim_list, key_ttl)
-  for _, id in ipairs(claimed) do push_message(out, id) end
+  for i, id in ipairs(claimed) do
+    out[#out + 1] = id
+    for k = ${at(MESSAGE_FIELDS[0])}, ${at(MESSAGE_FIELDS[MESSAGE_FIELDS.length - 1])} do out[#out + 1] = claimed_fields[i][k] end
+  end
 end
 
 local reply = {last, done, taken}
