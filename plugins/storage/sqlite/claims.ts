@@ -172,8 +172,8 @@ export class SqliteClaimController implements ClaimController {
     // UPDATE is not run at all.
     const shortLived = deliver.filter((m) => m.expires < expires);
     if (shortLived.length > 0) {
-      const markers = JSON.stringify(shortLived.map((m) => m.marker));
-      this.extendTagged.run({ expires, ttl: options.ttl, grace: options.grace, markers });
+      const shortLivedMarkers = JSON.stringify(shortLived.map((m) => m.marker));
+      this.extendTagged.run({ expires, ttl: options.ttl, grace: options.grace, markers: shortLivedMarkers });
     }
     const markers = JSON.stringify(deliver.map((m) => m.marker));
     // Without dead-lettering the count is not maintained (as in Zaqar).

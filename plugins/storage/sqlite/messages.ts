@@ -197,7 +197,8 @@ export class SqliteMessageController implements MessageController {
       return;
     }
     const now = Date.now();
-    await this.commit.run(() => this.deleteListedChecked({ project, queue }, messageIds, claimIds, now));
+    // The checks only read; the one DELETE comes last.
+    await this.commit.runStatement(() => this.deleteListedChecked({ project, queue }, messageIds, claimIds, now));
   }
 
   async pop(queue: string, limit: number, project: Project): Promise<StoredMessage[]> {
